@@ -1,0 +1,37 @@
+"""scormkit: compile a course kept as plain files into validated e-learning packages.
+
+Pipeline: sources -> one Course model -> one writer per target -> XSD validation -> zip.
+"""
+
+__version__ = "0.1.0"
+
+from scormkit.build import BuildResult, build, build_package
+from scormkit.errors import (
+    Diagnostic,
+    Location,
+    PackageInvalid,
+    ScormkitError,
+    SchemaMissing,
+    Severity,
+    SourceError,
+    SourceErrors,
+)
+from scormkit.sources import load_course
+from scormkit.writers import WRITERS
+
+__all__ = [
+    "WRITERS",
+    "BuildResult",
+    "Diagnostic",
+    "Location",
+    "PackageInvalid",
+    "SchemaMissing",
+    "ScormkitError",
+    "Severity",
+    "SourceError",
+    "SourceErrors",
+    "__version__",
+    "build",
+    "build_package",
+    "load_course",
+]

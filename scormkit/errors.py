@@ -1,0 +1,117 @@
+"""Errors and diagnostics shared by every stage of the pipeline.
+
+Anything derived from ScormkitError is the user's to fix and is printed without a traceback;
+any other exception is a bug in scormkit.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a diagnostic points: a file (course source or package member) and a 1-based line."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a source or a package."""
+
+    code: str
+    """Stable kebab-case rule code, e.g. ``image-missing-alt``."""
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def render(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        text = f"{where}{self.severity.value}: {self.message} [{self.code}]"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.location.path if self.location else None,
+            "line": self.location.line if self.location else None,
+            "hint": self.hint,
+        }
+
+
+class ScormkitError(Exception):
+    """Base of every error caused by user input or the environment, not by a scormkit bug."""
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [Diagnostic("error", str(self))]
+
+
+class SourceError(ScormkitError):
+    """A single defect in the course sources, with its location and what to do about it."""
+
+    def __init__(
+        self, code: str, message: str, location: Location | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.diagnostic = Diagnostic(code, message, location, hint)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [self.diagnostic]
+
+    def __str__(self) -> str:
+        return self.diagnostic.render()
+
+
+class _DiagnosticsError(ScormkitError):
+    summary = "problems found"
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self._diagnostics = list(diagnostics)
+        super().__init__(f"{len(self._diagnostics)} {self.summary}")
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self._diagnostics)
+
+    def __str__(self) -> str:
+        return "\n".join(d.render() for d in self._diagnostics)
+
+
+class SourceErrors(_DiagnosticsError):
+    """Every defect found while reading the sources, reported at once."""
+
+    summary = "errors in the course sources"
+
+
+class PackageInvalid(_DiagnosticsError):
+    """The package a writer produced fails its schema or package rules; nothing is written."""
+
+    summary = "problems in the generated package"
+
+
+class SchemaMissing(ScormkitError):
+    """The official XSDs a target needs are not installed."""
+
+
+class SchemaInstallError(ScormkitError):
+    """Installing the official XSDs failed (bad mirror, hash mismatch, network error)."""
+
+
+class UnsupportedFeature(SourceError):
+    """A target format cannot express something in the course."""

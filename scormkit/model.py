@@ -1,0 +1,76 @@
+"""The in-memory course model: what every reader produces and every writer consumes.
+
+Frozen dataclasses with tuples, so one writer cannot change what the next one sees. No I/O,
+no XML here: HTML fragments are rendered once by the readers and are well-formed XHTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scormkit.errors import Location
+
+LESSON_LINK_SCHEME = "scormkit-lesson:"
+"""Readers render a link to another lesson as ``href="scormkit-lesson:<lesson id>[#frag]"``;
+each writer resolves it to where that lesson lives in its own package layout."""
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A media file copied into packages."""
+
+    source_path: Path
+    """Absolute path on disk."""
+    href: str
+    """POSIX path inside the package, e.g. ``media/roles.svg``."""
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    id: str
+    """Stable NCName identifier (front matter ``id`` or derived from the file name)."""
+    slug: str
+    """File stem, used for page names (``lessons/<slug>.html``)."""
+    title: str
+    objectives: tuple[str, ...]
+    minutes: int | None
+    body_html: str
+    """XHTML fragment; lesson links use LESSON_LINK_SCHEME."""
+    assets: tuple[Asset, ...]
+    source: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Tracking:
+    completion: str = "all-lessons"
+    """What makes the course complete: ``all-lessons`` (every lesson viewed) or ``launch``
+    (opening the course is enough)."""
+    passing_score: int | None = None
+    """Percentage (0-100) a learner needs to pass; ``None`` when nothing is scored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    id: str
+    title: str
+    description: str
+    language: str
+    version: str
+    authors: tuple[str, ...]
+    keywords: tuple[str, ...]
+    lessons: tuple[Lesson, ...]
+    tracking: Tracking
+    source: Location
+    root: Path = field(compare=False)
+    """Directory holding course.yaml; only used for messages."""
+
+    @property
+    def assets(self) -> tuple[Asset, ...]:
+        """Every media file the course references, once each, sorted by package path."""
+        seen: dict[str, Asset] = {}
+        for lesson in self.lessons:
+            for asset in lesson.assets:
+                seen.setdefault(asset.href, asset)
+        return tuple(seen[href] for href in sorted(seen))

@@ -1,0 +1,211 @@
+"""The schema catalog: installing the official XSDs and validating documents against them.
+
+Validation never touches the network: every schemaLocation is mapped to an installed file by
+its base name (and the catalog's remaps), remote access is refused, and DTDs are defused.
+Compiled schemas are cached per process because compiling is the slow part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tomllib
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from scormkit.errors import SchemaInstallError, SchemaMissing
+from scormkit.resources import catalog_file, schema_dir
+
+MIRROR_ENV = "SCORMKIT_SCHEMA_MIRROR"
+_DOWNLOAD_TIMEOUT = 30
+_MAX_XSD_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaFile:
+    path: str
+    sha256: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    namespace: str
+    file: str
+    locations: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    name: str
+    label: str
+    schema_location: str
+    package_root: tuple[str, ...]
+    remap: dict[str, str]
+    entries: tuple[Entry, ...]
+    files: tuple[SchemaFile, ...]
+
+
+@cache
+def catalog() -> dict[str, Family]:
+    """Every schema family the catalog knows, by name (``scorm12``, ``qti21``, ...)."""
+    with catalog_file().open("rb") as fh:
+        raw = tomllib.load(fh)
+    return {
+        name: Family(
+            name=name,
+            label=data["label"],
+            schema_location=data["schema_location"],
+            package_root=tuple(data["package_root"]),
+            remap=dict(data.get("remap", {})),
+            entries=tuple(Entry(e["namespace"], e["file"], dict(e["locations"]))
+                          for e in data.get("entry", [])),
+            files=tuple(SchemaFile(f["path"], f["sha256"], f["url"]) for f in data["file"]),
+        )
+        for name, data in raw.items()
+    }
+
+
+def family(name: str) -> Family:
+    return catalog()[name]
+
+
+def family_dir(name: str) -> Path:
+    return schema_dir() / name
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def missing_files(name: str) -> list[str]:
+    """Files of family *name* that are not installed or whose hash does not match."""
+    base = family_dir(name)
+    missing = []
+    for f in family(name).files:
+        path = base / f.path
+        if not path.is_file() or _sha256(path.read_bytes()) != f.sha256:
+            missing.append(f.path)
+    return missing
+
+
+def require(names: Iterable[str]) -> None:
+    """Raise SchemaMissing with a one-line hint when a family is not installed."""
+    absent = [n for n in names if missing_files(n)]
+    if absent:
+        raise SchemaMissing(
+            f"the official XSDs for {', '.join(absent)} are not installed in {schema_dir()}; "
+            "run: scormkit schemas install  (offline: set SCORMKIT_SCHEMA_MIRROR=<folder> first)"
+        )
+
+
+def install(
+    names: Iterable[str] | None = None, source: str | None = None
+) -> dict[str, int]:
+    """Install the XSDs of *names* (default: all) into schema_dir().
+
+    *source* is a mirror: a folder laid out as ``<family>/<path>`` or an http(s) base URL of
+    the same layout. Without it, ``SCORMKIT_SCHEMA_MIRROR`` is used, and without that the
+    official address of each file. Every file must match its catalog hash. Files already
+    installed with the right hash are left alone, so the command is idempotent. Returns the
+    number of files fetched per family.
+    """
+    source = source or os.environ.get(MIRROR_ENV) or None
+    fetched: dict[str, int] = {}
+    for name in names or sorted(catalog()):
+        if name not in catalog():
+            raise SchemaInstallError(
+                f"unknown schema family '{name}'; known: {', '.join(sorted(catalog()))}")
+        count = 0
+        for f in family(name).files:
+            target = family_dir(name) / f.path
+            if target.is_file() and _sha256(target.read_bytes()) == f.sha256:
+                continue
+            data = _fetch(name, f, source)
+            if _sha256(data) != f.sha256:
+                where = source or f.url
+                raise SchemaInstallError(
+                    f"{name}/{f.path} from {where} does not match the catalog's sha256; "
+                    "refusing to install it (the mirror has another version of the file)")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+            count += 1
+        fetched[name] = count
+    return fetched
+
+
+def _fetch(name: str, f: SchemaFile, source: str | None) -> bytes:
+    if source and not source.startswith(("http://", "https://")):
+        path = Path(source) / name / f.path
+        if not path.is_file():
+            raise SchemaInstallError(f"the mirror {source} has no {name}/{f.path}")
+        return path.read_bytes()
+    url = f"{source.rstrip('/')}/{name}/{f.path}" if source else f.url
+    try:
+        with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response:  # noqa: S310
+            data: bytes = response.read(_MAX_XSD_BYTES + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise SchemaInstallError(
+            f"could not download {url}: {getattr(exc, 'reason', exc)}; on a machine without "
+            f"internet access set {MIRROR_ENV} to a folder holding the XSDs") from None
+    if len(data) > _MAX_XSD_BYTES:
+        raise SchemaInstallError(f"{url} is larger than any schema file should be")
+    return data
+
+
+def _mapper(name: str) -> Any:
+    """Map any schemaLocation (remote URL or relative path) to the installed file."""
+    base = family_dir(name)
+    fam = family(name)
+    by_basename: dict[str, Path] = {}
+    for f in sorted(fam.files, key=lambda f: f.path.count("/")):
+        by_basename.setdefault(Path(f.path).name, base / f.path)
+    remap = {key: base / value for key, value in fam.remap.items()}
+
+    def mapper(url: str) -> str:
+        leaf = url.rstrip("/").rsplit("/", 1)[-1]
+        if leaf in remap:
+            return str(remap[leaf])
+        if url.startswith(str(base)) and Path(url).is_file():
+            return url
+        if leaf in by_basename:
+            return str(by_basename[leaf])
+        return url
+
+    return mapper
+
+
+@cache
+def compiled(name: str, namespace: str) -> Any:
+    """The compiled xmlschema validator for documents whose root is in *namespace*."""
+    import xmlschema
+
+    require([name])
+    entry = next((e for e in family(name).entries if e.namespace == namespace), None)
+    if entry is None:
+        raise KeyError(f"{name} has no schema for namespace {namespace}")
+    base = family_dir(name)
+    return xmlschema.XMLSchema10(
+        str(base / entry.file),
+        allow="local",
+        defuse="always",
+        uri_mapper=_mapper(name),
+        locations={ns: str(base / path) for ns, path in entry.locations.items()} or None,
+    )
+
+
+def entry_namespaces(name: str) -> tuple[str, ...]:
+    return tuple(e.namespace for e in family(name).entries)
+
+
+def remove_installed(name: str) -> None:
+    """Delete an installed family (used by tests and `schemas install --force`)."""
+    shutil.rmtree(family_dir(name), ignore_errors=True)

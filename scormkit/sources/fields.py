@@ -1,0 +1,118 @@
+"""Checks shared by every YAML reader: unknown keys, required keys and value types."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from scormkit.errors import Diagnostic
+from scormkit.sources.yamlfile import YamlDoc
+
+
+def check_keys(
+    doc: YamlDoc,
+    mapping: dict[str, Any],
+    at: tuple[Any, ...],
+    allowed: Iterable[str],
+    required: Iterable[str],
+    errors: list[Diagnostic],
+) -> None:
+    """Report unknown keys (with a 'did you mean') and missing required ones."""
+    allowed = list(allowed)
+    where = ".".join(str(k) for k in at) or "the top level"
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+            errors.append(
+                Diagnostic("unknown-key", f"unknown key '{key}' in {where}", doc.loc(*at, key), hint)
+            )
+    for key in required:
+        if key not in mapping:
+            errors.append(
+                Diagnostic(
+                    "missing-key",
+                    f"required key '{key}' is missing in {where}",
+                    doc.loc(*at),
+                    f"add a line '{key}: ...'",
+                )
+            )
+
+
+def text_field(
+    doc: YamlDoc,
+    mapping: dict[str, Any],
+    key: str,
+    at: tuple[Any, ...],
+    errors: list[Diagnostic],
+    *,
+    max_length: int | None = None,
+    default: str | None = None,
+) -> str | None:
+    """Return a non-empty one-line string value, or record why it is not one."""
+    if key not in mapping:
+        return default
+    value = mapping[key]
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        errors.append(
+            Diagnostic(
+                "bad-value",
+                f"'{key}' must be text, not {type(value).__name__}",
+                doc.loc(*at, key),
+                "write it on one line after the colon; quote it if it contains ':' or '#'",
+            )
+        )
+        return default
+    text = " ".join(str(value).split())
+    if not text:
+        errors.append(Diagnostic("bad-value", f"'{key}' is empty", doc.loc(*at, key)))
+        return default
+    if max_length is not None and len(text) > max_length:
+        errors.append(
+            Diagnostic(
+                "value-too-long",
+                f"'{key}' has {len(text)} characters; at most {max_length} are allowed",
+                doc.loc(*at, key),
+                "shorten it: LMSs truncate or reject longer values",
+            )
+        )
+    return text
+
+
+def text_list(
+    doc: YamlDoc,
+    mapping: dict[str, Any],
+    key: str,
+    at: tuple[Any, ...],
+    errors: list[Diagnostic],
+) -> tuple[str, ...]:
+    """Return a list of one-line strings (a single string is accepted as a list of one)."""
+    if key not in mapping or mapping[key] is None:
+        return ()
+    value = mapping[key]
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        errors.append(
+            Diagnostic(
+                "bad-value",
+                f"'{key}' must be a list",
+                doc.loc(*at, key),
+                "write one '- item' line per entry under the key",
+            )
+        )
+        return ()
+    items = []
+    for index, item in enumerate(value):
+        if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
+            errors.append(
+                Diagnostic(
+                    "bad-value",
+                    f"item {index + 1} of '{key}' must be non-empty text",
+                    doc.loc(*at, key, index),
+                )
+            )
+            continue
+        items.append(" ".join(str(item).split()))
+    return tuple(items)

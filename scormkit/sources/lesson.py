@@ -1,0 +1,276 @@
+"""Lesson files: YAML front matter (title, objectives, minutes, optional id) + CommonMark body.
+
+Reading is in two passes so that links between lessons can be checked: `read_lesson_head`
+parses every file and fixes its id, then `render_lesson` rewrites headings, images and links
+and renders the body once all lesson ids and heading anchors are known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from markdown_it.token import Token
+
+from scormkit import ids
+from scormkit.errors import Diagnostic, Location, SourceError
+from scormkit.model import LESSON_LINK_SCHEME, Asset, Lesson
+from scormkit.sources import markdown
+from scormkit.sources.fields import check_keys, text_field, text_list
+from scormkit.sources.outline import LessonRef
+from scormkit.sources.yamlfile import load_yaml_mapping
+
+ASSET_SCHEME = "scormkit-asset:"
+"""Readers render media references as ``scormkit-asset:<package path>``; writers make the
+path relative to the page that shows it."""
+
+FRONT_MATTER_KEYS = ("title", "objectives", "minutes", "id")
+MEDIA_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+# Characters XML 1.0 forbids: they would make every generated document unparsable.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_MAX_HEADING = 5  # body levels shift down one (the lesson title is the page's h2)
+
+
+@dataclass
+class LessonHead:
+    """A lesson after the first pass: front matter read, Markdown tokenised."""
+
+    ref: LessonRef
+    id: str
+    title: str
+    objectives: tuple[str, ...]
+    minutes: int | None
+    tokens: list[Token]
+    lines: list[str]
+    anchors: dict[str, str] = field(default_factory=dict)
+    """Heading slug (as an author writes it after '#') -> element id in the page."""
+
+
+def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> LessonHead | None:
+    path = ref.shown
+    try:
+        text = ref.path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        errors.append(Diagnostic(
+            "not-utf8", f"the file is not UTF-8 text (byte {exc.start})", Location(path),
+            "save the file as UTF-8"))
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if bad := _XML_ILLEGAL.search(line):
+            errors.append(Diagnostic(
+                "illegal-character",
+                f"control character U+{ord(bad.group()):04X} cannot appear in a lesson",
+                Location(path, number), "delete it (it is often pasted from a word processor)"))
+            return None
+
+    tokens = markdown.parser().parse(text)
+    if not tokens or tokens[0].type != "front_matter":
+        errors.append(Diagnostic(
+            "missing-front-matter", "the lesson has no front matter", Location(path, 1),
+            "start the file with '---', then 'title: ...', then '---'"))
+        return None
+    front = tokens[0]
+    try:
+        doc = load_yaml_mapping(front.content, path, line_offset=1)
+    except SourceError as exc:
+        errors.append(exc.diagnostic)
+        return None
+    data = doc.data
+    check_keys(doc, data, (), FRONT_MATTER_KEYS, ("title",), errors)
+    title = text_field(doc, data, "title", (), errors, max_length=200) or ref.path.stem
+    objectives = text_list(doc, data, "objectives", (), errors)
+    minutes = data.get("minutes")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
+                                or minutes < 1):
+        errors.append(Diagnostic(
+            "bad-value", f"minutes must be a whole number of minutes, not {minutes!r}",
+            doc.loc("minutes"), "for example: minutes: 10"))
+        minutes = None
+    if "id" in data:
+        lesson_id = text_field(doc, data, "id", (), errors) or ""
+        if not ids.is_ncname(lesson_id):
+            errors.append(Diagnostic(
+                "bad-id", f"lesson id '{lesson_id}' is not a valid identifier", doc.loc("id"),
+                "use letters, digits, '-', '_' and '.', starting with a letter"))
+    else:
+        lesson_id = ids.to_ncname(ref.path.stem, "lesson")
+    return LessonHead(ref, lesson_id, title, objectives, minutes, tokens[1:], lines)
+
+
+def render_lesson(
+    head: LessonHead,
+    root: Path,
+    lessons_by_path: dict[str, LessonHead],
+    errors: list[Diagnostic],
+) -> Lesson:
+    """Second pass: check and rewrite the body's headings, images and links, render XHTML."""
+    assets: dict[str, Asset] = {}
+    for token in head.tokens:
+        if token.type == "inline":
+            for child in token.children or ():
+                if child.type == "image":
+                    asset = _image(child, token, head, root, errors)
+                    if asset:
+                        assets[asset.href] = asset
+                elif child.type == "link_open":
+                    _link(child, token, head, lessons_by_path, errors)
+    html = markdown.render(head.tokens)
+    return Lesson(
+        id=head.id,
+        slug=head.ref.path.stem,
+        title=head.title,
+        objectives=head.objectives,
+        minutes=head.minutes,
+        body_html=html,
+        assets=tuple(assets[h] for h in sorted(assets)),
+        source=Location(head.ref.shown, 1),
+    )
+
+
+def assign_heading_ids(head: LessonHead, errors: list[Diagnostic]) -> None:
+    """Check heading order and give every heading a page-unique id (part of the first pass,
+    run before any link is resolved)."""
+    level = 1  # the lesson title stands for the '#' level
+    for index, token in enumerate(head.tokens):
+        if token.type != "heading_open":
+            continue
+        depth = int(token.tag[1])
+        loc = _loc(head, token)
+        if depth == 1:
+            errors.append(Diagnostic(
+                "heading-level", "a lesson body cannot use a level-1 heading ('#')", loc,
+                "the lesson title comes from the front matter; start sections at '##'"))
+        elif depth > level + 1:
+            errors.append(Diagnostic(
+                "heading-level", f"heading level {depth} follows level {level}: a level is "
+                "skipped", loc, f"use {'#' * (level + 1)} here; screen reader users navigate "
+                "by heading levels"))
+        elif depth > _MAX_HEADING:
+            errors.append(Diagnostic(
+                "heading-level", f"heading level {depth} is too deep", loc,
+                f"use at most {'#' * _MAX_HEADING}"))
+        level = depth
+        new_tag = f"h{min(depth + 1, 6)}"
+        token.tag = new_tag
+        head.tokens[index + 2].tag = new_tag  # the matching heading_close
+        slug = ids.slugify(markdown.inline_text(head.tokens[index + 1]))
+        unique, n = slug, 2
+        while unique in head.anchors:
+            unique, n = f"{slug}-{n}", n + 1
+        head.anchors[unique] = f"{head.id}--{unique}"
+        token.attrSet("id", head.anchors[unique])
+
+
+def _loc(head: LessonHead, block: Token, needle: str | None = None) -> Location:
+    """Line of *block*; with *needle*, the first line of the block that contains it."""
+    if not block.map:
+        return Location(head.ref.shown)
+    start, end = block.map
+    if needle:
+        for number in range(start, min(end, len(head.lines))):
+            if needle in head.lines[number]:
+                return Location(head.ref.shown, number + 1)
+    return Location(head.ref.shown, start + 1)
+
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme or parts.netloc) or url.startswith("/")
+
+
+def _image(
+    image: Token, block: Token, head: LessonHead, root: Path, errors: list[Diagnostic]
+) -> Asset | None:
+    src = str(image.attrGet("src") or "")
+    loc = _loc(head, block, src or "![")
+    if not markdown.inline_text(image):
+        errors.append(Diagnostic(
+            "image-missing-alt", f"image '{src}' has no alt text", loc,
+            "describe the picture between the brackets: ![what it shows](...); "
+            "screen reader users depend on it"))
+    if _is_external(src):
+        errors.append(Diagnostic(
+            "external-resource", f"image '{src}' is loaded from outside the package", loc,
+            "packages must work offline: save the file under media/ and link it by relative path"))
+        return None
+    relpath = _resolve(head.ref.relpath, unquote(urlsplit(src).path))
+    if relpath is None:
+        errors.append(Diagnostic(
+            "path-outside-course", f"image '{src}' is outside the course folder", loc,
+            "keep media files under the course folder, e.g. media/"))
+        return None
+    path = root / relpath
+    media_type = MEDIA_TYPES.get(PurePosixPath(relpath).suffix.lower())
+    if not path.is_file():
+        errors.append(Diagnostic(
+            "file-missing", f"image '{src}' does not exist (looked for {relpath})", loc,
+            "fix the path (it is relative to the lesson file) or add the file"))
+        return None
+    if media_type is None:
+        errors.append(Diagnostic(
+            "unsupported-media", f"'{src}' is not an image type browsers show everywhere", loc,
+            f"use one of: {', '.join(sorted(MEDIA_TYPES))}"))
+        return None
+    image.attrSet("src", ASSET_SCHEME + relpath)
+    return Asset(path.resolve(), relpath, media_type)
+
+
+def _link(
+    link: Token,
+    block: Token,
+    head: LessonHead,
+    lessons_by_path: dict[str, LessonHead],
+    errors: list[Diagnostic],
+) -> None:
+    href = str(link.attrGet("href") or "")
+    if _is_external(href):
+        if urlsplit(href).scheme in ("http", "https"):
+            link.attrSet("rel", "noopener")
+        return
+    parts = urlsplit(href)
+    loc = _loc(head, block, href)
+    if not parts.path:  # a fragment in the same lesson
+        target = head
+    else:
+        relpath = _resolve(head.ref.relpath, unquote(parts.path))
+        target = lessons_by_path.get(relpath or "")
+        if target is None:
+            known = ", ".join(sorted(PurePosixPath(p).name for p in lessons_by_path))
+            errors.append(Diagnostic(
+                "broken-link", f"link '{href}' does not point to a lesson of this course", loc,
+                f"link to a lesson file listed in course.yaml ({known}), relative to this file"))
+            return
+    anchor = ""
+    if parts.fragment:
+        anchor = target.anchors.get(parts.fragment, "")
+        if not anchor:
+            errors.append(Diagnostic(
+                "broken-link", f"link '{href}': '{target.ref.relpath}' has no heading "
+                f"'#{parts.fragment}'", loc,
+                f"headings there: {', '.join(sorted(target.anchors)) or 'none'}"))
+            return
+    link.attrSet("href", f"{LESSON_LINK_SCHEME}{target.id}" + (f"#{anchor}" if anchor else ""))
+
+
+def _resolve(from_file: str, ref: str) -> str | None:
+    """Resolve *ref* relative to the course file *from_file*; None when it escapes the course."""
+    parts: list[str] = list(PurePosixPath(from_file).parent.parts)
+    for part in PurePosixPath(ref).parts:
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part not in (".", "/"):
+            parts.append(part)
+    return "/".join(parts) if parts else None
