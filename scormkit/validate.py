@@ -51,13 +51,25 @@ def validate_xml(path: str, data: bytes, family: str) -> list[Diagnostic]:
         return diagnostics
     schema = schemas.compiled(family, namespace)
     for error in schema.iter_errors(root.getroottree(), use_location_hints=False):
-        line = getattr(error, "sourceline", None)
+        line = _error_line(error)
         reason = error.reason or str(error.message)
         diagnostics.append(Diagnostic(
             "xsd-invalid", f"not valid against {schemas.family(family).label}: {reason}",
-            Location(path, line if isinstance(line, int) else None),
+            Location(path, line),
             f"at {error.path}" if getattr(error, "path", None) else None))
     return diagnostics
+
+
+def _error_line(error: object) -> int | None:
+    """Line of the element at fault: for a wrong child, the child rather than its parent."""
+    element = getattr(error, "obj", None)
+    index = getattr(error, "index", None)
+    if isinstance(index, int) and element is not None and hasattr(element, "sourceline"):
+        children = [child for child in element if isinstance(child.tag, str)]
+        if 0 <= index < len(children):
+            element = children[index]
+    line = getattr(element, "sourceline", None) or getattr(error, "sourceline", None)
+    return line if isinstance(line, int) else None
 
 
 def validate_package(package: Package) -> list[Diagnostic]:
