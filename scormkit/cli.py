@@ -62,6 +62,42 @@ def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: boo
                    f"{result.size / 1024:.1f} KiB, {result.seconds:.2f} s)")
 
 
+VALIDATE_HELP = """Check packages (zip files or unpacked folders) made by scormkit or anyone else.
+
+Detects the kind (SCORM 1.2/2004, Common Cartridge, QTI, cmi5, IMS CP, Moodle XML), validates
+every XML document against its official XSD and checks the rules LMSs apply. Exit code 0 when
+valid, 1 when problems were found, 2 for usage errors or unreadable input."""
+
+
+@cli.command(help=VALIDATE_HELP)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
+              show_default=True, help="Report format (json and junit for CI).")
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    from scormkit import report as reports
+    from scormkit.archive import UnreadablePackage
+    from scormkit.errors import SchemaMissing
+    from scormkit.validate import validate_archive
+
+    results = []
+    unreadable = False
+    for path in paths:
+        try:
+            results.append(validate_archive(path))
+        except UnreadablePackage as error:
+            click.echo(f"error: {error}", err=True)
+            unreadable = True
+        except SchemaMissing as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+    render = {"text": reports.as_text, "json": reports.as_json, "junit": reports.as_junit}[fmt]
+    click.echo(render(results, strict))
+    if unreadable:
+        sys.exit(2)
+    sys.exit(1 if any(r.failed(strict) for r in results) else 0)
+
+
 @cli.group()
 def schemas() -> None:
     """Manage the official XSDs used for validation."""

@@ -50,6 +50,9 @@ class Family:
     remap: dict[str, str]
     entries: tuple[Entry, ...]
     files: tuple[SchemaFile, ...]
+    folder: str | None = None
+    """Installed folder (and mirror folder) holding the files when it is another family's:
+    e.g. plain IMS CP 1.1.4 reuses the copies that ship with QTI 2.1."""
 
 
 @cache
@@ -67,6 +70,7 @@ def catalog() -> dict[str, Family]:
             entries=tuple(Entry(e["namespace"], e["file"], dict(e["locations"]))
                           for e in data.get("entry", [])),
             files=tuple(SchemaFile(f["path"], f["sha256"], f["url"]) for f in data["file"]),
+            folder=data.get("folder"),
         )
         for name, data in raw.items()
     }
@@ -77,7 +81,7 @@ def family(name: str) -> Family:
 
 
 def family_dir(name: str) -> Path:
-    return schema_dir() / name
+    return schema_dir() / (family(name).folder or name)
 
 
 def _sha256(data: bytes) -> str:
@@ -143,6 +147,7 @@ def install(
 
 
 def _fetch(name: str, f: SchemaFile, source: str | None) -> bytes:
+    name = family(name).folder or name
     if source and not source.startswith(("http://", "https://")):
         path = Path(source) / name / f.path
         if not path.is_file():
@@ -165,10 +170,25 @@ def _mapper(name: str) -> Any:
     """Map any schemaLocation (remote URL or relative path) to the installed file."""
     base = family_dir(name)
     fam = family(name)
-    by_basename: dict[str, Path] = {}
+    by_basename: dict[str, list[str]] = {}
     for f in sorted(fam.files, key=lambda f: f.path.count("/")):
-        by_basename.setdefault(Path(f.path).name, base / f.path)
+        by_basename.setdefault(Path(f.path).name, []).append(f.path)
     remap = {key: base / value for key, value in fam.remap.items()}
+
+    def best(url: str, candidates: list[str]) -> Path:
+        # Base names are not unique (MathML 2 has common/ and presentation/common-attribs.xsd):
+        # prefer the file whose path shares the longest tail of folders with the URL.
+        parts = url.split("/")
+
+        def shared_tail(path: str) -> int:
+            count = 0
+            for a, b in zip(reversed(parts), reversed(path.split("/")), strict=False):
+                if a != b:
+                    break
+                count += 1
+            return count
+
+        return base / max(candidates, key=shared_tail)
 
     def mapper(url: str) -> str:
         leaf = url.rstrip("/").rsplit("/", 1)[-1]
@@ -177,7 +197,7 @@ def _mapper(name: str) -> Any:
         if url.startswith(str(base)) and Path(url).is_file():
             return url
         if leaf in by_basename:
-            return str(by_basename[leaf])
+            return str(best(url, by_basename[leaf]))
         return url
 
     return mapper

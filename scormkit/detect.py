@@ -1,0 +1,101 @@
+"""Which kind of package is this? Decided from the manifest at the root, as LMSs decide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from scormkit.errors import Diagnostic, Location
+
+CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+CP114 = "http://www.imsglobal.org/xsd/imscp_v1p1"
+ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+ADLCP13 = "http://www.adlnet.org/xsd/adlcp_v1p3"
+CC_NAMESPACES = {
+    "http://www.imsglobal.org/xsd/imscc/imscp_v1p1": "cc10",
+    "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1": "cc11",
+    "http://www.imsglobal.org/xsd/imsccv1p2/imscp_v1p1": "cc12",
+    "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1": "cc13",
+}
+QTI30_CP = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
+SCORM2004_VERSIONS = {"CAM 1.3": "scorm2004_2nd", "2004 3rd Edition": "scorm2004_3rd",
+                      "2004 4th Edition": "scorm2004_4th"}
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    key: str
+    label: str
+    manifest: str | None
+    """Root document the kind is read from (imsmanifest.xml, cmi5.xml, a Moodle XML file)."""
+    family: str | None
+    """Schema family validating the manifest; None when no official XSD is available."""
+
+
+LABELS = {
+    "scorm12": "SCORM 1.2", "scorm2004_2nd": "SCORM 2004 2nd Edition",
+    "scorm2004_3rd": "SCORM 2004 3rd Edition", "scorm2004_4th": "SCORM 2004 4th Edition",
+    "cc10": "IMS Common Cartridge 1.0", "cc11": "IMS Common Cartridge 1.1",
+    "cc12": "IMS Common Cartridge 1.2", "cc13": "IMS Common Cartridge 1.3",
+    "qti12": "IMS QTI 1.2 package", "qti21": "IMS QTI 2.1 package",
+    "qti30": "IMS QTI 3.0 package", "cmi5": "cmi5 course", "imscp": "IMS content package",
+    "moodlexml": "Moodle XML question file",
+}
+FAMILIES = {"scorm12": "scorm12", "scorm2004_3rd": "scorm2004_3rd",
+            "scorm2004_4th": "scorm2004_4th", "cc11": "cc11", "cc13": "cc13",
+            "qti21": "qti21", "qti30": "qti30", "cmi5": "cmi5"}
+
+
+def _kind(key: str, manifest: str | None) -> Kind:
+    return Kind(key, LABELS[key], manifest, FAMILIES.get(key))
+
+
+def detect(files: dict[str, bytes], diagnostics: list[Diagnostic]) -> Kind | None:
+    """The package's kind, or None (with a diagnostic saying why) when it is none we know."""
+    if "imsmanifest.xml" in files:
+        return _from_manifest(files["imsmanifest.xml"])
+    if "cmi5.xml" in files:
+        return _kind("cmi5", "cmi5.xml")
+    xml_files = [name for name in files if name.endswith(".xml") and "/" not in name]
+    for name in xml_files:
+        if b"<quiz" in files[name][:2048]:
+            return _kind("moodlexml", name)
+    nested = sorted(n for n in files if n.rsplit("/", 1)[-1] in ("imsmanifest.xml", "cmi5.xml"))
+    if nested:
+        diagnostics.append(Diagnostic(
+            "manifest-not-at-root", f"{nested[0]} is not at the root of the package",
+            Location(nested[0]), "zip the folder's contents, not the folder: Moodle and SCORM "
+            "Cloud reject a manifest inside a subfolder"))
+    else:
+        diagnostics.append(Diagnostic(
+            "manifest-missing", "no imsmanifest.xml or cmi5.xml at the root of the package",
+            None, "every SCORM, Common Cartridge, QTI and cmi5 package needs one at its root"))
+    return None
+
+
+def _from_manifest(data: bytes) -> Kind:
+    try:
+        root = etree.fromstring(data, etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False))
+    except etree.XMLSyntaxError:
+        return _kind("imscp", "imsmanifest.xml")
+    namespace = etree.QName(root).namespace or ""
+    if namespace in CC_NAMESPACES:
+        return _kind(CC_NAMESPACES[namespace], "imsmanifest.xml")
+    if namespace == QTI30_CP:
+        return _kind("qti30", "imsmanifest.xml")
+    version = (root.findtext(f"{{{namespace}}}metadata/{{{namespace}}}schemaversion") or "").strip()
+    schema = (root.findtext(f"{{{namespace}}}metadata/{{{namespace}}}schema") or "").strip()
+    types = {r.get("type", "") for r in root.iter(f"{{{namespace}}}resource")}
+    if namespace == CP12 or ADLCP12 in root.nsmap.values():
+        return _kind("scorm12", "imsmanifest.xml")
+    if version in SCORM2004_VERSIONS:
+        return _kind(SCORM2004_VERSIONS[version], "imsmanifest.xml")
+    if any(t.startswith("imsqti_") and "v2p1" in t for t in types) or schema.startswith("QTIv2"):
+        return _kind("qti21", "imsmanifest.xml")
+    if any(t.startswith("imsqti_xmlv1p2") for t in types):
+        return _kind("qti12", "imsmanifest.xml")
+    if ADLCP13 in root.nsmap.values():
+        return _kind("scorm2004_4th", "imsmanifest.xml")
+    return _kind("imscp", "imsmanifest.xml")
