@@ -1,0 +1,357 @@
+"""Browser end-to-end harness: real packages, a local web server, scorm-again as the LMS, Chromium.
+
+Session fixtures build fresh SCORM 1.2 packages of the example course with the library, unpack
+them into one folder served on 127.0.0.1, next to tests/e2e/player.html (an LMS stand-in built
+on scorm-again from node_modules) and the runtime sources. Every browser request is recorded;
+anything not addressed to the local server is blocked and fails the test.
+
+Requirements: Debian's /usr/bin/chromium and `npm install` (scorm-again, pinned in
+package.json). When one is missing the tests fail with a message saying so, unless
+SCORMKIT_SKIP_E2E=1 is set, in which case they are skipped.
+
+SCORMKIT_E2E_PACKAGE=<zip or folder> runs the tests against an existing single-SCO package
+instead of building one (useful to check a package made elsewhere).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import http.server
+import json
+import os
+import shutil
+import threading
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+COURSE_DIR = ROOT / "course_src"
+CHROMIUM = Path(os.environ.get("SCORMKIT_CHROMIUM", "/usr/bin/chromium"))
+SCORM_AGAIN_DIST = ROOT / "node_modules" / "scorm-again" / "dist"
+SCORM_AGAIN_JS = "scorm12.js"  # the browser (IIFE) bundle defining the global Scorm12API
+RUNTIME_DIR = ROOT / "scormkit" / "runtime"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000
+
+
+def require(ok: bool, message: str) -> None:
+    """Fail with *message* unless SCORMKIT_SKIP_E2E=1 asks to skip instead."""
+    if ok:
+        return
+    if os.environ.get("SCORMKIT_SKIP_E2E") == "1":
+        pytest.skip(message)
+    pytest.fail(f"{message} (set SCORMKIT_SKIP_E2E=1 to skip the e2e tests)", pytrace=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Packages
+# ---------------------------------------------------------------------------------------------
+
+
+def _unpack(zip_path: Path, dest: Path) -> Path:
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in archive.namelist():
+            assert not name.startswith("/") and ".." not in Path(name).parts, name
+        archive.extractall(dest)
+    return dest
+
+
+def _build(out_dir: Path, **changes: Any) -> Path:
+    """Build the example course for scorm12; *changes*: sco_per_lesson, completion."""
+    try:
+        from scormkit.build import build_package
+        from scormkit.errors import ScormkitError
+        from scormkit.sources import load_course
+        from scormkit.writers.base import WriterOptions
+    except ImportError as error:  # pragma: no cover - the compiler is missing
+        pytest.fail(f"cannot import the scormkit compiler: {error}", pytrace=False)
+    try:
+        course = load_course(COURSE_DIR)
+        if "completion" in changes:
+            tracking = dataclasses.replace(course.tracking, completion=changes["completion"])
+            course = dataclasses.replace(course, tracking=tracking)
+        options = WriterOptions(sco_per_lesson=changes.get("sco_per_lesson", False))
+        result = build_package(course, target="scorm12", out_dir=out_dir, options=options)
+    except ScormkitError as error:
+        pytest.fail(f"building the example course for scorm12 failed: {error}", pytrace=False)
+    assert result.path.is_file(), result
+    return Path(result.path)
+
+
+@dataclass
+class Site:
+    """The folder the test server serves and what is in it."""
+
+    root: Path
+    base_url: str = ""
+    packages: dict[str, Path] = field(default_factory=dict)
+    """Package name -> unpacked folder (served at /<name>/)."""
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def lessons(self, package: str = "pkg") -> list[str]:
+        """Lesson ids of a single-SCO package, from the page's runtime config."""
+        return config_of(self.packages[package] / "index.html")["lessons"]
+
+
+def config_of(page: Path) -> dict[str, Any]:
+    from lxml import etree
+
+    tree = etree.parse(str(page))
+    (script,) = tree.xpath('//script[@id="scormkit-config"]')
+    return json.loads(script.text)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    require(
+        (SCORM_AGAIN_DIST / SCORM_AGAIN_JS).is_file(),
+        f"{SCORM_AGAIN_DIST / SCORM_AGAIN_JS} is missing: run `npm install` in {ROOT}",
+    )
+    root = tmp_path_factory.mktemp("site")
+    builds = tmp_path_factory.mktemp("builds")
+    site = Site(root)
+
+    given = os.environ.get("SCORMKIT_E2E_PACKAGE")
+    if given:
+        source = Path(given)
+        if source.is_dir():
+            shutil.copytree(source, root / "pkg")
+        else:
+            _unpack(source, root / "pkg")
+        site.packages["pkg"] = root / "pkg"
+    else:
+        variants = {
+            "pkg": {},
+            "per-lesson": {"sco_per_lesson": True},
+            "launch": {"completion": "launch"},
+        }
+        for name, changes in variants.items():
+            zip_path = _build(builds / name, **changes)
+            site.packages[name] = _unpack(zip_path, root / name)
+
+    shutil.copy(HERE / "player.html", root / "player.html")
+    shutil.copy(HERE / "unit.html", root / "unit.html")
+    vendor = root / "node_modules" / "scorm-again" / "dist"
+    vendor.mkdir(parents=True)
+    shutil.copy(SCORM_AGAIN_DIST / SCORM_AGAIN_JS, vendor / SCORM_AGAIN_JS)
+    shutil.copytree(RUNTIME_DIR, root / "src", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return site
+
+
+# ---------------------------------------------------------------------------------------------
+# Local web server
+# ---------------------------------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+@pytest.fixture(scope="session")
+def server(site: Site) -> Iterator[Site]:
+    handler = partial(_QuietHandler, directory=str(site.root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name="e2e-http", daemon=True)
+    thread.start()
+    site.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        yield site
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    require(CHROMIUM.is_file(), f"{CHROMIUM} is missing: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover
+        require(False, "the playwright Python package is not installed (pip install playwright)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Network:
+    """Every request the browser made, and those that were blocked for leaving 127.0.0.1."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    """Console messages of every page (type: text (url))."""
+
+    def is_local(self, url: str) -> bool:
+        if url.startswith(("about:", "data:", "blob:")):
+            return True
+        parts = urlsplit(url)
+        return (
+            parts.scheme == "http"
+            and parts.hostname == "127.0.0.1"
+            and (f"{parts.scheme}://{parts.netloc}" == self.origin)
+        )
+
+    def assert_clean(self) -> None:
+        outside = [url for url in self.requests if not self.is_local(url)]
+        assert not outside, f"requests left 127.0.0.1: {outside}"
+        assert not self.blocked, f"blocked requests: {self.blocked}"
+        assert not self.page_errors, f"uncaught errors in the page: {self.page_errors}"
+        problems = [m for m in self.console if m.startswith(("error:", "warning:"))]
+        assert not problems, f"console errors or warnings: {problems}"
+
+
+@pytest.fixture
+def network(server: Site) -> Iterator[Network]:
+    """The test's record of browser traffic. Tests call ``network.assert_clean()``; as a
+    backstop, a request that left 127.0.0.1 also fails the test at teardown."""
+    network = Network(server.base_url)
+    yield network
+    outside = [url for url in network.requests if not network.is_local(url)]
+    assert not outside and not network.blocked, f"requests left 127.0.0.1: {outside}"
+
+
+def _new_context(browser: Any, network: Network, **options: Any) -> Any:
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        if network.is_local(url):
+            route.continue_()
+        else:
+            network.blocked.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda request: network.requests.append(request.url))
+    context.on("weberror", lambda error: network.page_errors.append(str(error.error)))
+    context.on(
+        "console",
+        lambda message: network.console.append(
+            f"{message.type}: {message.text} ({message.location.get('url')})"
+        ),
+    )
+    return context
+
+
+@pytest.fixture
+def context(browser: Any, network: Network) -> Iterator[Any]:
+    context = _new_context(browser, network, viewport={"width": 1024, "height": 800})
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def new_context(browser: Any, network: Network) -> Iterator[Any]:
+    """Factory for contexts with other options (viewport, JavaScript off); closed afterwards."""
+    made: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        made.append(_new_context(browser, network, **options))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for context in made:
+            context.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    return context.new_page()
+
+
+# ---------------------------------------------------------------------------------------------
+# Player helpers
+# ---------------------------------------------------------------------------------------------
+
+
+class Player:
+    """Drives tests/e2e/player.html (the LMS stand-in) and the SCO in its iframe."""
+
+    def __init__(self, page: Any, site: Site) -> None:
+        self.page = page
+        self.site = site
+
+    def launch(
+        self, sco: str = "/pkg/index.html", cmi: dict[str, Any] | None = None, **extra: str
+    ) -> Any:
+        query = "?sco=" + quote(sco, safe="/")
+        if cmi is not None:
+            query += "&cmi=" + quote(json.dumps(cmi), safe="")
+        for key, value in extra.items():
+            query += f"&{key}={quote(value, safe='')}"
+        self.page.goto(self.site.url("/player.html" + query))
+        frame = self.frame()
+        frame.wait_for_function("() => window.scormkit && window.scormkit.getState() !== null")
+        return frame
+
+    def frame(self) -> Any:
+        self.page.wait_for_selector("#sco")
+        handle = self.page.query_selector("#sco")
+        frame = handle.content_frame()
+        assert frame is not None
+        frame.wait_for_load_state("load")
+        return frame
+
+    def state(self) -> dict[str, Any]:
+        return self.frame().evaluate("() => window.scormkit.getState()")
+
+    def unload(self) -> dict[str, Any]:
+        """Navigate the SCO away (as an LMS does when the learner leaves) and return the
+        player's record of the session once LMSFinish has been called."""
+        self.page.evaluate("() => { document.getElementById('sco').src = 'about:blank'; }")
+        self.page.wait_for_function("() => window.calls.some((call) => call.fn === 'LMSFinish')")
+        # Let anything the SCO might (wrongly) do after LMSFinish arrive before asserting.
+        self.page.wait_for_timeout(100)
+        return self.report()
+
+    def report(self) -> dict[str, Any]:
+        return self.page.evaluate("() => window.lmsReport()")
+
+
+@pytest.fixture
+def player(page: Any, server: Site) -> Player:
+    return Player(page, server)
