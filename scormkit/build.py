@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scormkit import schemas
 from scormkit.archive import zip_bytes_to
-from scormkit.errors import PackageInvalid, Severity
+from scormkit.errors import OutputError, PackageInvalid, Severity
 from scormkit.model import Course
 from scormkit.sources import load_course
 from scormkit.validate import validate_package
@@ -47,7 +47,12 @@ def build_package(
     if problems:
         raise PackageInvalid(problems)
     destination = Path(out_dir) / package.filename
-    size = zip_bytes_to(package.files, destination)
+    try:
+        size = zip_bytes_to(package.files, destination)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {destination}: {exc.strerror or exc}; "
+            "choose another --out folder or fix its permissions") from None
     return BuildResult(target, destination, size, len(package.files),
                        time.perf_counter() - started)
 

@@ -59,8 +59,11 @@ class Diagnostic:
 class ScormkitError(Exception):
     """Base of every error caused by user input or the environment, not by a scormkit bug."""
 
+    code = "error"
+    """Stable rule code of the diagnostic this error becomes."""
+
     def diagnostics(self) -> list[Diagnostic]:
-        return [Diagnostic("error", str(self))]
+        return [Diagnostic(self.code, str(self))]
 
 
 class SourceError(ScormkitError):
@@ -108,9 +111,19 @@ class PackageInvalid(_DiagnosticsError):
 class SchemaMissing(ScormkitError):
     """The official XSDs a target needs are not installed."""
 
+    code = "schemas-missing"
+
 
 class SchemaInstallError(ScormkitError):
     """Installing the official XSDs failed (bad mirror, hash mismatch, network error)."""
+
+    code = "schema-install-failed"
+
+
+class OutputError(ScormkitError):
+    """The package could not be written where the user asked."""
+
+    code = "output-unwritable"
 
 
 class UnsupportedFeature(SourceError):
