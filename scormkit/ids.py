@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 
-_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _NOT_NCNAME_CHAR = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def is_ncname(value: str) -> bool:
     """True when *value* is a valid (ASCII) XML NCName, the lexical space of xs:ID."""
-    return bool(_NCNAME.match(value))
+    return bool(_NCNAME.fullmatch(value))
 
 
 def to_ncname(value: str, prefix: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scormkit.errors import Location
+from scormkit.questions import Quiz
 
 LESSON_LINK_SCHEME = "scormkit-lesson:"
 """Readers render a link to another lesson as ``href="scormkit-lesson:<lesson id>[#frag]"``;
@@ -65,6 +66,8 @@ class Course:
     source: Location
     root: Path = field(compare=False)
     """Directory holding course.yaml; only used for messages."""
+    quiz: Quiz | None = None
+    """The graded quiz named by ``quiz:`` in course.yaml (scormkit.questions), if any."""
 
     @property
     def assets(self) -> tuple[Asset, ...]:
@@ -73,4 +76,6 @@ class Course:
         for lesson in self.lessons:
             for asset in lesson.assets:
                 seen.setdefault(asset.href, asset)
+        for asset in self.quiz.assets if self.quiz else ():
+            seen.setdefault(asset.href, asset)
         return tuple(seen[href] for href in sorted(seen))

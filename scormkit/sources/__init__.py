@@ -6,16 +6,27 @@ once as a SourceErrors carrying one diagnostic per defect.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors
 from scormkit.model import Course, Lesson
 from scormkit.paths import display_path
-from scormkit.sources.lesson import assign_heading_ids, read_lesson_head, render_lesson
+from scormkit.sources.lesson import (
+    LessonHead,
+    assign_heading_ids,
+    read_lesson_head,
+    render_lesson,
+)
 from scormkit.sources.outline import COURSE_FILE, read_outline
+from scormkit.sources.quiz import read_quiz
 from scormkit.sources.yamlfile import load_yaml_mapping
 
 __all__ = ["load_course"]
+
+_UNSAFE_IN_PAGE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def load_course(course_dir: str | Path) -> Course:
@@ -30,8 +41,14 @@ def load_course(course_dir: str | Path) -> Course:
         )
     try:
         text = course_file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise SourceError("not-utf8", "the file is not UTF-8 text", Location(shown)) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise SourceError("not-utf8", f"the file is not UTF-8 text (byte {exc.start})",
+                          Location(shown, line), "save the file as UTF-8") from None
+    except OSError as exc:
+        raise SourceError("file-unreadable", f"cannot read {COURSE_FILE}: {exc.strerror or exc}",
+                          Location(shown), "check that the file can be read (permissions, locks)"
+                          ) from None
 
     errors: list[Diagnostic] = []
     outline = read_outline(load_yaml_mapping(text, shown), root, errors)
@@ -49,8 +66,31 @@ def load_course(course_dir: str | Path) -> Course:
                 "duplicate-id", f"lesson id '{head.id}' is already used by {by_id[head.id].path}",
                 here, "give one of them a different 'id:' in its front matter"))
         by_id.setdefault(head.id, here)
-    by_path = {head.ref.relpath: head for head in heads}
+    # Listed lessons that could not be read map to None: links to them are not reported again.
+    by_path: dict[str, LessonHead | None] = dict.fromkeys(r.relpath for r in outline.lessons)
+    by_path.update((head.ref.relpath, head) for head in heads)
     lessons: list[Lesson] = [render_lesson(head, root, by_path, errors) for head in heads]
+    tracking, quiz = outline.tracking, None
+    if outline.quiz is not None:
+        quiz = read_quiz(outline.quiz.path, root, errors, shown=outline.quiz.shown)
+    if quiz is not None:
+        if quiz.id in by_id:
+            errors.append(Diagnostic(
+                "duplicate-id", f"quiz id '{quiz.id}' is already used by {by_id[quiz.id].path}",
+                quiz.source, "give the quiz a different 'id:' in its front matter"))
+        # One passing score for the course: the quiz's, or course.yaml's when the quiz has
+        # none; both given and different is an error (SCORM's mastery score would disagree
+        # with the score the quiz shows).
+        if tracking.passing_score is None:
+            tracking = dataclasses.replace(tracking, passing_score=quiz.passing_score)
+        elif quiz.passing_score is None:
+            quiz = dataclasses.replace(quiz, passing_score=tracking.passing_score)
+        elif quiz.passing_score != tracking.passing_score:
+            errors.append(Diagnostic(
+                "passing-score-conflict", f"course.yaml sets passing_score "
+                f"{tracking.passing_score} but the quiz sets {quiz.passing_score}",
+                outline.quiz.location if outline.quiz else quiz.source,
+                "set it in one place only (the quiz's front matter is the usual one)"))
     if errors:
         raise SourceErrors(errors)
     return Course(
@@ -61,8 +101,25 @@ def load_course(course_dir: str | Path) -> Course:
         version=outline.version,
         authors=outline.authors,
         keywords=outline.keywords,
-        lessons=tuple(lessons),
-        tracking=outline.tracking,
+        lessons=_with_page_names(lessons),
+        tracking=tracking,
         source=outline.source,
         root=root,
+        quiz=quiz,
     )
+
+
+def _with_page_names(lessons: Iterable[Lesson]) -> tuple[Lesson, ...]:
+    """Page names (``lessons/<slug>.html``) come from file stems: keep them safe in URLs and
+    zip members ('#', '?', spaces) and unique even on case-insensitive file systems, so that
+    ``a/intro.md`` and ``b/intro.md`` do not overwrite each other's page."""
+    taken: set[str] = set()
+    named = []
+    for lesson in lessons:
+        base = _UNSAFE_IN_PAGE_NAME.sub("-", lesson.slug).strip("-.") or "lesson"
+        slug, n = base, 2
+        while slug.casefold() in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug.casefold())
+        named.append(lesson if slug == lesson.slug else dataclasses.replace(lesson, slug=slug))
+    return tuple(named)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from scormkit.errors import Diagnostic
 from scormkit.sources.yamlfile import YamlDoc
+
+# Characters XML 1.0 forbids: they would make every generated document unparsable. A YAML
+# file cannot contain them raw, but a quoted string can spell them as escapes ("\x01").
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ILLEGAL_HINT = "delete it; in a quoted string, look for an escape such as \\x01 or \\uFFFE"
 
 
 def check_keys(
@@ -64,9 +70,16 @@ def text_field(
             )
         )
         return default
+    # Checked before whitespace is normalised: str.split() treats U+001C-U+001F as spaces.
+    if bad := XML_ILLEGAL.search(str(value)):
+        errors.append(Diagnostic(
+            "illegal-character", f"'{key}' contains control character U+{ord(bad.group()):04X}",
+            doc.loc(*at, key), _ILLEGAL_HINT))
+        return default
     text = " ".join(str(value).split())
     if not text:
-        errors.append(Diagnostic("bad-value", f"'{key}' is empty", doc.loc(*at, key)))
+        errors.append(Diagnostic("bad-value", f"'{key}' is empty", doc.loc(*at, key),
+                                 f"write a value after '{key}:' or remove the line"))
         return default
     if max_length is not None and len(text) > max_length:
         errors.append(
@@ -105,12 +118,19 @@ def text_list(
         return ()
     items = []
     for index, item in enumerate(value):
+        if isinstance(item, str) and (bad := XML_ILLEGAL.search(item)):
+            errors.append(Diagnostic(
+                "illegal-character",
+                f"item {index + 1} of '{key}' contains control character U+{ord(bad.group()):04X}",
+                doc.loc(*at, key, index), _ILLEGAL_HINT))
+            continue
         if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
             errors.append(
                 Diagnostic(
                     "bad-value",
                     f"item {index + 1} of '{key}' must be non-empty text",
                     doc.loc(*at, key, index),
+                    "write each item as text on its own '- ...' line",
                 )
             )
             continue

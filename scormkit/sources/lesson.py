@@ -7,7 +7,6 @@ and renders the body once all lesson ids and heading anchors are known.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -18,25 +17,17 @@ from scormkit import ids
 from scormkit.errors import Diagnostic, Location, SourceError
 from scormkit.model import LESSON_LINK_SCHEME, Asset, Lesson
 from scormkit.sources import markdown
+from scormkit.sources.fields import XML_ILLEGAL as _XML_ILLEGAL
 from scormkit.sources.fields import check_keys, text_field, text_list
+from scormkit.sources.media import ASSET_SCHEME as ASSET_SCHEME  # re-exported for writers
+from scormkit.sources.media import MEDIA_TYPES as MEDIA_TYPES
+from scormkit.sources.media import block_location, check_image
+from scormkit.sources.media import is_external as _is_external
+from scormkit.sources.media import resolve as _resolve
 from scormkit.sources.outline import LessonRef
 from scormkit.sources.yamlfile import load_yaml_mapping
 
-ASSET_SCHEME = "scormkit-asset:"
-"""Readers render media references as ``scormkit-asset:<package path>``; writers make the
-path relative to the page that shows it."""
-
 FRONT_MATTER_KEYS = ("title", "objectives", "minutes", "id")
-MEDIA_TYPES = {
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-}
-# Characters XML 1.0 forbids: they would make every generated document unparsable.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MAX_HEADING = 5  # body levels shift down one (the lesson title is the page's h2)
 
 
@@ -60,9 +51,15 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
     try:
         text = ref.path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
         errors.append(Diagnostic(
-            "not-utf8", f"the file is not UTF-8 text (byte {exc.start})", Location(path),
+            "not-utf8", f"the file is not UTF-8 text (byte {exc.start})", Location(path, line),
             "save the file as UTF-8"))
+        return None
+    except OSError as exc:
+        errors.append(Diagnostic(
+            "file-unreadable", f"cannot read the lesson file: {exc.strerror or exc}",
+            Location(path), "check that the file can be read (permissions, locks)"))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -111,7 +108,7 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
 def render_lesson(
     head: LessonHead,
     root: Path,
-    lessons_by_path: dict[str, LessonHead],
+    lessons_by_path: dict[str, LessonHead | None],
     errors: list[Diagnostic],
 ) -> Lesson:
     """Second pass: check and rewrite the body's headings, images and links, render XHTML."""
@@ -174,63 +171,22 @@ def assign_heading_ids(head: LessonHead, errors: list[Diagnostic]) -> None:
 
 def _loc(head: LessonHead, block: Token, needle: str | None = None) -> Location:
     """Line of *block*; with *needle*, the first line of the block that contains it."""
-    if not block.map:
-        return Location(head.ref.shown)
-    start, end = block.map
-    if needle:
-        for number in range(start, min(end, len(head.lines))):
-            if needle in head.lines[number]:
-                return Location(head.ref.shown, number + 1)
-    return Location(head.ref.shown, start + 1)
+    return block_location(head.ref.shown, head.lines, block, needle)
 
-
-def _is_external(url: str) -> bool:
-    parts = urlsplit(url)
-    return bool(parts.scheme or parts.netloc) or url.startswith("/")
 
 
 def _image(
     image: Token, block: Token, head: LessonHead, root: Path, errors: list[Diagnostic]
 ) -> Asset | None:
-    src = str(image.attrGet("src") or "")
-    loc = _loc(head, block, src or "![")
-    if not markdown.inline_text(image):
-        errors.append(Diagnostic(
-            "image-missing-alt", f"image '{src}' has no alt text", loc,
-            "describe the picture between the brackets: ![what it shows](...); "
-            "screen reader users depend on it"))
-    if _is_external(src):
-        errors.append(Diagnostic(
-            "external-resource", f"image '{src}' is loaded from outside the package", loc,
-            "packages must work offline: save the file under media/ and link it by relative path"))
-        return None
-    relpath = _resolve(head.ref.relpath, unquote(urlsplit(src).path))
-    if relpath is None:
-        errors.append(Diagnostic(
-            "path-outside-course", f"image '{src}' is outside the course folder", loc,
-            "keep media files under the course folder, e.g. media/"))
-        return None
-    path = root / relpath
-    media_type = MEDIA_TYPES.get(PurePosixPath(relpath).suffix.lower())
-    if not path.is_file():
-        errors.append(Diagnostic(
-            "file-missing", f"image '{src}' does not exist (looked for {relpath})", loc,
-            "fix the path (it is relative to the lesson file) or add the file"))
-        return None
-    if media_type is None:
-        errors.append(Diagnostic(
-            "unsupported-media", f"'{src}' is not an image type browsers show everywhere", loc,
-            f"use one of: {', '.join(sorted(MEDIA_TYPES))}"))
-        return None
-    image.attrSet("src", ASSET_SCHEME + relpath)
-    return Asset(path.resolve(), relpath, media_type)
+    loc = _loc(head, block, str(image.attrGet("src") or "") or "![")
+    return check_image(image, loc, head.ref.relpath, root, errors)
 
 
 def _link(
     link: Token,
     block: Token,
     head: LessonHead,
-    lessons_by_path: dict[str, LessonHead],
+    lessons_by_path: dict[str, LessonHead | None],
     errors: list[Diagnostic],
 ) -> None:
     href = str(link.attrGet("href") or "")
@@ -245,6 +201,8 @@ def _link(
     else:
         relpath = _resolve(head.ref.relpath, unquote(parts.path))
         target = lessons_by_path.get(relpath or "")
+        if target is None and relpath in lessons_by_path:
+            return  # a listed lesson that could not be read; its own error says why
         if target is None:
             known = ", ".join(sorted(PurePosixPath(p).name for p in lessons_by_path))
             errors.append(Diagnostic(
@@ -261,16 +219,3 @@ def _link(
                 f"headings there: {', '.join(sorted(target.anchors)) or 'none'}"))
             return
     link.attrSet("href", f"{LESSON_LINK_SCHEME}{target.id}" + (f"#{anchor}" if anchor else ""))
-
-
-def _resolve(from_file: str, ref: str) -> str | None:
-    """Resolve *ref* relative to the course file *from_file*; None when it escapes the course."""
-    parts: list[str] = list(PurePosixPath(from_file).parent.parts)
-    for part in PurePosixPath(ref).parts:
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        elif part not in (".", "/"):
-            parts.append(part)
-    return "/".join(parts) if parts else None

@@ -16,7 +16,7 @@ from scormkit.sources.yamlfile import YamlDoc
 COURSE_FILE = "course.yaml"
 COURSE_KEYS = (
     "id", "title", "description", "language", "version", "authors", "keywords", "lessons",
-    "tracking",
+    "tracking", "quiz",
 )
 REQUIRED_KEYS = ("id", "title", "language", "version", "lessons")
 TRACKING_KEYS = ("completion", "passing_score")
@@ -53,6 +53,8 @@ class Outline:
     lessons: tuple[LessonRef, ...]
     tracking: Tracking
     source: Location
+    quiz: LessonRef | None = None
+    """The quiz file (``quiz:``), read by sources.quiz."""
 
 
 def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
@@ -84,9 +86,10 @@ def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
         version=version,
         authors=text_list(doc, data, "authors", (), errors),
         keywords=text_list(doc, data, "keywords", (), errors),
-        lessons=_lesson_refs(doc, root, errors),
+        lessons=(lessons := _lesson_refs(doc, root, errors)),
         tracking=_tracking(doc, errors),
         source=Location(doc.path, 1),
+        quiz=_quiz_ref(doc, root, lessons, errors),
     )
 
 
@@ -120,7 +123,8 @@ def _lesson_refs(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> tuple[Le
     for index, item in enumerate(value or ()):
         loc = doc.loc("lessons", index)
         if not isinstance(item, str) or not item.strip():
-            errors.append(Diagnostic("bad-value", "a lesson entry must be a file path", loc))
+            errors.append(Diagnostic("bad-value", "a lesson entry must be a file path", loc,
+                                     "write it as '- lessons/01-intro.md'"))
             continue
         rel = PurePosixPath(item.strip())
         if rel.is_absolute() or ".." in rel.parts or "\\" in item:
@@ -132,7 +136,8 @@ def _lesson_refs(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> tuple[Le
         path = root / rel
         if rel.suffix != ".md":
             errors.append(Diagnostic(
-                "bad-lesson-file", f"lesson '{item}' is not a Markdown (.md) file", loc))
+                "bad-lesson-file", f"lesson '{item}' is not a Markdown (.md) file", loc,
+                "lessons are Markdown files ending in .md"))
             continue
         if not path.is_file():
             errors.append(Diagnostic(
@@ -152,12 +157,43 @@ def _lesson_refs(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> tuple[Le
     return tuple(refs)
 
 
+def _quiz_ref(doc: YamlDoc, root: Path, lessons: tuple[LessonRef, ...],
+              errors: list[Diagnostic]) -> LessonRef | None:
+    """``quiz: quizzes/name.quiz.md``: checked like a lesson path."""
+    if "quiz" not in doc.data:
+        return None
+    item, loc = doc.data["quiz"], doc.loc("quiz")
+    if not isinstance(item, str) or not item.strip():
+        errors.append(Diagnostic("bad-value", "'quiz' must be the path of a quiz file", loc,
+                                 "write it as 'quiz: quizzes/final.quiz.md'"))
+        return None
+    rel = PurePosixPath(item.strip())
+    if rel.is_absolute() or ".." in rel.parts or "\\" in item:
+        errors.append(Diagnostic(
+            "path-outside-course", f"quiz path '{item}' leaves the course folder", loc,
+            "give the path relative to course.yaml, with '/' and without '..'"))
+        return None
+    path = root / rel
+    if rel.suffix != ".md" or rel.as_posix() in {ref.relpath for ref in lessons}:
+        errors.append(Diagnostic(
+            "bad-quiz-file", f"quiz '{item}' is not a quiz file", loc,
+            "a quiz is a Markdown file of its own, by convention ending in .quiz.md"))
+        return None
+    if not path.is_file():
+        errors.append(Diagnostic(
+            "file-missing", f"quiz file '{item}' does not exist", loc,
+            f"create {rel} or fix the path (it is relative to course.yaml)"))
+        return None
+    return LessonRef(path, rel.as_posix(), display_path(path), loc)
+
+
 def _tracking(doc: YamlDoc, errors: list[Diagnostic]) -> Tracking:
     value = doc.data.get("tracking")
     if value is None:
         return Tracking()
     if not isinstance(value, dict):
-        errors.append(Diagnostic("bad-value", "'tracking' must be a mapping", doc.loc("tracking")))
+        errors.append(Diagnostic("bad-value", "'tracking' must be a mapping", doc.loc("tracking"),
+                                 "indent its keys under it, e.g. '  completion: all-lessons'"))
         return Tracking()
     check_keys(doc, value, ("tracking",), TRACKING_KEYS, (), errors)
     completion = value.get("completion", "all-lessons")

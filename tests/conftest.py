@@ -1,0 +1,131 @@
+"""Shared fixtures: the example course, scenario courses written from a dict, and a CLI runner.
+
+Fixtures here stay generic so every test module can use them:
+
+- ``course_copy``: a fresh copy of ``course_src/`` under ``tmp_path`` (edit it freely).
+- ``make_course``: ``make_course(tmp_path, {"lessons/01-intro.md": "..."})`` writes a small
+  course from a dict of relative path -> text and returns its folder. Defaults fill in a valid
+  ``course.yaml`` and one lesson; a value of ``None`` removes a default file; ``bytes`` values
+  are written as is (e.g. for non-UTF-8 files).
+- ``run_cli``: ``run_cli(["build", ...], cwd)`` -> ``(exit_code, stdout, stderr)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_COURSE = REPO_ROOT / "course_src"
+
+DEFAULT_LESSON = "lessons/01-intro.md"
+DEFAULT_LESSON_TEXT = """\
+---
+title: Introduction
+objectives:
+  - Say what this course is about.
+minutes: 5
+---
+
+## Welcome
+
+This is the first lesson.
+"""
+
+
+def default_course_yaml(lessons: list[str]) -> str:
+    """A valid course.yaml listing *lessons* in order."""
+    listed = "".join(f"  - {lesson}\n" for lesson in lessons)
+    return (
+        "id: test-course\n"
+        "title: Test course\n"
+        "description: A course written by the test suite.\n"
+        "language: en\n"
+        'version: "1.0.0"\n'
+        "lessons:\n"
+        f"{listed}"
+    )
+
+
+def write_course(
+    directory: Path, files: Mapping[str, str | bytes | None] | None = None
+) -> Path:
+    """Write a course into *directory* (created if needed) and return it.
+
+    *files* maps a path relative to the course folder to its text (written as UTF-8, newlines
+    untouched), to bytes (written as is) or to None (the default file is not written). Missing
+    defaults are filled in: one lesson ``lessons/01-intro.md`` when *files* names no lesson
+    under ``lessons/``, and a ``course.yaml`` listing every ``lessons/*.md`` in *files*
+    (sorted), or the default lesson.
+    """
+    files = dict(files or {})
+    lesson_files = sorted(
+        name for name, text in files.items()
+        if name.startswith("lessons/") and name.endswith(".md") and text is not None
+    )
+    if not lesson_files and DEFAULT_LESSON not in files:
+        files[DEFAULT_LESSON] = DEFAULT_LESSON_TEXT
+        lesson_files = [DEFAULT_LESSON]
+    if "course.yaml" not in files:
+        files["course.yaml"] = default_course_yaml(lesson_files)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        if content is None:
+            continue
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8", newline="")
+    return directory
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path) -> Path:
+    """A private copy of the example course at ``tmp_path / "course"``."""
+    return Path(shutil.copytree(EXAMPLE_COURSE, tmp_path / "course"))
+
+
+@pytest.fixture
+def make_course() -> Callable[..., Path]:
+    """``make_course(tmp_path, files, name="course")`` -> the course folder
+    ``tmp_path / name`` written by :func:`write_course`. Holds no state, so it is also safe
+    to call from hypothesis tests with a fresh temporary directory per example."""
+
+    def make(
+        where: Path, files: Mapping[str, str | bytes | None] | None = None, *,
+        name: str = "course",
+    ) -> Path:
+        return write_course(Path(where) / name, files)
+
+    return make
+
+
+def invoke_cli(args: list[str], cwd: Path | str | None = None) -> tuple[int, str, str]:
+    """Run ``scormkit <args>`` in-process from *cwd*; return (exit code, stdout, stderr).
+
+    An exception escaping the CLI (a scormkit bug) is appended to stderr as a traceback, so
+    callers that check for "Traceback" catch it as they would in a real terminal.
+    """
+    from scormkit.cli import cli
+
+    runner = CliRunner()
+    with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
+        result = runner.invoke(cli, [str(a) for a in args], prog_name="scormkit")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return result.exit_code, result.stdout, stderr
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., tuple[int, str, str]]:
+    """``run_cli(args, cwd=None)`` -> ``(exit_code, stdout, stderr)``; see invoke_cli."""
+    return invoke_cli
