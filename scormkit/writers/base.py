@@ -24,7 +24,8 @@ class Writer:
     """Format key: CLI --target value, template folder, zip suffix."""
     label: ClassVar[str]
     schema_family: ClassVar[str]
-    """Catalog family whose XSDs validate (and, for SCORM, ship with) the package."""
+    """Catalog family whose XSDs validate (and, for SCORM, ship with) the package; empty
+    for a format without an official XSD (Moodle XML)."""
 
     def __init__(self, options: WriterOptions | None = None) -> None:
         self.options = options or WriterOptions()

@@ -1,0 +1,335 @@
+"""Moodle XML writer: the quiz as a Moodle question bank file.
+
+Moodle core imports no QTI; its question bank imports "Moodle XML" (Question bank > Import).
+The package is ``<id>-<version>-moodlexml.zip`` holding ``questions.xml``: unzip it and
+import the XML file. Images travel inside the XML, base64-encoded in ``<file>`` elements next
+to the text that shows them, and the text points at them as ``@@PLUGINFILE@@/<path>``.
+
+Categories: ``$course$/<quiz title>`` holds the quiz's questions and every pool becomes a
+subcategory ``$course$/<quiz title>/<pool title>``; a Moodle quiz draws "N random questions"
+from such a category (the category's info text says how many). Moodle XML carries questions
+only: the passing score, attempts and time limit are quiz activity settings, made in Moodle.
+
+Moodle has no XSD for this format; tests check the structure (tests/test_quiz_writers.py).
+Type mapping, fallbacks and errors: `quizcommon.SUPPORT`, docs/quiz-targets.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import posixpath
+from decimal import Decimal
+from urllib.parse import quote
+
+from lxml import etree
+
+from scormkit.model import Course
+from scormkit.package import Package
+from scormkit.questions import (
+    Essay,
+    FillInBlank,
+    Matching,
+    MultipleResponse,
+    Numeric,
+    Ordering,
+    Pool,
+    Question,
+    Quiz,
+    SingleChoice,
+    TrueFalse,
+    format_decimal,
+)
+from scormkit.writers import quizcommon as qc
+
+PLUGINFILE = "@@PLUGINFILE@@/"
+QUESTIONS_FILE = "questions.xml"
+
+MOODLE_FRACTIONS = (
+    Decimal("1"), Decimal("0.9"), Decimal("0.8333333"), Decimal("0.8"), Decimal("0.75"),
+    Decimal("0.7"), Decimal("0.6666667"), Decimal("0.6"), Decimal("0.5"), Decimal("0.4"),
+    Decimal("0.3333333"), Decimal("0.3"), Decimal("0.25"), Decimal("0.2"),
+    Decimal("0.1666667"), Decimal("0.1428571"), Decimal("0.125"), Decimal("0.1111111"),
+    Decimal("0.1"), Decimal("0.05"), Decimal("0"),
+)
+"""The grades Moodle accepts for an answer (and their negatives). Its import refuses any
+other value ("Match grades: error if grade not listed" is the default)."""
+
+
+def moodle_fraction(count: int) -> Decimal | None:
+    """The listed grade equal to 1 / *count* (within Moodle's tolerance), or None."""
+    wanted = Decimal(1) / count
+    for grade in MOODLE_FRACTIONS:
+        if abs(grade - wanted) < Decimal("0.00001"):
+            return grade
+    return None
+
+
+def percent(fraction: Decimal) -> str:
+    """A Moodle ``fraction`` attribute: the grade in percent (``33.33333``)."""
+    return format_decimal(fraction * 100)
+
+
+def category_path(*names: str) -> str:
+    """``$course$/Quiz/Pool``; a '/' inside a name is doubled, as Moodle expects."""
+    return "/".join(["$course$", *(name.replace("/", "//") for name in names)])
+
+
+def cloze_escape(text: str) -> str:
+    """Escape the characters that have a meaning inside a Cloze answer or feedback."""
+    for char in ("\\", "}", "#", "~", "/", '"'):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+class _Writer:
+    """Builds the <quiz> document; knows the media so every text can carry its files."""
+
+    def __init__(self, course: Course, quiz: Quiz) -> None:
+        self.course = course
+        self.quiz = quiz
+        self.media = {asset.href: asset for asset in (*quiz.assets, *course.assets)}
+        self.labels = qc.true_false_labels(course.language)
+
+    # -- text fields ------------------------------------------------------------------
+
+    def text(self, parent: etree._Element, tag: str, html_text: str, *,
+             fmt: str = "html", **attrs: str) -> etree._Element:
+        """``<tag format="html"><text>...</text><file .../>*</tag>``."""
+        element = etree.SubElement(parent, tag, format=fmt, **attrs)
+        self.fill(element, html_text)
+        return element
+
+    def fill(self, element: etree._Element, html_text: str) -> None:
+        etree.SubElement(element, "text").text = qc.rewrite_assets(
+            html_text, lambda href: PLUGINFILE + quote(href))
+        for href in qc.asset_hrefs(html_text):
+            folder, name = posixpath.split(href)
+            file = etree.SubElement(element, "file", name=name, path=f"/{folder}/"
+                                    if folder else "/", encoding="base64")
+            file.text = base64.b64encode(self.media[href].source_path.read_bytes()).decode()
+
+    def plain(self, parent: etree._Element, tag: str, text: str) -> etree._Element:
+        element = etree.SubElement(parent, tag)
+        etree.SubElement(element, "text").text = text
+        return element
+
+    # -- document ---------------------------------------------------------------------
+
+    def build(self) -> etree._Element:
+        quiz = self.quiz
+        root = etree.Element("quiz")
+        self.category(root, category_path(quiz.title), quiz.intro_html)
+        for entry in quiz.items:
+            if not isinstance(entry, Pool):
+                self.question(root, entry)
+        for pool in quiz.pools:
+            info = (f"<p>Pool of {len(pool.questions)} questions: each attempt draws "
+                    f"{min(pool.draw, len(pool.questions))} of them at random.</p>")
+            self.category(root, category_path(quiz.title, pool.title), info)
+            for question in pool.questions:
+                self.question(root, question)
+        return root
+
+    def category(self, root: etree._Element, path: str, info_html: str) -> None:
+        question = etree.SubElement(root, "question", type="category")
+        self.plain(question, "category", path)
+        self.text(question, "info", info_html)
+
+    def question(self, root: etree._Element, q: Question) -> None:
+        kind = moodle_type(q)
+        element = etree.SubElement(root, "question", type=kind)
+        self.plain(element, "name", q.title)
+        prompt = q.prompt_html
+        if isinstance(q, FillInBlank):
+            prompt = (self.cloze(q) if kind == "multianswer"
+                      else qc.replace_blanks(prompt, lambda _id: "_____"))
+        self.text(element, "questiontext", prompt)
+        self.text(element, "generalfeedback", q.feedback.general_html)
+        etree.SubElement(element, "defaultgrade").text = format_decimal(q.points)
+        etree.SubElement(element, "penalty").text = "0"
+        etree.SubElement(element, "hidden").text = "0"
+        etree.SubElement(element, "idnumber").text = q.id
+        match q:
+            case SingleChoice() | MultipleResponse():
+                self.multichoice(element, q)
+            case TrueFalse():
+                self.true_false(element, q)
+            case FillInBlank() if kind == "shortanswer":
+                self.short_answer(element, q)
+            case FillInBlank():
+                pass  # multianswer: everything is in the question text
+            case Numeric():
+                self.numerical(element, q)
+            case Matching():
+                self.matching(element, q, [(p.text_html, r.text_html) for p, r in
+                                           ((pair.premise, pair.response) for pair in q.pairs)],
+                              [d.text_html for d in q.distractors], q.shuffle)
+            case Ordering():
+                positions = qc.position_labels(len(q.items))
+                place = {item.id: positions[n] for n, item in enumerate(q.items)}
+                self.matching(element, q, [(item.text_html, place[item.id])
+                                           for item in qc.scrambled(q)], [], True)
+            case Essay():
+                self.essay(element, q)
+
+    def combined(self, element: etree._Element, q: Question) -> None:
+        self.text(element, "correctfeedback", q.feedback.correct_html)
+        self.text(element, "partiallycorrectfeedback", q.feedback.incorrect_html)
+        self.text(element, "incorrectfeedback", q.feedback.incorrect_html)
+
+    def multichoice(self, element: etree._Element, q: SingleChoice | MultipleResponse) -> None:
+        single = isinstance(q, SingleChoice)
+        pinned = any(choice.pinned for choice in q.choices)
+        etree.SubElement(element, "single").text = "true" if single else "false"
+        # Moodle cannot pin a choice: a question with one is not shuffled at all.
+        etree.SubElement(element, "shuffleanswers").text = (
+            "true" if q.shuffle and not pinned else "false")
+        etree.SubElement(element, "answernumbering").text = "abc"
+        etree.SubElement(element, "showstandardinstruction").text = "0"
+        self.combined(element, q)
+        if single:
+            fractions = {c.id: Decimal(1) if c.correct else Decimal(0) for c in q.choices}
+        else:
+            right = len(q.correct_choices)
+            share = moodle_fraction(right)
+            if share is None:
+                raise qc.unsupported(
+                    q, "Moodle XML", f"a multiple-response question with {right} correct "
+                    "choices", "Moodle only accepts answer grades from a fixed list (1/1 to "
+                    "1/10 and 1/20 of the marks): use at most 10 correct choices")
+            fractions = {c.id: share if c.correct else -share for c in q.choices}
+        for choice in q.choices:
+            answer = self.text(element, "answer", choice.text_html,
+                               fraction=percent(fractions[choice.id]))
+            self.text(answer, "feedback", choice.feedback_html)
+        if not single:
+            etree.SubElement(element, "shownumcorrect")
+
+    def true_false(self, element: etree._Element, q: TrueFalse) -> None:
+        # Moodle's true/false has per-answer feedback only: the question's correct and
+        # incorrect feedback are added to the right and the wrong answer's.
+        for value, own in ((True, q.true_feedback_html), (False, q.false_feedback_html)):
+            right = value == q.answer
+            extra = q.feedback.correct_html if right else q.feedback.incorrect_html
+            answer = etree.SubElement(element, "answer", fraction="100" if right else "0",
+                                      format="moodle_auto_format")
+            etree.SubElement(answer, "text").text = "true" if value else "false"
+            self.text(answer, "feedback", own + extra)
+
+    def short_answer(self, element: etree._Element, q: FillInBlank) -> None:
+        etree.SubElement(element, "usecase").text = "1" if q.case_sensitive else "0"
+        for text in qc.unique(q.blanks[0].answers):
+            answer = etree.SubElement(element, "answer", fraction="100",
+                                      format="moodle_auto_format")
+            etree.SubElement(answer, "text").text = text.replace("*", "\\*")
+            self.text(answer, "feedback", q.feedback.correct_html)
+        self.anything_else(element, q.feedback.incorrect_html)
+
+    def anything_else(self, element: etree._Element, html_text: str) -> None:
+        """Incorrect feedback for types without combined feedback: a '*' answer (any other
+        response) worth nothing."""
+        if html_text:
+            answer = etree.SubElement(element, "answer", fraction="0",
+                                      format="moodle_auto_format")
+            etree.SubElement(answer, "text").text = "*"
+            self.text(answer, "feedback", html_text)
+
+    def cloze(self, q: FillInBlank) -> str:
+        """The question text with each blank as an embedded SHORTANSWER subquestion.
+
+        Moodle adds up the blanks' weights to get the question's mark: each blank weighs
+        points / blanks when that is a whole number, else 1 (set the mark in the quiz).
+        """
+        share = q.points / len(q.blanks)
+        weight = str(int(share)) if share == int(share) and share >= 1 else "1"
+        kind = "SHORTANSWER_C" if q.case_sensitive else "SHORTANSWER"
+        right = cloze_escape(qc.plain_text(q.feedback.correct_html))
+        wrong = cloze_escape(qc.plain_text(q.feedback.incorrect_html))
+        by_id = {blank.id: blank for blank in q.blanks}
+
+        def embed(blank_id: str) -> str:
+            answers = [f"%100%{_escape(cloze_escape(text))}" + (f"#{right}" if right else "")
+                       for text in qc.unique(by_id[blank_id].answers)]
+            if wrong:
+                answers.append(f"%0%*#{wrong}")
+            return "{" + f"{weight}:{kind}:" + "~".join(answers) + "}"
+
+        return qc.replace_blanks(q.prompt_html, embed)
+
+    def numerical(self, element: etree._Element, q: Numeric) -> None:
+        # No combined feedback in Moodle's numerical type: see true_false().
+        for entry in q.answers:
+            centre, half = qc.numeric_bounds(entry.low, entry.high)
+            value = entry.value if entry.value is not None else centre
+            margin = entry.tolerance if entry.tolerance is not None else (
+                Decimal(0) if entry.value is not None else half)
+            answer = etree.SubElement(element, "answer", fraction="100",
+                                      format="moodle_auto_format")
+            etree.SubElement(answer, "text").text = format_decimal(value)
+            self.text(answer, "feedback", entry.feedback_html + q.feedback.correct_html)
+            etree.SubElement(answer, "tolerance").text = format_decimal(margin)
+        self.anything_else(element, q.feedback.incorrect_html)
+        etree.SubElement(element, "unitgradingtype").text = "0"
+        etree.SubElement(element, "unitpenalty").text = "0"
+        etree.SubElement(element, "showunits").text = "3"
+        etree.SubElement(element, "unitsleft").text = "0"
+
+    def matching(self, element: etree._Element, q: Question, pairs: list[tuple[str, str]],
+                 distractors: list[str], shuffle: bool) -> None:
+        """Moodle's matching: HTML questions, plain-text answers (dropdown entries)."""
+        etree.SubElement(element, "shuffleanswers").text = "true" if shuffle else "false"
+        self.combined(element, q)
+        for question_html, answer_html in pairs:
+            sub = self.text(element, "subquestion", question_html)
+            self.plain(sub, "answer", qc.plain_text(answer_html))
+        for answer_html in distractors:
+            sub = self.text(element, "subquestion", "")
+            self.plain(sub, "answer", qc.plain_text(answer_html))
+
+    def essay(self, element: etree._Element, q: Essay) -> None:
+        etree.SubElement(element, "responseformat").text = "editor"
+        etree.SubElement(element, "responserequired").text = "1"
+        etree.SubElement(element, "responsefieldlines").text = "15"
+        etree.SubElement(element, "attachments").text = "0"
+        etree.SubElement(element, "attachmentsrequired").text = "0"
+        self.text(element, "graderinfo", q.grading_html)
+        self.text(element, "responsetemplate", "")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def moodle_type(question: Question) -> str:
+    match question:
+        case SingleChoice() | MultipleResponse():
+            return "multichoice"
+        case TrueFalse():
+            return "truefalse"
+        case FillInBlank():
+            return "shortanswer" if len(question.blanks) == 1 else "multianswer"
+        case Numeric():
+            return "numerical"
+        case Matching() | Ordering():
+            return "matching"
+        case Essay():
+            return "essay"
+    raise TypeError(type(question))
+
+
+def questions_xml(course: Course, quiz: Quiz) -> bytes:
+    root = _Writer(course, quiz).build()
+    etree.indent(root, space="  ")
+    return qc.XML_DECLARATION + etree.tostring(root, encoding="UTF-8") + b"\n"
+
+
+class MoodleXmlWriter(qc.QuizWriter):
+    name = "moodlexml"
+    label = "Moodle XML question bank"
+    schema_family = ""
+    """Moodle XML has no XSD: the tests check its structure and golden files."""
+
+    def write_quiz(self, course: Course, quiz: Quiz) -> Package:
+        package = Package(self.name, self.package_name(course))
+        package.add(QUESTIONS_FILE, questions_xml(course, quiz))
+        return package
