@@ -12,6 +12,7 @@ import re
 import tempfile
 import time
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from scormkit.errors import Diagnostic, Location, ScormkitError
@@ -134,11 +135,26 @@ def _read_zip(zf: zipfile.ZipFile) -> dict[str, bytes]:
             raise UnsafeArchive("zip-too-large", "the package expands beyond "
                                 f"{MAX_TOTAL_BYTES // 2**20} MiB", name)
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-            raise UnsafeArchive("zip-bomb", f"member '{name}' expands {info.file_size // max(info.compress_size, 1)}"
-                                f" times (limit {MAX_RATIO}): a zip bomb?", name)
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise UnsafeArchive("zip-bomb", f"member '{name}' expands {ratio} times (limit "
+                                f"{MAX_RATIO}): a zip bomb?", name)
         # Never trust the declared size: read at most one byte more than it announces.
-        with zf.open(info) as member:
-            data = member.read(info.file_size + 1)
+        try:
+            with zf.open(info) as member:
+                data = member.read(info.file_size + 1)
+        except zipfile.BadZipFile as exc:
+            if "CRC" not in str(exc):
+                raise
+            # zipfile stops at the declared size and then checks the CRC: a member whose
+            # real data is longer (or shorter, or altered) than its header says ends here.
+            raise UnsafeArchive("zip-size-mismatch", f"member '{name}' does not match its "
+                                "header (declared size or CRC)", name) from None
+        except NotImplementedError:
+            raise UnsafeArchive("zip-corrupt", f"member '{name}' uses a compression method "
+                                "zip tools do not commonly support", name) from None
+        except zlib.error:
+            raise UnsafeArchive("zip-corrupt", f"member '{name}' has damaged compressed data",
+                                name) from None
         if len(data) != info.file_size:
             raise UnsafeArchive("zip-size-mismatch",
                                 f"member '{name}' is not the size its header declares", name)
@@ -160,7 +176,11 @@ def _read_folder(root: Path) -> dict[str, bytes]:
             rel = full.relative_to(root).as_posix()
             size = full.stat().st_size
             total += size
-            if len(files) >= MAX_MEMBERS or size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-                raise UnsafeArchive("zip-too-large", "the folder is larger than a package may be")
+            if len(files) >= MAX_MEMBERS:
+                raise UnsafeArchive("zip-too-many-members",
+                                    f"the folder holds more than {MAX_MEMBERS} files")
+            if size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+                raise UnsafeArchive("zip-too-large", "the folder is larger than a package may be",
+                                    rel)
             files[rel] = full.read_bytes()
     return files

@@ -44,7 +44,10 @@ LABELS = {
 }
 FAMILIES = {"scorm12": "scorm12", "scorm2004_3rd": "scorm2004_3rd",
             "scorm2004_4th": "scorm2004_4th", "cc11": "cc11", "cc13": "cc13",
-            "qti21": "qti21", "qti30": "qti30", "cmi5": "cmi5"}
+            "qti12": "imscp", "qti21": "qti21", "qti30": "qti30", "cmi5": "cmi5",
+            "imscp": "imscp"}
+"""Manifest schema family of each kind. SCORM 2004 2nd Edition, CC 1.0 and CC 1.2 have no
+official XSD in the catalog; Moodle XML has no official XSD at all."""
 
 
 def _kind(key: str, manifest: str | None) -> Kind:
@@ -55,6 +58,13 @@ def detect(files: dict[str, bytes], diagnostics: list[Diagnostic]) -> Kind | Non
     """The package's kind, or None (with a diagnostic saying why) when it is none we know."""
     if "imsmanifest.xml" in files:
         return _from_manifest(files["imsmanifest.xml"])
+    misspelt = sorted(n for n in files if "/" not in n and n != n.lower()
+                      and n.lower() in ("imsmanifest.xml", "cmi5.xml"))
+    if misspelt:
+        diagnostics.append(Diagnostic(
+            "manifest-missing", f"'{misspelt[0]}' is not spelt '{misspelt[0].lower()}'",
+            Location(misspelt[0]), "rename it in lower case: LMSs look for the exact name"))
+        return None
     if "cmi5.xml" in files:
         return _kind("cmi5", "cmi5.xml")
     xml_files = [name for name in files if name.endswith(".xml") and "/" not in name]
@@ -81,13 +91,20 @@ def _from_manifest(data: bytes) -> Kind:
     except etree.XMLSyntaxError:
         return _kind("imscp", "imsmanifest.xml")
     namespace = etree.QName(root).namespace or ""
+    schema = (root.findtext(f"{{{namespace}}}metadata/{{{namespace}}}schema") or "").strip()
+    types = {r.get("type", "") for r in root.iter(f"{{{namespace}}}resource")}
     if namespace in CC_NAMESPACES:
+        if schema != "IMS Common Cartridge" and "imsqti_xmlv1p2" in types:
+            # Canvas's own QTI export (and text2qti's): a QTI 1.2 package in a manifest that
+            # borrows the CC 1.1 namespace without being a cartridge. No XSD describes it;
+            # the rule cc-namespace-borrowed says what that means for each LMS.
+            cc = CC_NAMESPACES[namespace]
+            return Kind("qti12", f"IMS QTI 1.2 package (Canvas flavour, {LABELS[cc]} "
+                        "namespace)", "imsmanifest.xml", None)
         return _kind(CC_NAMESPACES[namespace], "imsmanifest.xml")
     if namespace == QTI30_CP:
         return _kind("qti30", "imsmanifest.xml")
     version = (root.findtext(f"{{{namespace}}}metadata/{{{namespace}}}schemaversion") or "").strip()
-    schema = (root.findtext(f"{{{namespace}}}metadata/{{{namespace}}}schema") or "").strip()
-    types = {r.get("type", "") for r in root.iter(f"{{{namespace}}}resource")}
     if namespace == CP12 or ADLCP12 in root.nsmap.values():
         return _kind("scorm12", "imsmanifest.xml")
     if version in SCORM2004_VERSIONS:

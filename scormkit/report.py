@@ -1,4 +1,5 @@
-"""Validation reports: human text, JSON (documented in docs/validate-report.md), JUnit XML."""
+"""Validation reports: human text, JSON (docs/validate-report.md and its JSON Schema), JUnit
+XML; and the rule listing (`--list-rules`) and its Markdown table for the docs."""
 
 from __future__ import annotations
 
@@ -6,13 +7,23 @@ import json
 
 from lxml import etree
 
-from scormkit.errors import Severity
-from scormkit.validate import PackageReport
+from scormkit.checker import PackageReport
+from scormkit.errors import Diagnostic, Severity
+from scormkit.lms_profiles import PROFILES, default_severity, profile
+from scormkit.rules import ALL_KINDS, Rule, registry
 
 REPORT_VERSION = 1
 
 
-def as_text(reports: list[PackageReport], strict: bool = False) -> str:
+def _fails(diagnostic: Diagnostic, strict: bool) -> bool:
+    return diagnostic.severity is Severity.ERROR or strict
+
+
+def _count(report: PackageReport, severity: Severity) -> int:
+    return sum(d.severity is severity for d in report.diagnostics)
+
+
+def as_text(reports: list[PackageReport], strict: bool = False, lms: str | None = None) -> str:
     lines: list[str] = []
     for report in reports:
         kind = report.kind.label if report.kind else "unknown kind"
@@ -27,19 +38,21 @@ def as_text(reports: list[PackageReport], strict: bool = False) -> str:
     errors = sum(_count(r, Severity.ERROR) for r in reports)
     warnings = sum(_count(r, Severity.WARNING) for r in reports)
     failed = sum(r.failed(strict) for r in reports)
-    lines.append(f"{len(reports)} package(s) checked, {failed} failed: {errors} error(s), "
-                 f"{warnings} warning(s)")
+    summary = (f"{len(reports)} package(s) checked, {failed} failed: {errors} error(s), "
+               f"{warnings} warning(s)")
+    if lms:
+        summary += f" (LMS profile: {lms})"
+    lines.append(summary)
     return "\n".join(lines)
 
 
-def _count(report: PackageReport, severity: Severity) -> int:
-    return sum(d.severity is severity for d in report.diagnostics)
-
-
-def as_json(reports: list[PackageReport], strict: bool = False) -> str:
-    return json.dumps({
+def as_dict(reports: list[PackageReport], strict: bool = False,
+            lms: str | None = None) -> dict[str, object]:
+    return {
         "version": REPORT_VERSION,
         "strict": strict,
+        "lms": lms,
+        "valid": not any(r.failed(strict) for r in reports),
         "packages": [{
             "path": r.path,
             "kind": r.kind.key if r.kind else None,
@@ -50,31 +63,106 @@ def as_json(reports: list[PackageReport], strict: bool = False) -> str:
             "warnings": _count(r, Severity.WARNING),
             "diagnostics": [d.to_dict() for d in r.diagnostics],
         } for r in reports],
-    }, indent=2, sort_keys=False)
+    }
 
 
-def as_junit(reports: list[PackageReport], strict: bool = False) -> str:
-    """One test suite per package, one test case per rule code found (plus one 'package'
-    case that passes when nothing was found), for CI dashboards."""
+def as_json(reports: list[PackageReport], strict: bool = False, lms: str | None = None) -> str:
+    return json.dumps(as_dict(reports, strict, lms), indent=2, sort_keys=False)
+
+
+def as_junit(reports: list[PackageReport], strict: bool = False, lms: str | None = None) -> str:
+    """One test suite per package; in it one test case per rule that applies to the package
+    (failing when that rule found an error, or anything with --strict), plus a 'package'
+    case. Runtime rules appear when the runtime check reported something."""
+    rules = registry()
     suites = etree.Element("testsuites", name="scormkit validate")
     for report in reports:
-        by_code: dict[str, list] = {}
+        by_code: dict[str, list[Diagnostic]] = {}
         for diagnostic in report.diagnostics:
             by_code.setdefault(diagnostic.code, []).append(diagnostic)
-        failures = sum(1 for ds in by_code.values()
-                       if any(d.severity is Severity.ERROR or strict for d in ds))
+        codes = [code for code, current in rules.items()
+                 if current.applies(report.kind, lms) and current.stage != "runtime"
+                 and (report.kind is not None or current.kinds is None)]
+        codes += [code for code in by_code if code not in codes]
+        failures = sum(1 for code in codes
+                       if any(_fails(d, strict) for d in by_code.get(code, ())))
         suite = etree.SubElement(suites, "testsuite", name=report.path,
-                                 tests=str(len(by_code) + 1), failures=str(failures),
-                                 errors="0")
-        etree.SubElement(suite, "testcase", classname=report.path, name="package")
-        for code, diagnostics in sorted(by_code.items()):
+                                 tests=str(len(codes) + 1), failures=str(failures + (
+                                     1 if report.failed(strict) else 0)), errors="0")
+        package = etree.SubElement(suite, "testcase", classname=report.path, name="package")
+        if report.failed(strict):
+            etree.SubElement(package, "failure", message="the package is not valid",
+                             type="package")
+        for code in codes:
             case = etree.SubElement(suite, "testcase", classname=report.path, name=code)
-            text = "\n".join(d.render() for d in diagnostics)
-            if any(d.severity is Severity.ERROR or strict for d in diagnostics):
-                failure = etree.SubElement(case, "failure", message=diagnostics[0].message,
-                                           type=code)
+            found = by_code.get(code, [])
+            if not found:
+                continue
+            text = "\n".join(d.render() for d in found)
+            if any(_fails(d, strict) for d in found):
+                failure = etree.SubElement(case, "failure", message=found[0].message, type=code)
                 failure.text = text
             else:
                 etree.SubElement(case, "system-out").text = text
     return etree.tostring(suites, pretty_print=True, xml_declaration=True,
                           encoding="UTF-8").decode()
+
+
+def _severity(lms: str | None):
+    chosen = profile(lms)
+    return chosen.severity if chosen is not None else default_severity
+
+
+# ---------------------------------------------------------------------------------------------
+# The rule listing
+
+
+def _kinds(current: Rule) -> str:
+    if current.kinds is None or current.kinds == ALL_KINDS:
+        return "any"
+    return ",".join(sorted(current.kinds))
+
+
+def rules_listing(lms: str | None = None, fmt: str = "text") -> str:
+    """Every rule that runs with *lms* (all profiles' rules when None), with its severity."""
+    severity = _severity(lms)
+    selected = [r for r in registry().values() if not r.lms or lms is None or lms in r.lms]
+    if fmt == "json":
+        return json.dumps([{
+            "code": r.code, "severity": severity(r).value, "summary": r.summary,
+            "hint": r.hint, "kinds": sorted(r.kinds) if r.kinds is not None else None,
+            "lms": sorted(r.lms), "stage": r.stage, "source": r.source,
+        } for r in selected], indent=2)
+    lines = []
+    for r in selected:
+        only = f" [--lms {','.join(sorted(r.lms))}]" if r.lms else ""
+        lines.append(f"{r.code:28} {severity(r).value:8} {r.summary}{only}")
+    lines.append(f"{len(selected)} rules" + (f" with --lms {lms}" if lms else ""))
+    return "\n".join(lines)
+
+
+def rules_markdown() -> str:
+    """The rule table of docs/validate-report.md (a test keeps the two in step)."""
+    lines = ["| code | severity | applies to | found by | summary |",
+             "|---|---|---|---|---|"]
+    for r in registry().values():
+        raised = [f"{name}: {p.raises[r.code].value}" for name, p in PROFILES.items()
+                  if r.code in p.raises]
+        severity = r.severity.value + (f" ({'; '.join(raised)})" if raised else "")
+        where = r.stage if r.stage != "check" else "rule"
+        if r.lms:
+            where += f", `--lms {','.join(sorted(r.lms))}` only"
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| `{r.code}` | {severity} | {_kinds(r)} | {where} | {summary} |")
+    return "\n".join(lines)
+
+
+def profiles_markdown() -> str:
+    lines = []
+    for name, p in PROFILES.items():
+        added = ", ".join(f"`{r.code}`" for r in p.added_rules()) or "none"
+        raised = ", ".join(f"`{code}` → {level.value}" for code, level in p.raises.items()) \
+            or "none"
+        lines.append(f"- `--lms {name}` ({p.label}): {p.summary}. Adds {added}; raises "
+                     f"{raised}.")
+    return "\n".join(lines)

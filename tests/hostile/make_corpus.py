@@ -11,6 +11,7 @@ import struct
 import sys
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -87,6 +88,75 @@ def remote_dtd(url: str) -> bytes:
                   + url.encode() + b'">' + MANIFEST.split(b"?>", 1)[1])])
 
 
+def _raw_zip(members: list[tuple[str, bytes, int | None, bytes]]) -> bytes:
+    """A zip of STORED members written by hand, so that headers can lie: each member is
+    (name, data, declared uncompressed size or None for the real one, central extra field).
+    A declared size of 0xFFFFFFFF with a ZIP64 extra field declares a 64-bit size."""
+    local, central = bytearray(), bytearray()
+    for name, data, declared, extra in members:
+        crc = zlib.crc32(data)
+        size = len(data) if declared is None else declared
+        offset = len(local)
+        raw = name.encode()
+        local += struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, 0, 0, 0x21, crc, len(data),
+                             min(size, 0xFFFFFFFF), len(raw), 0) + raw + data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, 0, 0, 0x21, crc,
+                               len(data), min(size, 0xFFFFFFFF), len(raw), len(extra), 0, 0,
+                               0, 0, offset) + raw + extra
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central),
+                      len(local), 0)
+    return bytes(local + central + end)
+
+
+def many_members() -> bytes:
+    """Fifty members: rejected when the test lowers the member limit to twenty."""
+    return _zip([("imsmanifest.xml", MANIFEST)] + [(f"f{n}.txt", b"x") for n in range(50)])
+
+
+def size_exceeds_header() -> bytes:
+    """A member whose real data is 64 KiB while its headers declare 10 bytes."""
+    return _raw_zip([("imsmanifest.xml", MANIFEST, None, b""),
+                     ("payload.bin", b"A" * 65536, 10, b"")])
+
+
+def zip64_huge() -> bytes:
+    """A member whose ZIP64 extra field declares a 1 TiB uncompressed size."""
+    extra = struct.pack("<HHQ", 0x0001, 8, 2**40)
+    return _raw_zip([("imsmanifest.xml", MANIFEST, None, b""),
+                     ("huge.bin", b"x", 0xFFFFFFFF, extra)])
+
+
+def deep_xml() -> bytes:
+    """A manifest nested 5,000 elements deep (stored, so that it is not a zip bomb too)."""
+    depth = 5000
+    data = b'<?xml version="1.0"?><manifest identifier="M">' + b"<a>" * depth + \
+        b"</a>" * depth + b"</manifest>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("imsmanifest.xml", data)
+    return buffer.getvalue()
+
+
+def parameter_entities() -> bytes:
+    return _zip([("imsmanifest.xml", b'<?xml version="1.0"?><!DOCTYPE manifest ['
+                  b'<!ENTITY % body "<!ENTITY inner \'x\'>"> %body;]>'
+                  b'<manifest identifier="&inner;"/>')])
+
+
+def remote_parameter_entity(url: str) -> bytes:
+    return _zip([("imsmanifest.xml", b'<?xml version="1.0"?><!DOCTYPE manifest ['
+                  b'<!ENTITY % remote SYSTEM "' + url.encode() + b'"> %remote;]>'
+                  b'<manifest identifier="M"/>')])
+
+
+def corrupt() -> bytes:
+    """A zip whose second member's local header signature is overwritten."""
+    data = bytearray(_zip([("imsmanifest.xml", MANIFEST), ("index.html", b"<html/>")]))
+    second = data.find(b"PK\x03\x04", 4)
+    data[second:second + 4] = b"XXXX"
+    return bytes(data)
+
+
 def not_a_zip() -> bytes:
     return b"this is not a zip file"
 
@@ -106,7 +176,15 @@ CORPUS: dict[str, tuple[Callable[[], bytes], str]] = {
     "xxe.zip": (xxe, "xml-entity"),
     "billion-laughs.zip": (billion_laughs, "xml-entity"),
     "nested-manifest.zip": (nested_manifest, "manifest-not-at-root"),
+    "many-members.zip": (many_members, "zip-too-many-members"),
+    "size-exceeds-header.zip": (size_exceeds_header, "zip-size-mismatch"),
+    "zip64-huge.zip": (zip64_huge, "zip-too-large"),
+    "deep.zip": (deep_xml, "xml-too-deep"),
+    "parameter-entities.zip": (parameter_entities, "xml-entity"),
+    "corrupt.zip": (corrupt, "zip-corrupt"),
 }
+LOWERED_LIMITS: dict[str, dict[str, int]] = {"many-members.zip": {"MAX_MEMBERS": 20}}
+"""Corpus entries that exceed a limit only once the test lowers it (scormkit.archive names)."""
 
 
 def write_corpus(folder: Path) -> dict[Path, str]:

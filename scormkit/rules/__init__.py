@@ -1,0 +1,256 @@
+"""The rules of `scormkit validate`: one registry of rule objects, each with a stable code.
+
+A :class:`Rule` has a code (kebab-case, stable: CI configurations key on it), a default
+severity, a one-line summary, a fix hint, the package kinds it applies to, the LMS profiles
+it belongs to (empty: every run) and a check function. A check receives a :class:`Context`
+(the package's members, its kind, the parsed manifest) and yields :class:`Finding` objects;
+the engine turns them into diagnostics with the rule's code and the severity the LMS
+profile gives it.
+
+Some codes are not found by a check of their own but by a stage that reads the whole
+package once: the safe zip reader (``zip-*``), kind detection (``manifest-*``), the XML
+pass (``xml-*``, ``xsd-*``), the content-packaging pass shared with ``build``
+(:func:`scormkit.validate.check_content_package`) and the runtime check (``runtime-*``).
+They are registered too, with the stage that reports them, so that every code can be
+listed, documented and given a severity in one place.
+
+Rule modules register themselves on import; :func:`registry` imports them all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from lxml import etree
+
+from scormkit.detect import Kind
+from scormkit.errors import Diagnostic, Location, Severity
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+# Kind groups a rule can apply to.
+SCORM12 = frozenset({"scorm12"})
+SCORM2004 = frozenset({"scorm2004_2nd", "scorm2004_3rd", "scorm2004_4th"})
+SCORM = SCORM12 | SCORM2004
+CC = frozenset({"cc10", "cc11", "cc12", "cc13"})
+QTI = frozenset({"qti12", "qti21", "qti30"})
+CMI5 = frozenset({"cmi5"})
+MOODLEXML = frozenset({"moodlexml"})
+MANIFEST_KINDS = SCORM | CC | QTI | frozenset({"imscp"})
+ALL_KINDS = MANIFEST_KINDS | CMI5 | MOODLEXML
+
+STAGES = ("archive", "detect", "xml", "package", "check", "runtime")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a check found; the engine adds the rule's code and severity."""
+
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+    """Overrides the rule's hint when the fix depends on what was found."""
+
+
+Check = Callable[["Context"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    summary: str
+    hint: str | None = None
+    kinds: frozenset[str] | None = None
+    """Kinds of package the rule applies to; None: any package (stage rules)."""
+    lms: frozenset[str] = frozenset()
+    """LMS profiles that add this rule; empty: the rule runs on every validation."""
+    check: Check | None = None
+    stage: str = "check"
+    """Where the code is found: a stage of the pipeline, or ``check`` (its own function)."""
+    source: str = ""
+    """Where the rule comes from (lms-rules.md section, specification)."""
+
+    def applies(self, kind: Kind | None, lms: str | None) -> bool:
+        if self.lms and lms not in self.lms:
+            return False
+        return self.kinds is None or (kind is not None and kind.key in self.kinds)
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.code in _RULES:
+        raise ValueError(f"rule code {rule.code} registered twice")
+    if rule.stage not in STAGES:
+        raise ValueError(f"unknown stage {rule.stage} for {rule.code}")
+    _RULES[rule.code] = rule
+    return rule
+
+
+def declare(code: str, severity: Severity, summary: str, *, stage: str,
+            hint: str | None = None, kinds: Iterable[str] | None = None,
+            source: str = "") -> Rule:
+    """Register a code reported by a pipeline stage rather than by a check of its own."""
+    return register(Rule(code, severity, summary, hint,
+                         frozenset(kinds) if kinds is not None else None,
+                         stage=stage, source=source))
+
+
+def rule(code: str, severity: Severity, summary: str, *, hint: str | None = None,
+         kinds: Iterable[str] | None = None, lms: Iterable[str] = (),
+         source: str = "") -> Callable[[Check], Check]:
+    """Decorator registering *check* as the rule *code*."""
+
+    def wrap(check: Check) -> Check:
+        register(Rule(code, severity, summary, hint,
+                      frozenset(kinds) if kinds is not None else None,
+                      frozenset(lms), check, "check", source))
+        return check
+
+    return wrap
+
+
+RULE_MODULES = ("stages", "packaging", "scorm", "cc", "qti", "cmi5", "moodlexml", "lms")
+"""Modules whose import registers rules, in the order rules are listed and run."""
+
+
+def registry() -> dict[str, Rule]:
+    """Every rule, by code: module by module in RULE_MODULES order, then as registered."""
+    for name in RULE_MODULES:
+        importlib.import_module(f"scormkit.rules.{name}")
+
+    def order(item: tuple[str, Rule]) -> int:
+        module = item[1].check.__module__ if item[1].check else "scormkit.rules.stages"
+        return RULE_MODULES.index(module.rsplit(".", 1)[-1])
+
+    return dict(sorted(_RULES.items(), key=order))
+
+
+# ---------------------------------------------------------------------------------------------
+# What checks see
+
+
+def safe_parser() -> etree.XMLParser:
+    """No entity expansion, no DTD loading, no network, libxml2's default depth limit."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False)
+
+
+def local(element: object) -> str:
+    tag = getattr(element, "tag", None)
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+@dataclass
+class Context:
+    """A package as the checks see it: members, kind, and parsed documents (cached)."""
+
+    files: dict[str, bytes]
+    kind: Kind
+    lms: str | None = None
+    _parsed: dict[str, etree._Element | None] = field(default_factory=dict, repr=False)
+    cache: dict[str, object] = field(default_factory=dict, repr=False)
+    """For checks that share an expensive walk (e.g. every QTI item's metadata)."""
+
+    def remember(self, name: str, root: etree._Element | None) -> None:
+        """Keep a document the XML pass parsed, so that checks do not parse it again."""
+        self._parsed[name] = root
+
+    def xml(self, name: str) -> etree._Element | None:
+        """Root of member *name* parsed safely, or None when absent, malformed or hostile
+        (the XML pass reports those)."""
+        if name not in self._parsed:
+            data = self.files.get(name)
+            root = None
+            if data is not None and b"<!ENTITY" not in data:
+                try:
+                    root = etree.fromstring(data, safe_parser())
+                except etree.XMLSyntaxError:
+                    root = None
+            self._parsed[name] = root
+        return self._parsed[name]
+
+    @cached_property
+    def manifest(self) -> etree._Element | None:
+        return self.xml(self.kind.manifest) if self.kind.manifest else None
+
+    @cached_property
+    def ns(self) -> str:
+        root = self.manifest
+        return (etree.QName(root).namespace or "") if root is not None else ""
+
+    def q(self, name: str) -> str:
+        """Clark name of *name* in the manifest's namespace."""
+        return f"{{{self.ns}}}{name}" if self.ns else name
+
+    def at(self, element: etree._Element, path: str | None = None) -> Location:
+        return Location(path or self.kind.manifest or "", element.sourceline)
+
+    @cached_property
+    def resources(self) -> dict[str, etree._Element]:
+        root = self.manifest
+        if root is None:
+            return {}
+        return {r.get("identifier", ""): r for r in root.iter(self.q("resource"))}
+
+    @cached_property
+    def default_organization(self) -> etree._Element | None:
+        root = self.manifest
+        if root is None:
+            return None
+        organizations = root.find(self.q("organizations"))
+        if organizations is None:
+            return None
+        orgs = organizations.findall(self.q("organization"))
+        wanted = organizations.get("default")
+        return next((o for o in orgs if o.get("identifier") == wanted), orgs[0] if orgs else None)
+
+    def resource_file(self, resource: etree._Element) -> str | None:
+        """The member a resource launches: xml:base + href, else its first <file>."""
+        base = resource.get("{http://www.w3.org/XML/1998/namespace}base") or ""
+        href = resource.get("href")
+        if href:
+            return base + href.split("?", 1)[0].split("#", 1)[0]
+        first = resource.find(self.q("file"))
+        return base + first.get("href", "") if first is not None else None
+
+    def is_folder(self, name: str) -> bool:
+        prefix = name.rstrip("/") + "/"
+        return any(member.startswith(prefix) for member in self.files)
+
+
+def run_checks(context: Context, rules: Iterable[Rule],
+               severity: Callable[[Rule], Severity]) -> Iterator[Diagnostic]:
+    """Run the check of every applicable rule on a package whose root document parsed."""
+    if context.manifest is None:
+        return
+    for current in rules:
+        if current.check is None or not current.applies(context.kind, context.lms):
+            continue
+        level = severity(current)
+        for finding in current.check(context):
+            yield Diagnostic(current.code, finding.message, finding.location,
+                             finding.hint or current.hint, level)
+
+
+def finish(diagnostics: Iterable[Diagnostic], kind: Kind | None, lms: str | None,
+           severity: Callable[[Rule], Severity]) -> Iterator[Diagnostic]:
+    """Give diagnostics found by a stage their rule's severity (and hint, when they have
+    none); drop those of rules that do not apply to this kind or LMS."""
+    rules = registry()
+    for diagnostic in diagnostics:
+        current = rules.get(diagnostic.code)
+        if current is None:
+            yield diagnostic
+            continue
+        if kind is not None and not current.applies(kind, lms):
+            continue
+        yield dataclasses.replace(diagnostic, severity=severity(current),
+                                  hint=diagnostic.hint or current.hint)

@@ -1,0 +1,374 @@
+"""SCORM 1.2 and 2004 manifest rules (lms-rules.md 3.1 Moodle, 3.5 P1-P11 SCORM Cloud/ADL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from scormkit.detect import ADLCP12, ADLCP13, CP12
+from scormkit.errors import Location
+from scormkit.rules import (
+    ERROR,
+    SCORM,
+    SCORM12,
+    SCORM2004,
+    WARNING,
+    Context,
+    Finding,
+    local,
+    rule,
+)
+
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+IMSSS = "http://www.imsglobal.org/xsd/imsss"
+ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
+ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
+CP2004 = "http://www.imsglobal.org/xsd/imscp_v1p1"
+IMSMD12 = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
+NAMESPACES_12 = {CP12: "imscp_rootv1p1p2", ADLCP12: "adlcp_rootv1p2"}
+NAMESPACES_2004 = {ADLCP13: "adlcp_v1p3", IMSSS: "imsss", ADLSEQ: "adlseq_v1p3",
+                   ADLNAV: "adlnav_v1p3"}
+
+SCHEMAVERSIONS = {"scorm12": "1.2", "scorm2004_3rd": "2004 3rd Edition",
+                  "scorm2004_4th": "2004 4th Edition", "scorm2004_2nd": "CAM 1.3"}
+VERSIONS_2004 = ("CAM 1.3", "1.3", "2004 3rd Edition", "2004 4th Edition")
+LITERAL_PREFIXES = {ADLCP12: "adlcp", ADLCP13: "adlcp", ADLSEQ: "adlseq", ADLNAV: "adlnav",
+                    IMSSS: "imsss"}
+# lms-rules 3.5 P3: the files ADL's conformance suite expects at the package root.
+SCHEMA_SETS = {
+    "scorm12": ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd",
+                "ims_xml.xsd"),
+    "scorm2004_3rd": ("imscp_v1p1.xsd", "adlcp_v1p3.xsd", "adlseq_v1p3.xsd",
+                      "adlnav_v1p3.xsd", "imsss_v1p0.xsd", "imsss_v1p0auxresource.xsd",
+                      "imsss_v1p0control.xsd", "imsss_v1p0delivery.xsd",
+                      "imsss_v1p0limit.xsd", "imsss_v1p0objective.xsd",
+                      "imsss_v1p0random.xsd", "imsss_v1p0rollup.xsd",
+                      "imsss_v1p0seqrule.xsd", "imsss_v1p0util.xsd", "xml.xsd",
+                      "XMLSchema.dtd", "datatypes.dtd"),
+}
+SCHEMA_SETS["scorm2004_4th"] = SCHEMA_SETS["scorm2004_3rd"]
+STATUS_WORDS = (b"lesson_status", b"completion_status", b"progress_measure")
+STATUS_SCAN_SUFFIXES = (".js", ".html", ".htm", ".xml", ".json", ".txt")
+STATUS_SCAN_BYTES = 20 * 1024 * 1024
+LOM_DESCRIPTION_LIMIT = 1000
+TITLE_LIMIT = 255
+
+
+def schemaversion(context: Context) -> etree._Element | None:
+    root = context.manifest
+    return None if root is None else root.find(
+        f"{context.q('metadata')}/{context.q('schemaversion')}")
+
+
+def scormtype(context: Context, resource: etree._Element) -> tuple[str | None, str | None]:
+    """(value, attribute name as written) of the resource's scormtype, any spelling."""
+    for name in ("scormtype", "scormType"):
+        for namespace in (ADLCP12, ADLCP13):
+            value = resource.get(f"{{{namespace}}}{name}")
+            if value is not None:
+                return value, name
+    return None, None
+
+
+def items(context: Context) -> list[etree._Element]:
+    root = context.manifest
+    return [] if root is None else list(root.iter(context.q("item")))
+
+
+@rule("schemaversion-invalid", ERROR, "metadata/schemaversion is not the exact string of the "
+      "package's SCORM version", kinds=SCORM, source="lms-rules 3.1, 3.5 P4",
+      hint="Moodle treats any value it does not know as SCORM 1.2 and runs the wrong API")
+def check_schemaversion(context: Context) -> Iterator[Finding]:
+    element = schemaversion(context)
+    expected = SCHEMAVERSIONS[context.kind.key]
+    if element is None or (element.text or "").strip() != expected:
+        found = "missing" if element is None else f"'{element.text}'"
+        where = element if element is not None else context.manifest
+        yield Finding(f"metadata/schemaversion is {found}; {context.kind.label} needs "
+                      f"'{expected}'", context.at(where))
+
+
+@rule("schema-invalid", ERROR, "metadata/schema is not 'ADL SCORM'", kinds=SCORM,
+      source="lms-rules 3.5 P4", hint="write <schema>ADL SCORM</schema> in the manifest's "
+      "<metadata>")
+def check_schema(context: Context) -> Iterator[Finding]:
+    root = context.manifest
+    element = root.find(f"{context.q('metadata')}/{context.q('schema')}")
+    if element is None or (element.text or "").strip() != "ADL SCORM":
+        yield Finding("metadata/schema must be 'ADL SCORM'",
+                      context.at(element if element is not None else root))
+
+
+@rule("cp-namespace-not-default", ERROR, "the content-packaging namespace is not the default "
+      "namespace", kinds=SCORM, source="lms-rules 3.1 manifest reading",
+      hint="declare it with xmlns=\"...\": Moodle's parser reads element names literally, "
+           "so <imscp:item> is not an item for it")
+def check_default_namespace(context: Context) -> Iterator[Finding]:
+    root = context.manifest
+    if root.nsmap.get(None) != context.ns:
+        yield Finding("the content-packaging namespace is not the default namespace",
+                      context.at(root))
+
+
+@rule("prefix-not-literal", ERROR, "a SCORM namespace is bound to another prefix than "
+      "adlcp, adlseq, adlnav or imsss", kinds=SCORM, source="lms-rules 3.1 manifest reading")
+def check_prefixes(context: Context) -> Iterator[Finding]:
+    seen: set[tuple[str | None, str]] = set()
+    for element in context.manifest.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for prefix, uri in element.nsmap.items():
+            wanted = LITERAL_PREFIXES.get(uri)
+            if wanted and prefix != wanted and (prefix, uri) not in seen:
+                seen.add((prefix, uri))
+                yield Finding(f"namespace {uri} is bound to prefix '{prefix}'",
+                              context.at(element),
+                              f"use the prefix '{wanted}': Moodle matches names such as "
+                              f"{wanted.upper()}:... literally")
+
+
+@rule("scormtype-missing", WARNING, "a resource an item launches has no adlcp:scormtype "
+      "(LMSs treat it as an asset)", kinds=SCORM, source="lms-rules 3.1, 3.5 P6")
+def check_scormtype_missing(context: Context) -> Iterator[Finding]:
+    attribute = "scormtype" if context.kind.key == "scorm12" else "scormType"
+    referenced = {i.get("identifierref") for i in items(context)}
+    for ident, resource in context.resources.items():
+        if ident in referenced and scormtype(context, resource)[0] is None:
+            yield Finding(f"resource '{ident}' has no adlcp:{attribute}", context.at(resource),
+                          f"add adlcp:{attribute}=\"sco\" to resources that talk to the LMS; "
+                          "without it LMSs launch the resource as an untracked asset")
+
+
+@rule("scormtype-invalid", ERROR, "adlcp:scormtype is misspelt for the version or is not "
+      "'sco' or 'asset'", kinds=SCORM, source="lms-rules 3.5 P6")
+def check_scormtype_value(context: Context) -> Iterator[Finding]:
+    wanted = "scormtype" if context.kind.key == "scorm12" else "scormType"
+    for ident, resource in context.resources.items():
+        value, written = scormtype(context, resource)
+        if value is None:
+            continue
+        if written != wanted:
+            yield Finding(f"resource '{ident}' spells the attribute adlcp:{written}; "
+                          f"{context.kind.label} reads adlcp:{wanted}", context.at(resource),
+                          "SCORM 1.2 writes scormtype (lower-case t), SCORM 2004 scormType")
+        elif value not in ("sco", "asset"):
+            yield Finding(f"resource '{ident}' has adlcp:{written}=\"{value}\"",
+                          context.at(resource), "the value must be 'sco' or 'asset' "
+                          "(lower case)")
+
+
+@rule("sco-no-href", ERROR, "a SCO resource has no href, so there is nothing to launch",
+      kinds=SCORM, source="lms-rules 3.5 P6",
+      hint="give the resource href=\"<its start page>\"")
+def check_sco_href(context: Context) -> Iterator[Finding]:
+    for ident, resource in context.resources.items():
+        if scormtype(context, resource)[0] == "sco" and not resource.get("href"):
+            yield Finding(f"SCO resource '{ident}' has no href", context.at(resource))
+
+
+@rule("schema-file-missing", ERROR, "xsi:schemaLocation names a local XSD that is not in "
+      "the package", kinds=SCORM, source="lms-rules 3.5 P3",
+      hint="ship the XSD files at the package root (SCORM conformance requires them)")
+def check_schema_files(context: Context) -> Iterator[Finding]:
+    root = context.manifest
+    hints = root.get(f"{{{XSI}}}schemaLocation") or ""
+    for location in hints.split()[1::2]:
+        if "://" in location:
+            continue
+        if location not in context.files:
+            yield Finding(f"schemaLocation names '{location}', which is not in the package",
+                          context.at(root))
+
+
+@rule("schema-set-incomplete", WARNING, "some of the XSD/DTD files ADL's test suite expects "
+      "at the package root are missing", kinds=SCHEMA_SETS.keys(), source="lms-rules 3.5 P3",
+      hint="ship the version's full set of schema files at the root (scormkit build does)")
+def check_schema_set(context: Context) -> Iterator[Finding]:
+    missing = [name for name in SCHEMA_SETS[context.kind.key] if name not in context.files]
+    declared = (context.manifest.get(f"{{{XSI}}}schemaLocation") or "").split()[1::2]
+    missing = [name for name in missing if name not in declared]  # schema-file-missing's
+    if missing:
+        yield Finding(f"{len(missing)} schema file(s) missing at the root: "
+                      f"{', '.join(missing)}", Location(context.kind.manifest))
+
+
+def _namespaces_used(root: etree._Element) -> dict[str, etree._Element]:
+    """Namespace URI -> first element using it (as tag, attribute or declaration)."""
+    used: dict[str, etree._Element] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        names = [element.tag, *element.attrib.keys()]
+        for name in names:
+            namespace = etree.QName(name).namespace
+            if namespace:
+                used.setdefault(namespace, element)
+    return used
+
+
+@rule("version-mixed", ERROR, "SCORM 1.2 and SCORM 2004 namespaces, elements or "
+      "schemaversion are mixed in one manifest", kinds=SCORM, source="lms-rules 3.5 P11",
+      hint="use one version throughout: LMSs choose the runtime from the schemaversion and "
+           "a 1.2 SCO under the 2004 API (or the reverse) reports nothing (error 201/401)")
+def check_version_mixing(context: Context) -> Iterator[Finding]:
+    root = context.manifest
+    used = _namespaces_used(root)
+    element = schemaversion(context)
+    version = (element.text or "").strip() if element is not None else ""
+    if context.kind.key == "scorm12":
+        if version in VERSIONS_2004:
+            yield Finding(f"SCORM 1.2 namespaces with schemaversion '{version}' (SCORM 2004)",
+                          context.at(element))
+        for namespace, name in NAMESPACES_2004.items():
+            if namespace in used:
+                yield Finding(f"SCORM 2004 element or attribute from {name} in a SCORM 1.2 "
+                              f"manifest: <{etree.QName(used[namespace]).localname}>",
+                              context.at(used[namespace]))
+    else:
+        if version == "1.2":
+            yield Finding("SCORM 2004 namespaces with schemaversion '1.2'", context.at(element))
+        for namespace, name in NAMESPACES_12.items():
+            if namespace in used:
+                yield Finding(f"SCORM 1.2 namespace {name} in a SCORM 2004 manifest "
+                              f"(<{etree.QName(used[namespace]).localname}>)",
+                              context.at(used[namespace]))
+
+
+@rule("launch-not-sco", WARNING, "the first item of the default organization does not "
+      "launch a SCO with an href", kinds=SCORM, source="lms-rules 3.1 launch choice",
+      hint="order the organization so that its first item references the SCO learners "
+           "start with: Moodle and other players launch the first item")
+def check_launch(context: Context) -> Iterator[Finding]:
+    organization = context.default_organization
+    if organization is None:
+        return
+    first = next((i for i in organization.iter(context.q("item"))
+                  if i.get("identifierref")), None)
+    if first is None:
+        return
+    resource = context.resources.get(first.get("identifierref", ""))
+    if resource is None:
+        return  # identifierref-missing
+    kind, _ = scormtype(context, resource)
+    if kind != "sco":
+        yield Finding(f"the first item '{first.get('identifier')}' launches resource "
+                      f"'{resource.get('identifier')}', which is "
+                      f"{'an asset' if kind == 'asset' else 'not marked as a SCO'}: nothing "
+                      "will be tracked", context.at(first))
+    elif not resource.get("href"):
+        yield Finding(f"the first item '{first.get('identifier')}' launches a resource "
+                      "without href", context.at(first))
+
+
+@rule("parameters-invalid", WARNING, "item@parameters does not start with '?' or '#'",
+      kinds=SCORM, source="lms-rules 3.5 P8",
+      hint="write parameters=\"?name=value\" (query) or \"#anchor\"; LMSs append them to the "
+           "launch URL as they are")
+def check_parameters(context: Context) -> Iterator[Finding]:
+    for item in items(context):
+        parameters = item.get("parameters")
+        if parameters and not parameters.startswith(("?", "#")):
+            yield Finding(f"item '{item.get('identifier')}' has parameters "
+                          f"\"{parameters}\"", context.at(item))
+
+
+@rule("item-nonleaf-resource", ERROR, "a SCORM 2004 item that has child items references a "
+      "resource", kinds=SCORM2004, source="lms-rules 3.5 P10",
+      hint="only leaf items may have identifierref: move the resource to a child item")
+def check_leaf_items(context: Context) -> Iterator[Finding]:
+    for item in items(context):
+        if item.get("identifierref") and item.find(context.q("item")) is not None:
+            yield Finding(f"item '{item.get('identifier')}' has child items and references "
+                          f"resource '{item.get('identifierref')}'", context.at(item))
+
+
+@rule("metadata-location-missing", ERROR, "external metadata (adlcp:location) names a file "
+      "that is missing, outside the package or a folder", kinds=SCORM,
+      source="lms-rules 3.5 P7 (pipwerks/scorm-api-wrapper#16)",
+      hint="point adlcp:location at a metadata XML file inside the package and list it as "
+           "a <file>")
+def check_metadata_location(context: Context) -> Iterator[Finding]:
+    root = context.manifest
+    for namespace in (ADLCP12, ADLCP13):
+        for element in root.iter(f"{{{namespace}}}location"):
+            href = (element.text or "").strip()
+            path = unquote(urlsplit(href).path)
+            if not href:
+                yield Finding("adlcp:location is empty", context.at(element))
+            elif (urlsplit(href).scheme or path.startswith("/")
+                  or ".." in PurePosixPath(path).parts):
+                yield Finding(f"adlcp:location '{href}' is not a path inside the package",
+                              context.at(element))
+            elif context.is_folder(path):
+                yield Finding(f"adlcp:location '{href}' is a folder, not a file",
+                              context.at(element))
+            elif path not in context.files:
+                yield Finding(f"adlcp:location '{href}' is not in the package",
+                              context.at(element))
+
+
+def _descriptions(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    for element in root.iter(f"{{{IMSMD12}}}description"):
+        for string in element.iter(f"{{{IMSMD12}}}langstring"):
+            yield string, string.text or ""
+
+
+@rule("lom-description-too-long", WARNING, "a SCORM 1.2 LOM description is longer than "
+      "1000 characters", kinds=SCORM12, source="lms-rules 3.5 P9 (exelearning/iteexe#96)",
+      hint="shorten it to 1000 characters: SCORM Cloud flags longer descriptions")
+def check_lom_description(context: Context) -> Iterator[Finding]:
+    documents = [(context.kind.manifest, context.manifest)]
+    for element in context.manifest.iter(f"{{{ADLCP12}}}location"):
+        name = (element.text or "").strip()
+        if name in context.files:
+            documents.append((name, context.xml(name)))
+    for name, root in documents:
+        if root is None:
+            continue
+        for element, text in _descriptions(root):
+            if len(text) > LOM_DESCRIPTION_LIMIT:
+                yield Finding(f"LOM description is {len(text)} characters (limit "
+                              f"{LOM_DESCRIPTION_LIMIT})", Location(name, element.sourceline))
+
+
+@rule("title-too-long", WARNING, "an organization or item title is longer than 255 "
+      "characters", kinds=SCORM, source="lms-rules 3.5 P9",
+      hint="keep titles short: LMS menus and gradebooks truncate them")
+def check_titles(context: Context) -> Iterator[Finding]:
+    for element in context.manifest.iter(context.q("title")):
+        text = (element.text or "").strip()
+        if len(text) > TITLE_LIMIT and local(element.getparent()) in ("organization", "item"):
+            yield Finding(f"title is {len(text)} characters (limit {TITLE_LIMIT})",
+                          context.at(element))
+
+
+@rule("organizations-empty", WARNING, "the manifest has no organization with items",
+      kinds=SCORM, source="lms-rules 3.1 (no organizations)",
+      hint="add an <organization> whose items reference the SCOs: without one, Moodle turns "
+           "every resource with an href into a SCO and other LMSs refuse the package")
+def check_organizations(context: Context) -> Iterator[Finding]:
+    organization = context.default_organization
+    if organization is None or organization.find(f".//{context.q('item')}") is None:
+        yield Finding("no organization with items", context.at(context.manifest))
+
+
+@rule("status-never-set", WARNING, "no file of the package mentions lesson_status, "
+      "completion_status or progress_measure", kinds=SCORM,
+      source="lms-rules 3.8 (openedx-scorm-xblock), 3.5 runtime failures",
+      hint="the content must report a status, or the LMS gradebook stays empty")
+def check_status_mentioned(context: Context) -> Iterator[Finding]:
+    scanned = 0
+    for name, data in context.files.items():
+        if not name.lower().endswith(STATUS_SCAN_SUFFIXES) or name == context.kind.manifest:
+            continue
+        if any(word in data for word in STATUS_WORDS):
+            return
+        scanned += len(data)
+        if scanned > STATUS_SCAN_BYTES:
+            return  # too much to scan: give the package the benefit of the doubt
+    yield Finding("no .js, .html, .xml, .json or .txt file mentions lesson_status, "
+                  "completion_status or progress_measure")
