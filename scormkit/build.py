@@ -7,12 +7,13 @@ written to a temporary file and renamed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scormkit import schemas
 from scormkit.archive import zip_bytes_to
-from scormkit.errors import OutputError, PackageInvalid, Severity
+from scormkit.errors import OutputError, PackageInvalid, ScormkitError, Severity
 from scormkit.model import Course
 from scormkit.sources import load_course
 from scormkit.validate import validate_package
@@ -39,7 +40,7 @@ def build_package(
     """Build one package of *course* (a folder or an already loaded Course) for *target*."""
     started = time.perf_counter()
     writer_class = WRITERS[target]
-    schemas.require([writer_class.schema_family])
+    schemas.require([writer_class.schema_family] if writer_class.schema_family else [])
     if not isinstance(course, Course):
         course = load_course(course)
     package = writer_class(options).write(course)
@@ -57,13 +58,38 @@ def build_package(
                        time.perf_counter() - started)
 
 
+@dataclass(frozen=True, slots=True)
+class BuildFailure:
+    """A target that could not be built; the others still were."""
+
+    target: str
+    error: ScormkitError
+    seconds: float
+
+
 def build(
     course_dir: str | Path,
     targets: list[str],
     out_dir: str | Path = "dist",
     options: WriterOptions | None = None,
-) -> list[BuildResult]:
-    """Build several targets from one reading of the sources."""
-    schemas.require(sorted({WRITERS[t].schema_family for t in targets}))
+    on_done: Callable[[BuildResult | BuildFailure], None] | None = None,
+) -> list[BuildResult | BuildFailure]:
+    """Build several targets from one reading of the sources.
+
+    Source errors stop everything (no target can be right); after that, targets are
+    independent: one that fails (a question its format cannot express, missing schemas) is
+    reported as a BuildFailure and the others are still built. *on_done* is called as each
+    target finishes, for progress output.
+    """
     course = load_course(course_dir)
-    return [build_package(course, target, out_dir, options) for target in targets]
+    outcomes: list[BuildResult | BuildFailure] = []
+    for target in targets:
+        started = time.perf_counter()
+        try:
+            outcome: BuildResult | BuildFailure = build_package(course, target, out_dir, options)
+        except ScormkitError as error:
+            outcome = BuildFailure(target, error, time.perf_counter() - started)
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+    return outcomes

@@ -37,54 +37,110 @@ def cli() -> None:
     """scormkit: compile a course kept as plain files into validated e-learning packages."""
 
 
+def _target_names() -> list[str]:
+    from scormkit.writers import WRITERS
+
+    return [*sorted(WRITERS), "all"]
+
+
 @cli.command(help=BUILD_HELP)
 @click.argument("source", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-t", "--target", "targets", multiple=True, default=["scorm12"],
-              show_default=True, help="Target format (repeatable).",
-              type=click.Choice(sorted(__import__("scormkit.writers").writers.WRITERS)))
+              show_default=True, type=click.Choice(_target_names()),
+              help="Target format (repeatable); 'all' builds every format.")
 @click.option("-o", "--out", default=Path("dist"), show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--sco-per-lesson", is_flag=True,
-              help="One SCO per lesson instead of one SCO for the whole course.")
+              help="One SCO (or AU) per lesson instead of one for the whole course.")
 def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: bool) -> None:
+    from scormkit.build import BuildFailure, BuildResult
     from scormkit.build import build as run_build
     from scormkit.paths import display_path
-    from scormkit.writers import WriterOptions
+    from scormkit.writers import WRITERS, WriterOptions
+
+    names = sorted(WRITERS) if "all" in targets else list(dict.fromkeys(targets))
+    several = len(names) > 1
+
+    def progress(outcome: BuildResult | BuildFailure) -> None:
+        if isinstance(outcome, BuildResult):
+            click.echo(f"{display_path(outcome.path)}  ({outcome.files} files, "
+                       f"{outcome.size / 1024:.1f} KiB, {outcome.seconds:.2f} s)")
+        else:
+            click.echo(f"{outcome.target}: failed", err=True)
+            for diagnostic in outcome.error.diagnostics():
+                click.echo(diagnostic.render(), err=True)
 
     try:
-        results = run_build(source, list(dict.fromkeys(targets)), out,
-                            WriterOptions(sco_per_lesson=sco_per_lesson))
+        outcomes = run_build(source, names, out, WriterOptions(sco_per_lesson=sco_per_lesson),
+                             progress)
     except ScormkitError as error:
         _fail(error)
         return
-    for result in results:
-        click.echo(f"{display_path(result.path)}  ({result.files} files, "
-                   f"{result.size / 1024:.1f} KiB, {result.seconds:.2f} s)")
+    failed = [o for o in outcomes if isinstance(o, BuildFailure)]
+    if several:
+        click.echo(f"{'target':10} {'result':8} {'size KiB':>9} {'time s':>7}  file")
+        for o in outcomes:
+            if isinstance(o, BuildResult):
+                click.echo(f"{o.target:10} {'ok':8} {o.size / 1024:9.1f} {o.seconds:7.2f}  "
+                           f"{display_path(o.path)}")
+            else:
+                click.echo(f"{o.target:10} {'FAILED':8} {'':>9} {o.seconds:7.2f}")
+    if failed:
+        if several:
+            click.echo(f"{len(failed)} of {len(outcomes)} targets failed; the others were "
+                       "written.", err=True)
+        sys.exit(1)
+
+
+@cli.group()
+def schemas() -> None:
+    """Manage the official XSDs used for validation."""
 
 
 VALIDATE_HELP = """Check packages (zip files or unpacked folders) made by scormkit or anyone else.
 
-Detects the kind (SCORM 1.2/2004, Common Cartridge, QTI, cmi5, IMS CP, Moodle XML), validates
-every XML document against its official XSD and checks the rules LMSs apply. Exit code 0 when
-valid, 1 when problems were found, 2 for usage errors or unreadable input."""
+Detects the kind (SCORM 1.2/2004, Common Cartridge, QTI 1.2/2.1/3.0, cmi5, IMS CP, Moodle
+XML), reads the package without extracting it (zip slip, bombs, links and XML entities are
+refused), validates every XML document against its official XSD and applies the package
+rules LMSs enforce, each with a stable code (see --list-rules). --lms adds the rules of one
+LMS and raises the severity of those it treats strictly. --runtime launches each SCO in
+headless Chromium with scorm-again as the LMS API.
+
+Exit code 0 when valid, 1 when problems were found (with --strict, warnings too), 2 for
+usage errors or unreadable input."""
 
 
 @cli.command(help=VALIDATE_HELP)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
               show_default=True, help="Report format (json and junit for CI).")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+@click.option("--lms", type=click.Choice(["moodle", "canvas", "blackboard", "scormcloud",
+                                          "openedx"]),
+              help="Add the rules of this LMS and raise those it enforces strictly.")
+@click.option("--runtime", is_flag=True,
+              help="Also launch each SCO in headless Chromium (needs /usr/bin/chromium and "
+                   "node_modules/scorm-again; skipped with a warning otherwise).")
+@click.option("--list-rules", is_flag=True,
+              help="List every rule (code, severity, kinds, summary) and exit.")
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, runtime: bool,
+             list_rules: bool) -> None:
     from scormkit import report as reports
     from scormkit.archive import UnreadablePackage
+    from scormkit.checker import validate_archive
     from scormkit.errors import SchemaMissing
-    from scormkit.validate import validate_archive
 
+    if list_rules:
+        click.echo(reports.rules_listing(lms, fmt))
+        return
+    if not paths:
+        raise click.UsageError("give at least one package (zip file or folder), or "
+                               "--list-rules")
     results = []
     unreadable = False
     for path in paths:
         try:
-            results.append(validate_archive(path))
+            results.append(validate_archive(path, lms=lms, runtime=runtime))
         except UnreadablePackage as error:
             click.echo(f"error: {error}", err=True)
             unreadable = True
@@ -92,15 +148,10 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
             click.echo(f"error: {error}", err=True)
             sys.exit(2)
     render = {"text": reports.as_text, "json": reports.as_json, "junit": reports.as_junit}[fmt]
-    click.echo(render(results, strict))
+    click.echo(render(results, strict, lms))
     if unreadable:
         sys.exit(2)
     sys.exit(1 if any(r.failed(strict) for r in results) else 0)
-
-
-@cli.group()
-def schemas() -> None:
-    """Manage the official XSDs used for validation."""
 
 
 @schemas.command("install", help=SCHEMAS_INSTALL_HELP)

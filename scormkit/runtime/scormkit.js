@@ -1,33 +1,125 @@
 /*
  * scormkit learner runtime.
  *
- * Plain ES2015 in one file: no modules, no build step, no eval, no network requests. It talks to
- * the LMS only through the run-time API object the LMS puts in a parent (or opener) window.
+ * Plain ES2015 in one file: no modules, no build step, no eval. SCORM packages make no network
+ * requests at all: they talk to the LMS only through the run-time API object the LMS puts in a
+ * parent (or opener) window. cmi5 packages talk only to the two addresses the LMS puts in the
+ * launch URL (`fetch` once, then the xAPI `endpoint`).
  *
- * Structure
- *   1. Pure functions (unit-tested in a browser): suspend_data codec, CMITimespan formatter.
- *   2. Transports: one small object per standard that maps a neutral tracking vocabulary onto
- *      the standard's data model. SCORM 1.2 now; SCORM 2004 and cmi5 adapters plug into
- *      TRANSPORTS with the same methods. NullTransport is used when no LMS is found.
- *   3. Tracker: standard-neutral progress rules (viewed lessons, completion, bookmark, exit).
+ * ==========================================================================================
+ * Tracker API: window.scormkit.tracker (for the quiz player and other page scripts)
+ * ==========================================================================================
+ *
+ * The object exists as soon as this script has run; its methods do nothing (and return false
+ * or null) until the session with the LMS has started: wait with ready(). No method throws.
+ * In browse or review mode (the LMS shows the course without credit) nothing that changes
+ * the learner's record is sent: reportScore, recordInteraction, setProgress and complete
+ * return false.
+ *
+ *   ready(callback)           calls callback(tracker) once the session has started (at once if
+ *                             it already has; also when no LMS was found: see info().connected)
+ *   isReady()  -> boolean
+ *   info()     -> {standard: "scorm12"|"scorm2004"|"cmi5"|"none", connected, mode:
+ *                  "normal"|"browse"|"review", completion, success: "unknown"|"passed"|"failed",
+ *                  masteryScore: 0..1 from the LMS (1.2 mastery_score / 100, 2004
+ *                  scaled_passing_score, cmi5 LaunchData masteryScore) or null,
+ *                  passingScore: 0..1 from course.yaml or null}   (null before ready)
+ *
+ *   reportScore({raw, min, max, passed}) -> boolean
+ *       raw, min (default 0), max: points (numbers, max > 0); passed: true, false or null
+ *       (not judged). When the LMS supplies a mastery score it decides: passed = scaled >=
+ *       masteryScore (cmi5 requires this of the AU; SCORM LMSs do it themselves anyway).
+ *       scaled = raw / max clamped to [-1, 1], at most 7 decimals. Once passed, a later
+ *       report that is not a pass is refused (returns false): no downgrade, and cmi5 forbids
+ *       `failed` after `passed`.
+ *         SCORM 1.2:  cmi.core.score.raw = the percentage 100 * raw / max clamped to 0..100
+ *                     (2 decimals), score.min 0, score.max 100 (LMS gradebooks read raw as a
+ *                     percentage); cmi.core.lesson_status = passed | failed when judged. 1.2
+ *                     has one status for completion and success: once passed/failed is known
+ *                     it is what lesson_status says, and "completed" is never written over it.
+ *         SCORM 2004: cmi.score.scaled, cmi.score.raw/min/max (points), cmi.success_status.
+ *         cmi5:       a `passed` or `failed` statement (result.score scaled/raw/min/max,
+ *                     result.success, result.duration); at most one `passed` per
+ *                     registration, none of either verb twice in a session. A score that is
+ *                     not judged (passed null and no masteryScore) is not sent: returns false.
+ *       Then commits.
+ *
+ *   recordInteraction({id, type, description, correct, response, result, weighting,
+ *                      latencySeconds, time}) -> boolean
+ *       id: the question id; type: choice | true-false | fill-in | long-fill-in | matching |
+ *       sequencing | numeric; correct/response, structured (either may be omitted):
+ *         choice       array of choice ids                    e.g. ["a", "c"]
+ *         true-false   boolean
+ *         fill-in      array of strings, one per blank
+ *         long-fill-in string
+ *         matching     array of [sourceId, targetId] pairs
+ *         sequencing   array of ids in order
+ *         numeric      correct {min, max} (either may be null), response a number
+ *       ids (choice, matching, sequencing) must match [A-Za-z0-9_-]{1,64}, else the
+ *       interaction is refused. result: correct | incorrect | neutral; weighting: number;
+ *       latencySeconds: number; time: Date (default now). Line breaks in text become spaces.
+ *         SCORM 1.2:  cmi.interactions.n (n from _count; the same id again in this session
+ *                     overwrites its entry): id with characters outside [A-Za-z0-9_-]
+ *                     replaced by "_", type (long-fill-in is sent as fill-in), student_response
+ *                     and correct_responses.0.pattern ("a,b"; choice pattern "{a,c}" when
+ *                     several; "t"/"f"; "1.a,2.c"; numeric a decimal, no pattern for a range;
+ *                     texts cut at 255 characters), result correct | wrong | neutral,
+ *                     weighting, latency (CMITimespan), time (HH:MM:SS, local).
+ *         SCORM 2004: id "urn:scormkit:<course id>:<question id>", type, description (one
+ *                     line, <= 250 characters), learner_response and correct_responses.0.
+ *                     pattern with the [,] [.] [:] delimiters ("true"/"false"; fill-in <= 10
+ *                     strings of <= 250; long-fill-in <= 4000; numeric pattern "min[:]max";
+ *                     a text starting with "{", a reserved delimiter, gets a leading space),
+ *                     result correct | incorrect | neutral, weighting, latency (ISO 8601
+ *                     duration), timestamp (ISO 8601, UTC).
+ *         cmi5:       not sent (cmi5 defines no interaction statements): returns false.
+ *
+ *   saveState(key, value) -> boolean      loadState(key) -> string | null
+ *       Extra strings kept across relaunches of this attempt (key: [A-Za-z0-9_.-]{1,64}),
+ *       stored in suspend_data next to the viewed-lessons bitset (format below). Refused
+ *       (false, old value kept) when the whole suspend_data would exceed the budget:
+ *       SCORM 1.2 4096 characters, SCORM 2004 64000, cmi5 16000 (kept in an xAPI activity
+ *       state document, stateId "scormkit.state"; its last write, at the end of the session,
+ *       is a keepalive request, and browsers give those 64 KiB in all).
+ *
+ *   setProgress(fraction) -> boolean
+ *       0..1. SCORM 2004: cmi.progress_measure (once called, lesson views no longer set it in
+ *       this session; 1 once complete). SCORM 1.2 and cmi5: nothing to report (true).
+ *
+ *   complete() -> boolean
+ *       Marks the SCO/AU complete now (e.g. the quiz was submitted), whatever the lessons:
+ *       1.2 lesson_status completed (unless passed/failed is known), 2004 completion_status
+ *       completed + progress_measure 1, cmi5 a `completed` statement (once per registration).
+ *
+ * Structure of this file
+ *   1. Pure functions (unit-tested in a browser): suspend_data codec, time and number
+ *      formatters, interaction formatters, cmi5 launch parsing and statements.
+ *   2. Transports: one object per standard mapping a neutral tracking vocabulary onto its
+ *      data model (TRANSPORTS, by runtime_config.standard). NullTransport when no LMS is found.
+ *   3. Tracker: standard-neutral progress rules (viewed lessons, completion, bookmark, exit,
+ *      score, state).
  *   4. Page: shows one lesson at a time, keyboard navigation, focus, progress/status text.
- *   5. window.scormkit: a small debugging hook (state + functions) used by the tests.
+ *   5. window.scormkit: the tracker API above and a debugging hook used by the tests.
  *
- * Transport interface (all methods return quickly and never throw):
- *   start()                      -> {ok, error, resume, location, suspendData, mode,
- *                                    completion, success}
+ * Transport interface (methods return quickly and never throw):
+ *   start()                      -> info or a Promise of it: {ok, error, resume, location,
+ *                                   suspendData, mode, completion, success, masteryScore}
  *       completion: "unknown" | "not attempted" | "incomplete" | "completed"
  *       success:    "unknown" | "passed" | "failed"
+ *   limits                       {suspendData, location} (characters)
  *   setCompletion(status)        "incomplete" | "completed"
+ *   setProgress(fraction)
  *   setExit(suspend)             true: the learner can come back to this attempt
  *   setBookmark(location, data)  lesson id + suspend_data string
+ *   setScore(score)              {raw, min, max, scaled, percent, passed}, already checked
+ *   recordInteraction(i, options)
  *   commit()
  *   finish(sessionMs, suspend)   session time + exit + commit + terminate, at most once
  */
 (function (root) {
   'use strict';
 
-  var RUNTIME_VERSION = '1';
+  var RUNTIME_VERSION = '2';
 
   // ------------------------------------------------------------------------------------------
   // 1. Pure functions
@@ -36,7 +128,7 @@
   /*
    * suspend_data format, version 1:
    *
-   *     "v1|" FINGERPRINT "|" BITS
+   *     "v1|" FINGERPRINT "|" BITS [ "|" STATE ]
    *
    *   FINGERPRINT  FNV-1a 32-bit hash of this SCO's lesson ids joined by "\n", in base 36
    *                (1-7 characters). When it differs on resume the lesson list has changed
@@ -46,15 +138,21 @@
    *                alphabet "A-Z a-z 0-9 - _": character k holds lessons 6k..6k+5 (in the
    *                order of runtime_config.lessons), lesson 6k+j in bit j (value 1 << j).
    *                Trailing "A" characters (six unviewed lessons) are dropped: "" = none viewed.
+   *   STATE        only when saveState() was used: KEY "=" VALUE pairs joined by ";", keys
+   *                sorted, KEY [A-Za-z0-9_.-]{1,64}; in VALUE "%", ";" and "|" are written
+   *                %25, %3B and %7C. Kept whatever the fingerprint says.
    *
-   * Example: 4 lessons, the first two viewed -> "v1|<fingerprint>|D" (D = 3 = bits 0 and 1).
-   * Length is 4 + 7 + ceil(n / 6) at most: 500 lessons take at most 95 characters. SCORM 1.2
-   * allows 4096 (CMIString4096); if a course ever had more than ~24,500 lessons the bitset is
-   * cut to fit and the lessons past the cut read as not viewed. Nothing longer is ever sent.
+   * Example: 4 lessons, the first two viewed -> "v1|<fingerprint>|D" (D = 3 = bits 0 and 1);
+   * with saveState("quiz", "a;b") -> "v1|<fingerprint>|D|quiz=a%3Bb".
+   * Without STATE the length is 4 + 7 + ceil(n / 6) at most: 500 lessons take at most 95
+   * characters. SCORM 1.2 allows 4096 (CMIString4096); if a course ever had more than ~24,500
+   * lessons the bitset is cut to fit and the lessons past the cut read as not viewed. STATE is
+   * only added when everything fits (saveState refuses otherwise). Nothing longer is ever sent.
    */
   var SUSPEND_DATA_LIMIT = 4096;
   var LOCATION_LIMIT = 255;
   var BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  var STATE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
   function fingerprint(ids) {
     var text = ids.join('\n');
@@ -66,8 +164,43 @@
     return hash.toString(36);
   }
 
-  /** Encode which of `lessonIds` are viewed (`viewed[i]` truthy) as suspend_data. */
-  function encodeSuspendData(lessonIds, viewed, maxLength) {
+  function escapeStateValue(value) {
+    return String(value).replace(/[%;|]/g, function (c) {
+      return c === '%' ? '%25' : (c === ';' ? '%3B' : '%7C');
+    });
+  }
+
+  function unescapeStateValue(value) {
+    return value.replace(/%(25|3B|7C)/g, function (all, code) {
+      return code === '25' ? '%' : (code === '3B' ? ';' : '|');
+    });
+  }
+
+  /** The STATE section for `state` (an object of strings), "" when there is nothing to keep. */
+  function encodeState(state) {
+    if (!state || typeof state !== 'object') {
+      return '';
+    }
+    return Object.keys(state).sort().filter(function (key) {
+      return STATE_KEY.test(key) && typeof state[key] === 'string';
+    }).map(function (key) {
+      return key + '=' + escapeStateValue(state[key]);
+    }).join(';');
+  }
+
+  function decodeState(text) {
+    var state = {};
+    String(text || '').split(';').forEach(function (entry) {
+      var at = entry.indexOf('=');
+      var key = at === -1 ? '' : entry.slice(0, at);
+      if (STATE_KEY.test(key)) {
+        state[key] = unescapeStateValue(entry.slice(at + 1));
+      }
+    });
+    return state;
+  }
+
+  function encodeParts(lessonIds, viewed, maxLength, state) {
     var limit = typeof maxLength === 'number' ? maxLength : SUSPEND_DATA_LIMIT;
     var head = 'v1|' + fingerprint(lessonIds) + '|';
     var chars = [];
@@ -85,16 +218,36 @@
     if (bits.length > room) {
       bits = bits.slice(0, room).replace(/A+$/, '');
     }
-    return (head + bits).slice(0, Math.max(0, limit));
+    var text = (head + bits).slice(0, Math.max(0, limit));
+    var section = encodeState(state);
+    var fits = section === '' || text.length + 1 + section.length <= limit;
+    if (section !== '' && fits) {
+      text += '|' + section;
+    }
+    return { text: text, stateFits: fits };
+  }
+
+  /**
+   * Encode which of `lessonIds` are viewed (`viewed[i]` truthy), and `state` (optional object
+   * of strings), as suspend_data of at most `maxLength` characters (default 4096).
+   */
+  function encodeSuspendData(lessonIds, viewed, maxLength, state) {
+    return encodeParts(lessonIds, viewed, maxLength, state).text;
+  }
+
+  /** Whether `state` fits next to the bitset within `maxLength`. */
+  function suspendDataFits(lessonIds, viewed, maxLength, state) {
+    return encodeParts(lessonIds, viewed, maxLength, state).stateFits;
   }
 
   /**
    * Decode suspend_data written by encodeSuspendData for `lessonIds`.
    * Returns null when `text` is not ours (empty, another format or a newer version), else
-   * {version: 1, matches: fingerprint equal, viewed: array of booleans (all false if !matches)}.
+   * {version: 1, matches: fingerprint equal, viewed: array of booleans (all false if !matches),
+   *  state: object of strings}.
    */
   function decodeSuspendData(text, lessonIds) {
-    var match = /^v1\|([0-9a-z]{1,7})\|([A-Za-z0-9_-]*)$/.exec(String(text || ''));
+    var match = /^v1\|([0-9a-z]{1,7})\|([A-Za-z0-9_-]*)(?:\|([\s\S]*))?$/.exec(String(text || ''));
     if (!match) {
       return null;
     }
@@ -104,7 +257,7 @@
       var value = BASE64URL.indexOf(match[2].charAt(Math.floor(i / 6)));
       viewed.push(matches && value > 0 && (value & (1 << (i % 6))) !== 0);
     }
-    return { version: 1, matches: matches, viewed: viewed };
+    return { version: 1, matches: matches, viewed: viewed, state: decodeState(match[3]) };
   }
 
   function pad(number, width) {
@@ -115,19 +268,23 @@
     return text;
   }
 
+  var MAX_CENTISECONDS = ((9999 * 60 + 59) * 60 + 59) * 100 + 99;
+
+  /** Milliseconds -> whole hundredths of a second in 0 .. 9999:59:59.99. */
+  function centiseconds(ms) {
+    var centis = Math.round(Number(ms) / 10);
+    if (!(centis > 0)) {
+      return 0;
+    }
+    return centis > MAX_CENTISECONDS ? MAX_CENTISECONDS : centis;
+  }
+
   /**
    * Milliseconds -> SCORM 1.2 CMITimespan "HHHH:MM:SS.SS", e.g. 65200 -> "0000:01:05.20".
    * Rounded to hundredths; negative or invalid input gives zero; clamped to 9999:59:59.99.
    */
   function formatCMITimespan(ms) {
-    var centis = Math.round(Number(ms) / 10);
-    if (!(centis > 0)) {
-      centis = 0;
-    }
-    var max = ((9999 * 60 + 59) * 60 + 59) * 100 + 99;
-    if (centis > max) {
-      centis = max;
-    }
+    var centis = centiseconds(ms);
     var hours = Math.floor(centis / 360000);
     var minutes = Math.floor((centis % 360000) / 6000);
     var seconds = Math.floor((centis % 6000) / 100);
@@ -135,6 +292,443 @@
       pad(centis % 100, 2);
   }
 
+  /**
+   * Milliseconds -> ISO 8601 duration as SCORM 2004 (timeinterval) and xAPI use it:
+   * 65200 -> "PT1M5.2S", 0 -> "PT0S", 3600000 -> "PT1H". Hours are not folded into days;
+   * rounded to hundredths; negative or invalid input gives "PT0S"; at most 9999 hours.
+   */
+  function formatISODuration(ms) {
+    var centis = centiseconds(ms);
+    var hours = Math.floor(centis / 360000);
+    var minutes = Math.floor((centis % 360000) / 6000);
+    var seconds = Math.floor((centis % 6000) / 100);
+    var fraction = centis % 100;
+    var text = 'PT';
+    if (hours) {
+      text += hours + 'H';
+    }
+    if (minutes) {
+      text += minutes + 'M';
+    }
+    if (seconds || fraction || text === 'PT') {
+      text += seconds;
+      if (fraction) {
+        text += '.' + pad(fraction, 2).replace(/0$/, '');
+      }
+      text += 'S';
+    }
+    return text;
+  }
+
+  function validDate(date) {
+    return date instanceof Date && !isNaN(date.getTime()) ? date : null;
+  }
+
+  /** Date -> SCORM 1.2 CMITime "HH:MM:SS" in the learner's local time; null if invalid. */
+  function formatCMITime(date) {
+    date = validDate(date);
+    if (!date) {
+      return null;
+    }
+    return pad(date.getHours(), 2) + ':' + pad(date.getMinutes(), 2) + ':' +
+      pad(date.getSeconds(), 2);
+  }
+
+  /**
+   * Date -> SCORM 2004 time(second,10,2) in UTC with hundredths, e.g.
+   * "2024-05-06T07:08:09.12Z" (scorm-again and the spec accept it); null if invalid.
+   */
+  function formatISOTimestamp(date) {
+    date = validDate(date);
+    if (!date) {
+      return null;
+    }
+    return pad(date.getUTCFullYear(), 4) + '-' + pad(date.getUTCMonth() + 1, 2) + '-' +
+      pad(date.getUTCDate(), 2) + 'T' + pad(date.getUTCHours(), 2) + ':' +
+      pad(date.getUTCMinutes(), 2) + ':' + pad(date.getUTCSeconds(), 2) + '.' +
+      pad(Math.floor(date.getUTCMilliseconds() / 10), 2) + 'Z';
+  }
+
+  /**
+   * A number as a plain decimal string with at most `digits` decimals, no exponent, no
+   * trailing zeros: (0.5, 7) -> "0.5", (1e-9, 7) -> "0", (2, 7) -> "2". null if not finite.
+   */
+  function formatDecimal(value, digits) {
+    if (value === null || value === undefined || value === '' || typeof value === 'boolean') {
+      return null;
+    }
+    var number = Number(value);
+    if (!isFinite(number)) {
+      return null;
+    }
+    var text = number.toFixed(typeof digits === 'number' ? digits : 7);
+    if (text.indexOf('e') !== -1) {
+      return null;
+    }
+    if (text.indexOf('.') !== -1) {
+      text = text.replace(/0+$/, '').replace(/\.$/, '');
+    }
+    return text === '-0' ? '0' : text;
+  }
+
+  function clamp(value, low, high) {
+    return value < low ? low : (value > high ? high : value);
+  }
+
+  function round(value, digits) {
+    var factor = Math.pow(10, digits);
+    return Math.round(value * factor) / factor;
+  }
+
+  /**
+   * Check and derive a score from points: {raw, min, max, scaled, percent} or null.
+   * scaled = raw / max in [-1, 1] (7 decimals); percent = 100 * raw / max in [0, 100] (2).
+   */
+  function normalizeScore(score) {
+    if (!score || typeof score !== 'object') {
+      return null;
+    }
+    var raw = Number(score.raw);
+    var max = Number(score.max);
+    var min = score.min === undefined || score.min === null ? 0 : Number(score.min);
+    if (typeof score.raw !== 'number' || typeof score.max !== 'number' || !isFinite(raw) ||
+        !isFinite(max) || !isFinite(min) || !(max > 0) || min > max) {
+      return null;
+    }
+    return {
+      raw: raw,
+      min: min,
+      max: max,
+      scaled: round(clamp(raw / max, -1, 1), 7),
+      percent: round(clamp(raw / max, 0, 1) * 100, 2)
+    };
+  }
+
+  /** Cut `text` to at most `max` UTF-16 units without splitting a surrogate pair. */
+  function truncate(text, max) {
+    text = String(text);
+    if (text.length <= max) {
+      return text;
+    }
+    var cut = text.slice(0, max);
+    var last = cut.charCodeAt(cut.length - 1);
+    if (last >= 0xD800 && last <= 0xDBFF) {
+      cut = cut.slice(0, -1);
+    }
+    return cut;
+  }
+
+  /** Line breaks -> spaces (several SCORM 2004 runtimes reject them in strings). */
+  function oneLine(text) {
+    return String(text).replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+  }
+
+  var INTERACTION_TYPES = ['choice', 'true-false', 'fill-in', 'long-fill-in', 'matching',
+    'sequencing', 'numeric'];
+  var INTERACTION_RESULTS = ['correct', 'incorrect', 'neutral'];
+  var RESPONSE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+  function idArray(value) {
+    if (!Array.isArray(value) || !value.every(function (id) {
+      return (typeof id === 'string' || typeof id === 'number') && RESPONSE_ID.test(String(id));
+    })) {
+      return undefined;
+    }
+    return value.map(String);
+  }
+
+  /** One `correct` or `response` value of an interaction of `type`, checked and normalised;
+   *  undefined when absent or malformed. `which` is "correct" or "response". */
+  function interactionValue(type, value, which) {
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    switch (type) {
+      case 'choice':
+      case 'sequencing':
+        return idArray(value);
+      case 'true-false':
+        return typeof value === 'boolean' ? value : undefined;
+      case 'fill-in':
+        return Array.isArray(value) ? value.map(function (text) {
+          return oneLine(text === null || text === undefined ? '' : text);
+        }) : undefined;
+      case 'long-fill-in':
+        return typeof value === 'string' ? oneLine(value) : undefined;
+      case 'matching':
+        if (!Array.isArray(value) || !value.every(function (pair) {
+          return Array.isArray(pair) && pair.length === 2 && idArray(pair) !== undefined;
+        })) {
+          return undefined;
+        }
+        return value.map(function (pair) { return [String(pair[0]), String(pair[1])]; });
+      case 'numeric':
+        if (which === 'response') {
+          return formatDecimal(value, 7) === null ? undefined : Number(value);
+        }
+        if (typeof value !== 'object') {
+          return undefined;
+        }
+        var low = formatDecimal(value.min, 7);
+        var high = formatDecimal(value.max, 7);
+        return low === null && high === null ? undefined : { min: low, max: high };
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * Check an interaction given to recordInteraction; returns the normalised fields or null:
+   * {id, type, description, correct, response, result, weighting, latencyMs, time}.
+   */
+  function normalizeInteraction(i) {
+    if (!i || typeof i !== 'object' || INTERACTION_TYPES.indexOf(i.type) === -1) {
+      return null;
+    }
+    var id = i.id === undefined || i.id === null ? '' : String(i.id);
+    if (!id) {
+      return null;
+    }
+    var correct = interactionValue(i.type, i.correct, 'correct');
+    var response = interactionValue(i.type, i.response, 'response');
+    if ((i.correct !== undefined && i.correct !== null && correct === undefined) ||
+        (i.response !== undefined && i.response !== null && response === undefined)) {
+      return null;
+    }
+    var latency = Number(i.latencySeconds);
+    return {
+      id: id,
+      type: i.type,
+      description: typeof i.description === 'string' ? oneLine(i.description).trim() : '',
+      correct: correct,
+      response: response,
+      result: INTERACTION_RESULTS.indexOf(i.result) === -1 ? null : i.result,
+      weighting: formatDecimal(i.weighting, 7),
+      latencyMs: typeof i.latencySeconds === 'number' && isFinite(latency) && latency >= 0 ?
+        latency * 1000 : null,
+      time: validDate(i.time)
+    };
+  }
+
+  function fitted(text, max) {
+    return text === null ? null : truncate(text, max);
+  }
+
+  /**
+   * An interaction in SCORM 1.2 terms: {id, type, pattern, response, result, weighting,
+   * latency, time}, each a string or null (not written); null for an invalid interaction.
+   */
+  function formatInteraction12(input) {
+    var i = normalizeInteraction(input);
+    if (!i) {
+      return null;
+    }
+    function text(value) {
+      if (value === undefined) {
+        return null;
+      }
+      switch (i.type) {
+        case 'choice':
+        case 'sequencing':
+          return value.join(',');
+        case 'true-false':
+          return value ? 't' : 'f';
+        case 'fill-in':
+          return value.join(',');
+        case 'long-fill-in':
+          return value;
+        case 'matching':
+          return value.map(function (pair) { return pair[0] + '.' + pair[1]; }).join(',');
+        default:
+          return null;
+      }
+    }
+    var pattern = text(i.correct);
+    if (i.type === 'choice' && i.correct !== undefined && i.correct.length > 1) {
+      pattern = '{' + pattern + '}';
+    }
+    if (i.type === 'numeric') {
+      pattern = i.correct !== undefined && i.correct.min !== null &&
+        i.correct.min === i.correct.max ? i.correct.min : null;
+    }
+    var response = i.type === 'numeric' ?
+      (i.response === undefined ? null : formatDecimal(i.response, 7)) : text(i.response);
+    return {
+      id: truncate(i.id.replace(/[^A-Za-z0-9_-]/g, '_'), 255),
+      type: i.type === 'long-fill-in' ? 'fill-in' : i.type,
+      pattern: fitted(pattern, 255),
+      response: fitted(response, 255),
+      result: i.result === null ? null : (i.result === 'incorrect' ? 'wrong' : i.result),
+      weighting: i.weighting,
+      latency: i.latencyMs === null ? null : formatCMITimespan(i.latencyMs),
+      time: formatCMITime(i.time)
+    };
+  }
+
+  /** A SCORM 2004 characterstring or localized string may not start with "{" (a reserved
+   *  delimiter; scorm-again rejects it even after a "{lang=..}"): a space goes first then. */
+  function guardBrace(text) {
+    return text.charAt(0) === '{' ? ' ' + text : text;
+  }
+
+  function interactionUrn(courseId, id) {
+    return 'urn:scormkit:' + encodeURIComponent(String(courseId || 'course')) + ':' +
+      encodeURIComponent(id);
+  }
+
+  /**
+   * An interaction in SCORM 2004 terms: {id, type, description, pattern, response, result,
+   * weighting, latency, timestamp}, each a string or null (not written); null if invalid.
+   * options: {courseId}.
+   */
+  function formatInteraction2004(input, options) {
+    var i = normalizeInteraction(input);
+    if (!i) {
+      return null;
+    }
+    options = options || {};
+    function text(value) {
+      if (value === undefined) {
+        return null;
+      }
+      switch (i.type) {
+        case 'choice':
+        case 'sequencing':
+          return value.length ? value.slice(0, 36).join('[,]') : null;
+        case 'true-false':
+          return value ? 'true' : 'false';
+        case 'fill-in':
+          return value.length ? value.slice(0, 10).map(function (blank) {
+            return truncate(guardBrace(blank.replace(/\[([,.:])\]/g, '$1')), 250);
+          }).join('[,]') : null;
+        case 'long-fill-in':
+          return truncate(guardBrace(value), 4000);
+        case 'matching':
+          return value.length ? value.slice(0, 36).map(function (pair) {
+            return pair[0] + '[.]' + pair[1];
+          }).join('[,]') : null;
+        default:
+          return null;
+      }
+    }
+    var pattern = text(i.correct);
+    var response = text(i.response);
+    if (i.type === 'numeric') {
+      pattern = i.correct === undefined ? null :
+        (i.correct.min === null ? '' : i.correct.min) + '[:]' +
+        (i.correct.max === null ? '' : i.correct.max);
+      response = i.response === undefined ? null : formatDecimal(i.response, 7);
+    }
+    return {
+      id: interactionUrn(options.courseId, i.id),
+      type: i.type,
+      description: i.description ? truncate(guardBrace(i.description), 250) : null,
+      pattern: pattern,
+      response: response,
+      result: i.result,
+      weighting: i.weighting,
+      latency: i.latencyMs === null ? null : formatISODuration(i.latencyMs),
+      timestamp: formatISOTimestamp(i.time)
+    };
+  }
+
+  /** 16 random bytes -> RFC 4122 version 4 UUID text. */
+  function uuid4(bytes) {
+    var b = Array.prototype.slice.call(bytes, 0, 16);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var hex = b.map(function (x) { return (x + 0x100).toString(16).slice(1); }).join('');
+    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' +
+      hex.slice(16, 20) + '-' + hex.slice(20, 32);
+  }
+
+  /*
+   * cmi5 (xAPI profile): identifiers only; nothing is ever requested from these addresses.
+   */
+  var XAPI_VERSION = '1.0.3';
+  var ADL_VERBS = 'http://adlnet.gov/expapi/verbs/';
+  var CMI5_CATEGORY = 'https://w3id.org/xapi/cmi5/context/categories/cmi5';
+  var MOVEON_CATEGORY = 'https://w3id.org/xapi/cmi5/context/categories/moveon';
+  var CMI5_STATE_ID = 'scormkit.state';
+  var LAUNCH_DATA_ID = 'LMS.LaunchData';
+  var LAUNCH_MODES = { Normal: 'normal', Browse: 'browse', Review: 'review' };
+
+  /**
+   * The cmi5 launch parameters from a query string ("?endpoint=...&fetch=...&actor=...&
+   * registration=...&activityId=..."): {endpoint (with a final "/"), fetch, actor (object),
+   * registration, activityId}, or null when one is missing or the actor is not JSON.
+   */
+  function parseCmi5Launch(search) {
+    var params;
+    try {
+      params = new URLSearchParams(String(search || ''));
+    } catch (error) {
+      return null;
+    }
+    var launch = {};
+    var names = ['endpoint', 'fetch', 'actor', 'registration', 'activityId'];
+    for (var k = 0; k < names.length; k += 1) {
+      var value = params.get(names[k]);
+      if (!value) {
+        return null;
+      }
+      launch[names[k]] = value;
+    }
+    try {
+      launch.actor = JSON.parse(launch.actor);
+    } catch (error) {
+      return null;
+    }
+    if (!launch.actor || typeof launch.actor !== 'object') {
+      return null;
+    }
+    launch.endpoint = launch.endpoint.replace(/\/*$/, '/');
+    return launch;
+  }
+
+  function copyJson(value) {
+    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  }
+
+  /**
+   * A cmi5-defined statement. launch: parseCmi5Launch() result; template: the LaunchData
+   * contextTemplate; verb: initialized | completed | passed | failed | terminated;
+   * options: {id, timestamp, result}.
+   * Context = the template (it carries the session id extension) + registration + the cmi5
+   * category (+ moveon for completed/passed/failed).
+   */
+  function cmi5Statement(launch, template, verb, options) {
+    options = options || {};
+    var context = copyJson(template && typeof template === 'object' ? template : {}) || {};
+    context.registration = launch.registration;
+    var activities = context.contextActivities && typeof context.contextActivities === 'object' ?
+      context.contextActivities : {};
+    var category = activities.category;
+    category = Array.isArray(category) ? category.slice() : (category ? [category] : []);
+    var wanted = [CMI5_CATEGORY];
+    if (verb === 'completed' || verb === 'passed' || verb === 'failed') {
+      wanted.push(MOVEON_CATEGORY);
+    }
+    wanted.forEach(function (id) {
+      if (!category.some(function (activity) { return activity && activity.id === id; })) {
+        category.push({ id: id, objectType: 'Activity' });
+      }
+    });
+    activities.category = category;
+    context.contextActivities = activities;
+    var statement = {
+      id: options.id,
+      actor: copyJson(launch.actor),
+      verb: { id: ADL_VERBS + verb, display: { 'en-US': verb } },
+      object: { id: launch.activityId, objectType: 'Activity' },
+      context: context,
+      timestamp: options.timestamp
+    };
+    if (options.result) {
+      statement.result = options.result;
+    }
+    return statement;
+  }
   // ------------------------------------------------------------------------------------------
   // 2. Transports
   // ------------------------------------------------------------------------------------------
@@ -198,17 +792,28 @@
     return found;
   }
 
-  /** Transport for SCORM 1.2 (API object `API`, LMS* functions, cmi.core.* data model). */
-  function Scorm12Transport(api) {
-    this.standard = 'scorm12';
+
+  function whenDone(value, callback) {
+    return value && typeof value.then === 'function' ? value.then(callback) : callback(value);
+  }
+
+  /*
+   * SCORM transports share the call/check/get/set/commit/terminate logic; a dialect names the
+   * functions of the standard's API object.
+   */
+  function ScormTransport(api, dialect) {
+    this.standard = dialect.standard;
     this.connected = true;
     this.api = api;
+    this.dialect = dialect;
+    this.limits = dialect.limits;
     this.errors = [];
     this.finished = false;
     this.written = {};
+    this.interactions = {};
   }
 
-  Scorm12Transport.prototype.call = function (method, args) {
+  ScormTransport.prototype.call = function (method, args) {
     try {
       return String(this.api[method].apply(this.api, args));
     } catch (error) {
@@ -217,13 +822,17 @@
     }
   };
 
-  Scorm12Transport.prototype.lastError = function () {
-    var code = this.call('LMSGetLastError', []);
+  ScormTransport.prototype.lastError = function () {
+    var code = this.call(this.dialect.getLastError, []);
     return code === '' ? '0' : code;
   };
 
-  Scorm12Transport.prototype.check = function (method, args, result) {
+  /** Record an error unless the call succeeded (or failed with one of `tolerated` codes). */
+  ScormTransport.prototype.check = function (method, args, result, tolerated) {
     var code = this.lastError();
+    if (tolerated && tolerated.indexOf(code) !== -1) {
+      return false;
+    }
     if (code !== '0' || result === 'false') {
       this.errors.push({ call: method, args: args, result: result, code: code });
       return false;
@@ -231,36 +840,124 @@
     return true;
   };
 
-  Scorm12Transport.prototype.get = function (element) {
-    var value = this.call('LMSGetValue', [element]);
-    return this.check('LMSGetValue', [element], value) ? value : '';
+  ScormTransport.prototype.get = function (element) {
+    var method = this.dialect.getValue;
+    var value = this.call(method, [element]);
+    return this.check(method, [element], value, this.dialect.unsetCodes) ? value : '';
   };
 
-  Scorm12Transport.prototype.set = function (element, value) {
+  ScormTransport.prototype.set = function (element, value) {
     value = String(value);
     if (this.written[element] === value) {
       return true;
     }
-    var result = this.call('LMSSetValue', [element, value]);
-    var ok = this.check('LMSSetValue', [element, value], result) && result === 'true';
+    var method = this.dialect.setValue;
+    var result = this.call(method, [element, value]);
+    var ok = this.check(method, [element, value], result) && result === 'true';
     if (ok) {
       this.written[element] = value;
     }
     return ok;
   };
 
-  Scorm12Transport.prototype.start = function () {
-    var result = this.call('LMSInitialize', ['']);
+  /** Initialize(""); false (error recorded) when the LMS refuses. */
+  ScormTransport.prototype.initialize = function () {
+    var method = this.dialect.initialize;
+    var result = this.call(method, ['']);
     var code = this.lastError();
     if (result !== 'true') {
-      this.errors.push({ call: 'LMSInitialize', args: [''], result: result, code: code });
-      return { ok: false, error: code };
+      this.errors.push({ call: method, args: [''], result: result, code: code });
+      return code;
+    }
+    return null;
+  };
+
+  ScormTransport.prototype.commit = function () {
+    var method = this.dialect.commit;
+    var result = this.call(method, ['']);
+    return this.check(method, [''], result) && result === 'true';
+  };
+
+  ScormTransport.prototype.finish = function (sessionMs, suspend) {
+    if (this.finished) {
+      return false;
+    }
+    this.finished = true;
+    this.set(this.dialect.sessionTime, this.dialect.formatSessionTime(sessionMs));
+    this.setExit(suspend);
+    this.commit();
+    var method = this.dialect.terminate;
+    var result = this.call(method, ['']);
+    return this.check(method, [''], result) && result === 'true';
+  };
+
+  /** Bookmark and suspend_data; no bookmark on a page without lessons (a quiz SCO): SCORM
+   *  2004 refuses an empty cmi.location (406). */
+  ScormTransport.prototype.setBookmark = function (location, suspendData) {
+    var ok = !location || this.set(this.dialect.location, truncate(location,
+      this.limits.location));
+    return this.set('cmi.suspend_data', String(suspendData).slice(0, this.limits.suspendData)) &&
+      ok;
+  };
+
+  /** The index to write interaction `id` at: the same as earlier in this session, else
+   *  cmi.interactions._count (interactions are journaled across sessions). */
+  ScormTransport.prototype.interactionIndex = function (id) {
+    if (Object.prototype.hasOwnProperty.call(this.interactions, id)) {
+      return this.interactions[id];
+    }
+    var count = parseInt(this.get('cmi.interactions._count'), 10);
+    var index = count >= 0 ? count : 0;
+    this.interactions[id] = index;
+    return index;
+  };
+
+  /** Write `fields` (element suffix -> string or null) under cmi.interactions.n, in order. */
+  ScormTransport.prototype.writeInteraction = function (id, fields) {
+    var prefix = 'cmi.interactions.' + this.interactionIndex(id) + '.';
+    var ok = true;
+    for (var k = 0; k < fields.length; k += 1) {
+      if (fields[k][1] !== null && fields[k][1] !== undefined) {
+        ok = this.set(prefix + fields[k][0], fields[k][1]) && ok;
+      }
+    }
+    return ok;
+  };
+
+  var SCORM12 = {
+    standard: 'scorm12',
+    initialize: 'LMSInitialize',
+    terminate: 'LMSFinish',
+    getValue: 'LMSGetValue',
+    setValue: 'LMSSetValue',
+    commit: 'LMSCommit',
+    getLastError: 'LMSGetLastError',
+    unsetCodes: null,
+    location: 'cmi.core.lesson_location',
+    sessionTime: 'cmi.core.session_time',
+    formatSessionTime: formatCMITimespan,
+    limits: { suspendData: SUSPEND_DATA_LIMIT, location: LOCATION_LIMIT }
+  };
+
+  /** Transport for SCORM 1.2 (API object `API`, LMS* functions, cmi.core.* data model). */
+  function Scorm12Transport(api) {
+    ScormTransport.call(this, api, SCORM12);
+    this.success = 'unknown';
+  }
+  Scorm12Transport.prototype = Object.create(ScormTransport.prototype);
+  Scorm12Transport.prototype.constructor = Scorm12Transport;
+
+  Scorm12Transport.prototype.start = function () {
+    var refused = this.initialize();
+    if (refused !== null) {
+      return { ok: false, error: refused };
     }
     var entry = this.get('cmi.core.entry');
     var location = this.get('cmi.core.lesson_location');
     var suspendData = this.get('cmi.suspend_data');
     var status = this.get('cmi.core.lesson_status');
     var mode = this.get('cmi.core.lesson_mode') || 'normal';
+    var mastery = parseFloat(this.get('cmi.student_data.mastery_score'));
     var completion = 'unknown';
     var success = 'unknown';
     if (status === 'completed' || status === 'passed' || status === 'failed') {
@@ -271,6 +968,7 @@
     } else if (status === 'not attempted' || status === '') {
       completion = 'not attempted';
     }
+    this.success = success;
     return {
       ok: true,
       resume: entry === 'resume' || location !== '' || suspendData !== '',
@@ -278,38 +976,443 @@
       suspendData: suspendData,
       mode: mode,
       completion: completion,
-      success: success
+      success: success,
+      masteryScore: mastery >= 0 && mastery <= 100 ? round(mastery / 100, 4) : null
     };
   };
 
+  /** 1.2 has one status: a known passed/failed stands for completed too. */
   Scorm12Transport.prototype.setCompletion = function (status) {
+    if (this.success === 'passed' || this.success === 'failed') {
+      return status === 'completed' ? this.set('cmi.core.lesson_status', this.success) : true;
+    }
     return this.set('cmi.core.lesson_status', status);
+  };
+
+  Scorm12Transport.prototype.setProgress = function () {
+    return true;
   };
 
   Scorm12Transport.prototype.setExit = function (suspend) {
     return this.set('cmi.core.exit', suspend ? 'suspend' : '');
   };
 
-  Scorm12Transport.prototype.setBookmark = function (location, suspendData) {
-    var ok = this.set('cmi.core.lesson_location', String(location).slice(0, LOCATION_LIMIT));
-    return this.set('cmi.suspend_data', String(suspendData).slice(0, SUSPEND_DATA_LIMIT)) && ok;
+  Scorm12Transport.prototype.setScore = function (score) {
+    var ok = this.set('cmi.core.score.raw', formatDecimal(score.percent, 2));
+    ok = this.set('cmi.core.score.min', '0') && ok;
+    ok = this.set('cmi.core.score.max', '100') && ok;
+    if (score.passed !== null) {
+      this.success = score.passed ? 'passed' : 'failed';
+      ok = this.set('cmi.core.lesson_status', this.success) && ok;
+    }
+    return ok;
   };
 
-  Scorm12Transport.prototype.commit = function () {
-    var result = this.call('LMSCommit', ['']);
-    return this.check('LMSCommit', [''], result) && result === 'true';
+  Scorm12Transport.prototype.recordInteraction = function (input) {
+    var f = formatInteraction12(input);
+    if (!f) {
+      return false;
+    }
+    return this.writeInteraction(f.id, [
+      ['id', f.id], ['type', f.type], ['weighting', f.weighting],
+      ['correct_responses.0.pattern', f.pattern], ['student_response', f.response],
+      ['result', f.result], ['latency', f.latency], ['time', f.time]
+    ]);
   };
 
-  Scorm12Transport.prototype.finish = function (sessionMs, suspend) {
+  var SCORM2004 = {
+    standard: 'scorm2004',
+    initialize: 'Initialize',
+    terminate: 'Terminate',
+    getValue: 'GetValue',
+    setValue: 'SetValue',
+    commit: 'Commit',
+    getLastError: 'GetLastError',
+    // 403 "value not initialized": reading an element the LMS holds no value for yet.
+    unsetCodes: ['403'],
+    location: 'cmi.location',
+    sessionTime: 'cmi.session_time',
+    formatSessionTime: formatISODuration,
+    limits: { suspendData: 64000, location: 1000 }
+  };
+
+  var COMPLETION_2004 = ['completed', 'incomplete', 'not attempted', 'unknown'];
+  var SUCCESS_2004 = ['passed', 'failed', 'unknown'];
+
+  /** Transport for SCORM 2004 (API object `API_1484_11`, cmi.* data model of RTE 4th Ed). */
+  function Scorm2004Transport(api) {
+    ScormTransport.call(this, api, SCORM2004);
+  }
+  Scorm2004Transport.prototype = Object.create(ScormTransport.prototype);
+  Scorm2004Transport.prototype.constructor = Scorm2004Transport;
+
+  Scorm2004Transport.prototype.start = function () {
+    var refused = this.initialize();
+    if (refused !== null) {
+      return { ok: false, error: refused };
+    }
+    var entry = this.get('cmi.entry');
+    var location = this.get('cmi.location');
+    var suspendData = this.get('cmi.suspend_data');
+    var mode = this.get('cmi.mode') || 'normal';
+    var completion = this.get('cmi.completion_status');
+    var success = this.get('cmi.success_status');
+    var passing = this.get('cmi.scaled_passing_score');
+    var mastery = passing === '' ? NaN : parseFloat(passing);
+    return {
+      ok: true,
+      resume: entry === 'resume' || location !== '' || suspendData !== '',
+      location: location,
+      suspendData: suspendData,
+      mode: mode,
+      completion: COMPLETION_2004.indexOf(completion) === -1 ? 'unknown' : completion,
+      success: SUCCESS_2004.indexOf(success) === -1 ? 'unknown' : success,
+      masteryScore: mastery >= -1 && mastery <= 1 ? mastery : null
+    };
+  };
+
+  Scorm2004Transport.prototype.setCompletion = function (status) {
+    return this.set('cmi.completion_status', status);
+  };
+
+  Scorm2004Transport.prototype.setProgress = function (fraction) {
+    return this.set('cmi.progress_measure', formatDecimal(clamp(fraction, 0, 1), 7));
+  };
+
+  Scorm2004Transport.prototype.setExit = function (suspend) {
+    return this.set('cmi.exit', suspend ? 'suspend' : 'normal');
+  };
+
+  Scorm2004Transport.prototype.setScore = function (score) {
+    var ok = this.set('cmi.score.scaled', formatDecimal(score.scaled, 7));
+    ok = this.set('cmi.score.min', formatDecimal(score.min, 7)) && ok;
+    ok = this.set('cmi.score.max', formatDecimal(score.max, 7)) && ok;
+    ok = this.set('cmi.score.raw', formatDecimal(score.raw, 7)) && ok;
+    if (score.passed !== null) {
+      ok = this.set('cmi.success_status', score.passed ? 'passed' : 'failed') && ok;
+    }
+    return ok;
+  };
+
+  Scorm2004Transport.prototype.recordInteraction = function (input, options) {
+    var f = formatInteraction2004(input, options);
+    if (!f) {
+      return false;
+    }
+    // id first, type before the responses (2004 error 408 "dependency not established").
+    return this.writeInteraction(f.id, [
+      ['id', f.id], ['type', f.type], ['description', f.description],
+      ['weighting', f.weighting], ['correct_responses.0.pattern', f.pattern],
+      ['learner_response', f.response], ['result', f.result], ['latency', f.latency],
+      ['timestamp', f.timestamp]
+    ]);
+  };
+
+  /**
+   * Transport for cmi5: xAPI statements to the LMS's endpoint with the token from `fetch`.
+   * Everything is asynchronous: start() returns a Promise; statements go out one request at
+   * a time in order (initialized first), as keepalive requests so that one on its way still
+   * arrives when the page goes away; finish() sends what is left with `terminated` in one
+   * request. (If the learner leaves while a statement is on its way, the LRS may store
+   * `terminated` first; the statements' timestamps keep the true order.)
+   *
+   * What this AU keeps between sessions of a registration lives in an activity state document
+   * (stateId "scormkit.state", JSON {location, suspendData, completed, passed}): the bookmark,
+   * and which once-per-registration statements were already sent.
+   */
+  function Cmi5Transport(win, launch) {
+    this.standard = 'cmi5';
+    this.connected = true;
+    this.win = win;
+    this.launch = launch;
+    this.limits = { suspendData: 16000, location: 1000 };
+    this.errors = [];
+    this.finished = false;
+    this.token = null;
+    this.launchData = null;
+    this.mode = 'normal';
+    this.startedAt = 0;
+    this.sentVerbs = [];
+    this.outbox = [];
+    this.sending = false;
+    this.saved = { location: '', suspendData: '', completed: false, passed: false };
+    this.stateDirty = false;
+    this.stateSending = false;
+    this.pending = 0;
+  }
+
+  Cmi5Transport.prototype.fail = function (call, detail) {
+    this.errors.push({ call: call, error: String(detail) });
+  };
+
+  Cmi5Transport.prototype.request = function (method, url, body, keepalive) {
+    var transport = this;
+    var headers = { 'X-Experience-API-Version': XAPI_VERSION };
+    if (this.token !== null) {
+      headers.Authorization = 'Basic ' + this.token;
+    }
+    var options = {
+      method: method, headers: headers, credentials: 'omit', cache: 'no-store',
+      keepalive: Boolean(keepalive)
+    };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      options.body = JSON.stringify(body);
+    }
+    this.pending += 1;
+    function done() {
+      transport.pending -= 1;
+    }
+    var promise;
+    try {
+      promise = this.win.fetch(url, options);
+    } catch (error) {
+      done();
+      return Promise.reject(error);
+    }
+    return promise.then(function (response) {
+      done();
+      return response;
+    }, function (error) {
+      done();
+      throw error;
+    });
+  };
+
+  Cmi5Transport.prototype.stateUrl = function (stateId) {
+    var launch = this.launch;
+    return launch.endpoint + 'activities/state?stateId=' + encodeURIComponent(stateId) +
+      '&activityId=' + encodeURIComponent(launch.activityId) +
+      '&agent=' + encodeURIComponent(JSON.stringify(launch.actor)) +
+      '&registration=' + encodeURIComponent(launch.registration);
+  };
+
+  Cmi5Transport.prototype.uuid = function () {
+    var bytes = new Uint8Array(16);
+    this.win.crypto.getRandomValues(bytes);
+    return uuid4(bytes);
+  };
+
+  Cmi5Transport.prototype.statement = function (verb, result) {
+    return cmi5Statement(this.launch, this.launchData.contextTemplate, verb, {
+      id: this.uuid(), timestamp: new Date().toISOString(), result: result
+    });
+  };
+
+  Cmi5Transport.prototype.duration = function () {
+    return formatISODuration(now() - this.startedAt);
+  };
+
+  /** The auth token: POST to the fetch URL, once (a second call is an error by design). */
+  Cmi5Transport.prototype.fetchToken = function () {
+    var transport = this;
+    return this.win.fetch(this.launch.fetch, {
+      method: 'POST', credentials: 'omit', cache: 'no-store'
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok || !body || typeof body['auth-token'] !== 'string') {
+          throw new Error('fetch URL answered ' + response.status + ' ' +
+            JSON.stringify(body && (body['error-text'] || body['error-code'] || body)));
+        }
+        transport.token = body['auth-token'];
+      });
+    });
+  };
+
+  Cmi5Transport.prototype.getDocument = function (stateId, required) {
+    return this.request('GET', this.stateUrl(stateId)).then(function (response) {
+      if (response.status === 404 && !required) {
+        return null;
+      }
+      if (!response.ok) {
+        throw new Error('GET state ' + stateId + ' answered ' + response.status);
+      }
+      return response.json();
+    });
+  };
+
+  /** POST statements; always keepalive, so that one still on its way when the page goes
+   *  away is delivered (statements are small: far below the 64 KiB keepalive budget). */
+  Cmi5Transport.prototype.postStatements = function (statements) {
+    var transport = this;
+    var body = statements.length === 1 ? statements[0] : statements;
+    return this.request('POST', this.launch.endpoint + 'statements', body, true)
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error('POST statements answered ' + response.status);
+        }
+        return true;
+      }).catch(function (error) {
+        transport.fail('POST statements', error);
+        return false;
+      });
+  };
+
+  Cmi5Transport.prototype.start = function () {
+    var transport = this;
+    return this.fetchToken().then(function () {
+      return transport.getDocument(LAUNCH_DATA_ID, true);
+    }).then(function (launchData) {
+      if (!launchData || typeof launchData !== 'object' || !launchData.contextTemplate) {
+        throw new Error('LMS.LaunchData has no contextTemplate');
+      }
+      transport.launchData = launchData;
+      transport.mode = LAUNCH_MODES[launchData.launchMode] || 'normal';
+      return transport.getDocument(CMI5_STATE_ID, false);
+    }).then(function (saved) {
+      if (saved && typeof saved === 'object') {
+        transport.saved = {
+          location: typeof saved.location === 'string' ? saved.location : '',
+          suspendData: typeof saved.suspendData === 'string' ? saved.suspendData : '',
+          completed: saved.completed === true,
+          passed: saved.passed === true
+        };
+      }
+      transport.startedAt = now();
+      transport.sentVerbs.push('initialized');
+      return transport.postStatements([transport.statement('initialized')]);
+    }).then(function (sent) {
+      if (!sent) {
+        throw new Error('the LRS refused the initialized statement');
+      }
+      var saved = transport.saved;
+      var mastery = Number(transport.launchData.masteryScore);
+      return {
+        ok: true,
+        resume: saved.location !== '' || saved.suspendData !== '',
+        location: saved.location,
+        suspendData: saved.suspendData,
+        mode: transport.mode,
+        completion: saved.completed ? 'completed' : 'not attempted',
+        success: saved.passed ? 'passed' : 'unknown',
+        masteryScore: typeof transport.launchData.masteryScore === 'number' && mastery >= 0 &&
+          mastery <= 1 ? mastery : null
+      };
+    }).catch(function (error) {
+      transport.fail('start', error);
+      return { ok: false, error: 'cmi5' };
+    });
+  };
+
+  /** Queue a statement; at most one of each cmi5 verb per session. */
+  Cmi5Transport.prototype.send = function (verb, result) {
+    if (this.finished || this.sentVerbs.indexOf(verb) !== -1) {
+      return false;
+    }
+    this.sentVerbs.push(verb);
+    this.outbox.push(this.statement(verb, result));
+    this.pump();
+    return true;
+  };
+
+  Cmi5Transport.prototype.pump = function () {
+    var transport = this;
+    if (this.sending || !this.outbox.length || this.finished) {
+      return;
+    }
+    var batch = this.outbox.splice(0, this.outbox.length);
+    this.sending = true;
+    this.postStatements(batch).then(function () {
+      transport.sending = false;
+      transport.pump();
+    });
+  };
+
+  Cmi5Transport.prototype.stateDocument = function () {
+    return copyJson(this.saved);
+  };
+
+  /** PUT the state document when it changed. `final` (end of session): also when a PUT is
+   *  still on its way (the page going away would cancel it), as a keepalive request. */
+  Cmi5Transport.prototype.flushState = function (final) {
+    var transport = this;
+    var wanted = final ? this.stateDirty || this.stateSending : this.stateDirty &&
+      !this.stateSending;
+    if (!wanted) {
+      return;
+    }
+    this.stateDirty = false;
+    this.stateSending = true;
+    this.request('PUT', this.stateUrl(CMI5_STATE_ID), this.stateDocument(), Boolean(final))
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error('PUT state answered ' + response.status);
+        }
+      }).catch(function (error) {
+        transport.fail('PUT state', error);
+      }).then(function () {
+        transport.stateSending = false;
+        if (!transport.finished) {
+          transport.flushState(false);
+        }
+      });
+  };
+
+  Cmi5Transport.prototype.setCompletion = function (status) {
+    if (status !== 'completed' || this.saved.completed) {
+      return true;
+    }
+    this.saved.completed = true;
+    this.stateDirty = true;
+    return this.send('completed', { completion: true, duration: this.duration() });
+  };
+
+  Cmi5Transport.prototype.setProgress = function () {
+    return true;
+  };
+
+  Cmi5Transport.prototype.setExit = function () {
+    return true;
+  };
+
+  Cmi5Transport.prototype.setBookmark = function (location, suspendData) {
+    this.saved.location = truncate(location, this.limits.location);
+    this.saved.suspendData = String(suspendData).slice(0, this.limits.suspendData);
+    this.stateDirty = true;
+    return true;
+  };
+
+  Cmi5Transport.prototype.setScore = function (score) {
+    if (score.passed === null || this.saved.passed) {
+      return false;
+    }
+    var raw = clamp(score.raw, score.min, score.max);
+    var result = {
+      score: { scaled: score.scaled, raw: raw, min: score.min, max: score.max },
+      success: score.passed,
+      duration: this.duration()
+    };
+    if (!this.send(score.passed ? 'passed' : 'failed', result)) {
+      return false;
+    }
+    if (score.passed) {
+      this.saved.passed = true;
+      this.stateDirty = true;
+    }
+    return true;
+  };
+
+  Cmi5Transport.prototype.recordInteraction = function () {
+    return false;
+  };
+
+  Cmi5Transport.prototype.commit = function () {
+    this.pump();
+    this.flushState(false);
+    return true;
+  };
+
+  Cmi5Transport.prototype.finish = function (sessionMs) {
     if (this.finished) {
       return false;
     }
+    this.sentVerbs.push('terminated');
+    var batch = this.outbox.splice(0, this.outbox.length);
+    batch.push(this.statement('terminated', { duration: formatISODuration(sessionMs) }));
+    this.flushState(true);
     this.finished = true;
-    this.set('cmi.core.session_time', formatCMITimespan(sessionMs));
-    this.setExit(suspend);
-    this.commit();
-    var result = this.call('LMSFinish', ['']);
-    return this.check('LMSFinish', [''], result) && result === 'true';
+    this.postStatements(batch);
+    return true;
   };
 
   /** Used when no LMS is found (or it refused to start): everything works, nothing is saved. */
@@ -320,28 +1423,40 @@
     this.error = error || '';
     this.errors = [];
     this.finished = false;
+    this.limits = { suspendData: SUSPEND_DATA_LIMIT, location: LOCATION_LIMIT };
   }
 
   NullTransport.prototype.start = function () {
     return {
       ok: true, resume: false, location: '', suspendData: '', mode: 'normal',
-      completion: 'not attempted', success: 'unknown'
+      completion: 'not attempted', success: 'unknown', masteryScore: null
     };
   };
   NullTransport.prototype.setCompletion = function () { return true; };
+  NullTransport.prototype.setProgress = function () { return true; };
   NullTransport.prototype.setExit = function () { return true; };
   NullTransport.prototype.setBookmark = function () { return true; };
+  NullTransport.prototype.setScore = function () { return true; };
+  NullTransport.prototype.recordInteraction = function () { return true; };
   NullTransport.prototype.commit = function () { return true; };
   NullTransport.prototype.finish = function () {
     this.finished = true;
     return true;
   };
 
-  /** Transport factories by runtime_config.standard; null when that LMS API is absent. */
+  /** Transport factories by runtime_config.standard; null when that LMS is absent. */
   var TRANSPORTS = {
     scorm12: function (win) {
       var api = findApi(win, 'API');
       return api ? new Scorm12Transport(api) : null;
+    },
+    scorm2004: function (win) {
+      var api = findApi(win, 'API_1484_11');
+      return api ? new Scorm2004Transport(api) : null;
+    },
+    cmi5: function (win) {
+      var launch = parseCmi5Launch(win.location.search);
+      return launch && typeof win.fetch === 'function' ? new Cmi5Transport(win, launch) : null;
     }
   };
 
@@ -357,34 +1472,51 @@
     this.transport = transport;
     this.lessons = options.lessons;
     this.completionRule = options.completion === 'launch' ? 'launch' : 'all-lessons';
+    this.courseId = options.courseId || 'course';
+    this.passingScore = typeof options.passingScore === 'number' ?
+      clamp(options.passingScore / 100, 0, 1) : null;
     this.viewed = this.lessons.map(function () { return false; });
     this.location = '';
     this.mode = 'normal';
     this.completion = 'not attempted';
     this.success = 'unknown';
+    this.masteryScore = null;
+    this.state = {};
+    this.manualProgress = false;
     this.resumed = false;
     this.started = false;
     this.finished = false;
     this.startedAt = now();
   }
 
+  /** Start the session; returns the transport's info, or a Promise of it (cmi5). */
   Tracker.prototype.start = function () {
-    var info = this.transport.start();
-    if (!info.ok) {
+    var tracker = this;
+    return whenDone(this.transport.start(), function (info) {
+      if (info.ok) {
+        tracker.begin(info);
+      }
       return info;
-    }
+    });
+  };
+
+  Tracker.prototype.begin = function (info) {
     this.started = true;
     this.startedAt = now();
     this.mode = info.mode === 'browse' || info.mode === 'review' ? info.mode : 'normal';
     this.completion = info.completion;
     this.success = info.success;
+    this.masteryScore = typeof info.masteryScore === 'number' ? info.masteryScore : null;
     this.resumed = info.resume;
     if (info.location && this.lessons.indexOf(info.location) !== -1) {
       this.location = info.location;
     }
     var saved = decodeSuspendData(info.suspendData, this.lessons);
-    if (saved && saved.matches) {
-      this.viewed = saved.viewed;
+    if (saved) {
+      this.state = saved.state;
+      if (saved.matches) {
+        this.viewed = saved.viewed;
+      }
     }
     if (this.canChangeStatus()) {
       if (this.completionRule === 'launch' && !this.isComplete()) {
@@ -394,10 +1526,10 @@
         this.completion = 'incomplete';
         this.transport.setCompletion('incomplete');
       }
+      this.transport.setProgress(this.progress());
     }
     this.transport.setExit(!this.isComplete());
     this.transport.commit();
-    return info;
   };
 
   Tracker.prototype.canChangeStatus = function () {
@@ -415,6 +1547,26 @@
   Tracker.prototype.viewedIds = function () {
     var viewed = this.viewed;
     return this.lessons.filter(function (id, index) { return viewed[index]; });
+  };
+
+  /** The share of lessons viewed (1 once complete). */
+  Tracker.prototype.progress = function () {
+    if (this.isComplete()) {
+      return 1;
+    }
+    return this.lessons.length ? round(this.viewedCount() / this.lessons.length, 7) : 0;
+  };
+
+  Tracker.prototype.suspendData = function (state) {
+    return encodeSuspendData(this.lessons, this.viewed, this.transport.limits.suspendData,
+      state || this.state);
+  };
+
+  Tracker.prototype.markComplete = function () {
+    this.completion = 'completed';
+    this.transport.setCompletion('completed');
+    this.transport.setProgress(1);
+    this.transport.setExit(false);
   };
 
   /** Record that lesson `id` is on screen: viewed set, bookmark, completion, one commit. */
@@ -436,18 +1588,122 @@
       changed = true;
     }
     if (changed) {
-      this.transport.setBookmark(id, encodeSuspendData(this.lessons, this.viewed));
+      this.transport.setBookmark(id, this.suspendData());
+      if (this.canChangeStatus() && !this.manualProgress && !this.isComplete()) {
+        this.transport.setProgress(this.progress());
+      }
     }
     if (this.canChangeStatus() && !this.isComplete() &&
         this.viewedCount() === this.lessons.length) {
-      this.completion = 'completed';
-      this.transport.setCompletion('completed');
-      this.transport.setExit(false);
+      this.markComplete();
       changed = true;
     }
     if (changed) {
       this.transport.commit();
     }
+  };
+
+  Tracker.prototype.active = function () {
+    return this.started && !this.finished;
+  };
+
+  /** tracker.reportScore: see the API comment at the top of this file. */
+  Tracker.prototype.reportScore = function (input) {
+    if (!this.active() || !this.canChangeStatus()) {
+      return false;
+    }
+    var score = normalizeScore(input);
+    if (!score) {
+      return false;
+    }
+    var passed = typeof input.passed === 'boolean' ? input.passed : null;
+    if (this.masteryScore !== null) {
+      passed = score.scaled >= this.masteryScore;
+    }
+    if (this.success === 'passed' && passed !== true) {
+      return false;
+    }
+    score.passed = passed;
+    var ok = this.transport.setScore(score);
+    if (ok && passed !== null) {
+      this.success = passed ? 'passed' : 'failed';
+    }
+    this.transport.commit();
+    return ok;
+  };
+
+  Tracker.prototype.recordInteraction = function (input) {
+    if (!this.active() || !this.canChangeStatus() || !input || typeof input !== 'object') {
+      return false;
+    }
+    var interaction = {};
+    Object.keys(input).forEach(function (key) { interaction[key] = input[key]; });
+    if (interaction.time === undefined || interaction.time === null) {
+      interaction.time = new Date();
+    }
+    var ok = this.transport.recordInteraction(interaction,
+      { courseId: this.courseId });
+    if (ok) {
+      this.transport.commit();
+    }
+    return ok;
+  };
+
+  Tracker.prototype.saveState = function (key, value) {
+    if (!this.active() || !STATE_KEY.test(String(key)) || typeof value !== 'string') {
+      return false;
+    }
+    var state = {};
+    var current = this.state;
+    Object.keys(current).forEach(function (name) { state[name] = current[name]; });
+    state[key] = value;
+    if (!suspendDataFits(this.lessons, this.viewed, this.transport.limits.suspendData, state)) {
+      return false;
+    }
+    this.state = state;
+    var ok = this.transport.setBookmark(this.location, this.suspendData());
+    this.transport.commit();
+    return ok;
+  };
+
+  Tracker.prototype.loadState = function (key) {
+    return this.started && Object.prototype.hasOwnProperty.call(this.state, key) ?
+      this.state[key] : null;
+  };
+
+  Tracker.prototype.setProgress = function (fraction) {
+    var value = Number(fraction);
+    if (!this.active() || !this.canChangeStatus() || typeof fraction !== 'number' ||
+        !(value >= 0 && value <= 1)) {
+      return false;
+    }
+    this.manualProgress = true;
+    var ok = this.transport.setProgress(this.isComplete() ? 1 : round(value, 7));
+    this.transport.commit();
+    return ok;
+  };
+
+  Tracker.prototype.complete = function () {
+    if (!this.active() || !this.canChangeStatus()) {
+      return false;
+    }
+    if (!this.isComplete()) {
+      this.markComplete();
+      this.transport.commit();
+    }
+    return true;
+  };
+
+  Tracker.prototype.info = function () {
+    return {
+      standard: this.transport.standard,
+      connected: this.transport.connected,
+      mode: this.mode,
+      completion: this.completion,
+      success: this.success,
+      masteryScore: this.masteryScore,
+      passingScore: this.passingScore
+    };
   };
 
   /** End the session: runs at most once (pagehide, unload and beforeunload all lead here). */
@@ -762,6 +2018,7 @@
   };
 
   Page.prototype.start = function (win) {
+    var page = this;
     var config = this.config;
     var factory = TRANSPORTS[config.standard];
     var transport = factory ? factory(win) : null;
@@ -769,19 +2026,32 @@
       transport = new NullTransport('no-lms');
       this.notice = MESSAGES.noLms;
     }
-    var options = { lessons: this.lessonIds, completion: config.completion };
+    var options = {
+      lessons: this.lessonIds,
+      completion: config.completion,
+      courseId: config.courseId,
+      passingScore: config.passingScore
+    };
     var tracker = new Tracker(options, transport);
-    var info = tracker.start();
-    if (!info.ok) {
-      var refusedBy = transport;
-      transport = new NullTransport('refused', info.error);
-      transport.errors = refusedBy.errors;
-      tracker = new Tracker(options, transport);
-      tracker.start();
-      this.notice = format(MESSAGES.refused, { code: info.error || '?' });
-    } else if (transport.connected) {
-      this.notice = tracker.mode === 'normal' ? MESSAGES.connected : MESSAGES[tracker.mode];
-    }
+    // SCORM answers at once; cmi5 answers with a Promise (the page stays readable meanwhile:
+    // every lesson is shown until the runtime takes over).
+    return whenDone(tracker.start(), function (info) {
+      if (!info.ok) {
+        var refusedBy = transport;
+        transport = new NullTransport('refused', info.error);
+        transport.errors = refusedBy.errors;
+        tracker = new Tracker(options, transport);
+        tracker.start();
+        page.notice = format(MESSAGES.refused, { code: info.error || '?' });
+      } else if (transport.connected) {
+        page.notice = tracker.mode === 'normal' ? MESSAGES.connected : MESSAGES[tracker.mode];
+      }
+      page.open(win, tracker);
+    });
+  };
+
+  Page.prototype.open = function (win, tracker) {
+    var config = this.config;
     this.tracker = tracker;
 
     this.wrapTables();
@@ -794,32 +2064,109 @@
     // LMS bookmark, then the first lesson. Focus is not moved on load.
     var found = this.resolve(win.location.hash.slice(1));
     var initialConfig = this.byId[config.current] ? config.current : null;
-    if (!this.single) {
-      this.show(initialConfig || this.lessonIds[0] || this.sections[0].id, {});
+    var first = this.lessonIds[0] || (this.sections[0] && this.sections[0].id);
+    if (!first) {
+      this.render();
+    } else if (!this.single) {
+      this.show(initialConfig || first, {});
     } else if (found) {
       this.show(found.lesson, {
         target: found.target === this.byId[found.lesson] ? null : found.target
       });
     } else {
-      this.show(tracker.location || this.lessonIds[0], { scroll: false });
+      this.show(tracker.location || first, { scroll: false });
     }
+    runReady();
   };
 
   // ------------------------------------------------------------------------------------------
-  // 5. Debugging hook and start-up
+  // 5. Tracker API, debugging hook and start-up
   // ------------------------------------------------------------------------------------------
+
+  var readyCallbacks = [];
+
+  function startedTracker() {
+    var page = hook.page;
+    return page && page.tracker && page.tracker.started ? page.tracker : null;
+  }
+
+  function runReady() {
+    var callbacks = readyCallbacks.splice(0, readyCallbacks.length);
+    callbacks.forEach(function (callback) {
+      try {
+        callback(trackerApi);
+      } catch (error) {
+        if (root.console) {
+          root.console.error(error);
+        }
+      }
+    });
+  }
+
+  /** Call tracker method `name` safely: false (or `fallback`) before the session starts. */
+  function delegate(name, fallback) {
+    return function () {
+      var tracker = startedTracker();
+      if (!tracker) {
+        return fallback;
+      }
+      try {
+        return tracker[name].apply(tracker, arguments);
+      } catch (error) {
+        tracker.transport.errors.push({ call: 'tracker.' + name, error: String(error) });
+        return fallback;
+      }
+    };
+  }
+
+  /** window.scormkit.tracker: the API documented at the top of this file. */
+  var trackerApi = {
+    ready: function (callback) {
+      if (typeof callback !== 'function') {
+        return;
+      }
+      readyCallbacks.push(callback);
+      if (startedTracker()) {
+        runReady();
+      }
+    },
+    isReady: function () {
+      return startedTracker() !== null;
+    },
+    info: delegate('info', null),
+    reportScore: delegate('reportScore', false),
+    recordInteraction: delegate('recordInteraction', false),
+    saveState: delegate('saveState', false),
+    loadState: delegate('loadState', null),
+    setProgress: delegate('setProgress', false),
+    complete: delegate('complete', false)
+  };
 
   var hook = {
     version: RUNTIME_VERSION,
+    tracker: trackerApi,
     encodeSuspendData: encodeSuspendData,
     decodeSuspendData: decodeSuspendData,
+    suspendDataFits: suspendDataFits,
     formatCMITimespan: formatCMITimespan,
+    formatISODuration: formatISODuration,
+    formatCMITime: formatCMITime,
+    formatISOTimestamp: formatISOTimestamp,
+    formatDecimal: formatDecimal,
+    normalizeScore: normalizeScore,
+    truncate: truncate,
+    formatInteraction12: formatInteraction12,
+    formatInteraction2004: formatInteraction2004,
+    uuid4: uuid4,
+    parseCmi5Launch: parseCmi5Launch,
+    cmi5Statement: cmi5Statement,
     fingerprint: fingerprint,
     findApi: findApi,
     limits: { suspendData: SUSPEND_DATA_LIMIT, location: LOCATION_LIMIT },
     transports: TRANSPORTS,
     page: null,
-    /** A snapshot of the run-time state, or null on a page without scormkit-config. */
+    /** A snapshot of the run-time state, or null on a page without scormkit-config (or
+     *  while a cmi5 session is still starting). */
     getState: function () {
       var page = hook.page;
       if (!page || !page.tracker) {
@@ -840,7 +2187,13 @@
         viewed: tracker.viewedIds(),
         completion: tracker.completion,
         complete: tracker.isComplete(),
+        success: tracker.success,
+        masteryScore: tracker.masteryScore,
+        state: JSON.parse(JSON.stringify(tracker.state)),
         finished: tracker.finished,
+        // Requests still on their way (cmi5) and statements waiting to be sent.
+        pending: (transport.pending || 0) + (transport.outbox ? transport.outbox.length : 0) +
+          (transport.stateDirty ? 1 : 0),
         errors: transport.errors.slice()
       };
     },
@@ -855,7 +2208,7 @@
 
   function boot() {
     var config = readConfig(root.document);
-    if (!config || !root.document.querySelector('section.sk-lesson[id]')) {
+    if (!config || typeof config !== 'object') {
       return;
     }
     var page = new Page(root, config);

@@ -1,37 +1,22 @@
 """SCORM 1.2 writer: imsmanifest.xml (IMS CP 1.1.2 + ADL 1.2), lesson pages, runtime, XSDs.
 
-Default layout: one SCO (index.html) holding every lesson with in-page navigation: one
-LMSInitialize/LMSFinish session, one status and one bookmark for the whole course, which is
-what Moodle's and Canvas's SCORM players show best. ``sco_per_lesson``: one SCO per lesson page,
-each with its own status; the LMS menu moves between them.
+Default layout: one SCO (index.html) holding every lesson with in-page navigation, and the
+quiz as its last section: one LMSInitialize/LMSFinish session, one status and one bookmark
+for the whole course, which is what Moodle's and Canvas's SCORM players show best; its item
+carries adlcp:masteryscore = the passing score. ``sco_per_lesson``: one SCO per lesson page,
+each with its own status, and the quiz as the last SCO (quiz.html, with the mastery score);
+the LMS menu moves between them.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from scormkit import schemas, templating
 from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.writers import web
 from scormkit.writers.base import Writer
-
-
-@dataclass
-class _Item:
-    identifier: str
-    resource: str
-    title: str
-    mastery_score: int | None = None
-
-
-@dataclass
-class _Resource:
-    identifier: str
-    scormtype: str
-    href: str | None
-    files: list[str] = field(default_factory=list)
-    dependencies: list[str] = field(default_factory=list)
+from scormkit.writers.cp import Item as _Item
+from scormkit.writers.cp import Resource as _Resource
 
 
 class Scorm12Writer(Writer):
@@ -60,61 +45,29 @@ class Scorm12Writer(Writer):
             package.add(path, data)
         return package
 
-    def _config(self, course: Course, lessons: list[str], current: str | None) -> dict:
-        return {
-            "standard": "scorm12",
-            "layout": "per-lesson" if current else "single",
-            "courseId": course.id,
-            "lessons": lessons,
-            "current": current,
-            "completion": course.tracking.completion,
-            "passingScore": course.tracking.passing_score,
-        }
-
     def _single(self, course: Course, shared: list[str]):  # type: ignore[no-untyped-def]
-        page_path = "index.html"
-        lessons = [
-            web.PageLesson(
-                lesson.id, lesson.title, lesson.objectives, lesson.minutes,
-                web.localize_html(
-                    lesson.body_html, page_path,
-                    lambda lesson_id, fragment: f"#{fragment or lesson_id}"),
-                f"#{lesson.id}",
-            )
-            for lesson in course.lessons
-        ]
-        page = web.render_page(
-            course, lessons, page_path=page_path, layout="single", current=None,
-            runtime_config=self._config(course, [lesson.id for lesson in course.lessons], None),
-        )
+        page = web.single_page(course, "scorm12")
         items = [_Item(f"ITEM-{course.id}", f"RES-{course.id}", course.title,
                        course.tracking.passing_score)]
-        resources = [_Resource(f"RES-{course.id}", "sco", page_path, [page_path, *shared])]
-        return {page_path: page}, items, resources
+        resources = [_Resource(f"RES-{course.id}", "sco", "index.html", ["index.html", *shared])]
+        return {"index.html": page}, items, resources
 
     def _per_lesson(self, course: Course, shared: list[str]):  # type: ignore[no-untyped-def]
-        pages: dict[str, bytes] = {}
-        items: list[_Item] = []
-        resources: list[_Resource] = []
+        pages = web.lesson_pages(course, "scorm12")
         common = f"RES-{course.id}-common"
-        for lesson in course.lessons:
-            page_path = web.lesson_page_path(lesson)
-
-            # Links to other lessons would leave this SCO behind the LMS's back (the next page
-            # would report into this SCO's record): keep only links within the lesson.
-            def href(lesson_id: str, fragment: str, own: str = lesson.id) -> str | None:
-                return f"#{fragment or lesson_id}" if lesson_id == own else None
-
-            page_lesson = web.PageLesson(
-                lesson.id, lesson.title, lesson.objectives, lesson.minutes,
-                web.localize_html(lesson.body_html, page_path, href), "#" + lesson.id,
-            )
-            pages[page_path] = web.render_page(
-                course, [page_lesson], page_path=page_path, layout="per-lesson",
-                current=page_lesson, runtime_config=self._config(course, [lesson.id], lesson.id),
-            )
-            items.append(_Item(f"ITEM-{lesson.id}", f"RES-{lesson.id}", lesson.title))
-            resources.append(
-                _Resource(f"RES-{lesson.id}", "sco", page_path, [page_path], [common]))
+        items = [_Item(f"ITEM-{le.id}", f"RES-{le.id}", le.title) for le in course.lessons]
+        resources = [
+            _Resource(f"RES-{le.id}", "sco", path, [path], [common])
+            for le, path in zip(course.lessons, pages, strict=True)
+        ]
+        quiz_pages = web.quiz_page(course, "scorm12")
+        if course.quiz is not None:
+            # The quiz is its own SCO after the lessons; its mastery score is the passing
+            # score, so an LMS's "mastery overrides status" agrees with the quiz's verdict.
+            (path,) = quiz_pages
+            quiz = course.quiz
+            items.append(_Item(f"ITEM-{quiz.id}", f"RES-{quiz.id}", quiz.title,
+                               course.tracking.passing_score))
+            resources.append(_Resource(f"RES-{quiz.id}", "sco", path, [path], [common]))
         resources.append(_Resource(common, "asset", None, shared))
-        return pages, items, resources
+        return {**pages, **quiz_pages}, items, resources

@@ -14,9 +14,11 @@ from scormkit import schemas, templating
 from scormkit.model import LESSON_LINK_SCHEME, Course, Lesson
 from scormkit.resources import runtime_dir
 from scormkit.sources.lesson import ASSET_SCHEME
+from scormkit.writers.quizpage import QUIZ_PAGE, QuizView, quiz_view
 
 RUNTIME_FOLDER = "scormkit"
-RUNTIME_FILES = ("scormkit.js", "scormkit.css")
+RUNTIME_FILES = ("scormkit.js", "scormkit.css", "quiz.js", "quiz.css")
+"""The learner runtime. quiz.js/quiz.css are only loaded by pages that show a quiz."""
 PAGE_TEMPLATE = "_shared/page.html.j2"
 
 
@@ -77,7 +79,10 @@ def render_page(
     layout: str,
     current: PageLesson | None,
     runtime_config: dict[str, Any],
+    quiz: QuizView | None = None,
 ) -> bytes:
+    """Render the learner page. *quiz*: the quiz this page shows (as the last section of the
+    single-SCO page, or alone on the quiz's own page when *current* is None)."""
     depth = page_path.count("/")
     return templating.render(
         PAGE_TEMPLATE,
@@ -87,7 +92,100 @@ def render_page(
         current=current,
         static_prefix="../" * depth,
         runtime_config=runtime_config,
+        quiz=quiz,
     ).encode("utf-8")
+
+
+def runtime_config(course: Course, standard: str, lessons: list[str],
+                   current: str | None, *, quiz: str | None = None,
+                   layout: str | None = None) -> dict[str, Any]:
+    """What the learner runtime needs to know about the SCO a page belongs to.
+
+    *quiz*: the id of the quiz section this SCO shows, if any (quiz.js reads the quiz
+    itself from the page's ``scormkit-quiz`` JSON).
+    """
+    return {
+        "standard": standard,
+        "layout": layout or ("per-lesson" if current else "single"),
+        "courseId": course.id,
+        "lessons": lessons,
+        "current": current,
+        "completion": course.tracking.completion,
+        "passingScore": course.tracking.passing_score,
+        "quiz": quiz,
+    }
+
+
+def page_quiz(course: Course, page_path: str) -> QuizView | None:
+    """The course's quiz as the page at *page_path* shows it, or None without a quiz."""
+    if course.quiz is None:
+        return None
+    return quiz_view(
+        course, course.quiz,
+        # Quizzes cannot link to lessons (the reader refuses it): only images are rewritten.
+        lambda html_text: localize_html(html_text, page_path, lambda lesson, fragment: None))
+
+
+def single_page(course: Course, standard: str, page_path: str = "index.html") -> bytes:
+    """One page holding every lesson, with in-page navigation: the single-SCO layout.
+
+    With a quiz, the quiz is the page's last section (and the last entry of the lesson list),
+    scored in the browser by quiz.js."""
+    lessons = [
+        PageLesson(
+            lesson.id, lesson.title, lesson.objectives, lesson.minutes,
+            localize_html(lesson.body_html, page_path,
+                          lambda lesson_id, fragment: f"#{fragment or lesson_id}"),
+            f"#{lesson.id}",
+        )
+        for lesson in course.lessons
+    ]
+    quiz = page_quiz(course, page_path)
+    return render_page(
+        course, lessons, page_path=page_path, layout="single", current=None,
+        runtime_config=runtime_config(course, standard, [le.id for le in course.lessons], None,
+                                      quiz=quiz.id if quiz else None),
+        quiz=quiz,
+    )
+
+
+def quiz_page(course: Course, standard: str) -> dict[str, bytes]:
+    """The quiz on its own page (its own SCO in per-lesson layouts); {} without a quiz.
+
+    The page has no lesson section: the runtime tracks no lesson views there, so the SCO
+    stays incomplete until quiz.js reports the result (tracker.reportScore/complete)."""
+    quiz = page_quiz(course, QUIZ_PAGE)
+    if quiz is None:
+        return {}
+    return {QUIZ_PAGE: render_page(
+        course, [], page_path=QUIZ_PAGE, layout="per-lesson", current=None,
+        runtime_config=runtime_config(course, standard, [], None, quiz=quiz.id,
+                                      layout="per-lesson"),
+        quiz=quiz,
+    )}
+
+
+def lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
+    """One page per lesson, each its own SCO (in course order)."""
+    outline = [PageLesson(le.id, le.title, le.objectives, le.minutes, "", f"#{le.id}")
+               for le in course.lessons]
+    pages: dict[str, bytes] = {}
+    for index, lesson in enumerate(course.lessons):
+        page_path = lesson_page_path(lesson)
+
+        # A link to another lesson would leave this SCO behind the LMS's back (the next page
+        # would report into this SCO's record): only links within the lesson stay links.
+        def href(lesson_id: str, fragment: str, own: str = lesson.id) -> str | None:
+            return f"#{fragment or lesson_id}" if lesson_id == own else None
+
+        current = PageLesson(lesson.id, lesson.title, lesson.objectives, lesson.minutes,
+                             localize_html(lesson.body_html, page_path, href), f"#{lesson.id}")
+        pages[page_path] = render_page(
+            course, [*outline[:index], current, *outline[index + 1:]], page_path=page_path,
+            layout="per-lesson", current=current,
+            runtime_config=runtime_config(course, standard, [lesson.id], lesson.id),
+        )
+    return pages
 
 
 def runtime_files() -> dict[str, bytes]:

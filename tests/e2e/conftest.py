@@ -1,16 +1,18 @@
 """Browser end-to-end harness: real packages, a local web server, scorm-again as the LMS, Chromium.
 
-Session fixtures build fresh SCORM 1.2 packages of the example course with the library, unpack
-them into one folder served on 127.0.0.1, next to tests/e2e/player.html (an LMS stand-in built
-on scorm-again from node_modules) and the runtime sources. Every browser request is recorded;
-anything not addressed to the local server is blocked and fails the test.
+Session fixtures build fresh SCORM 1.2 and SCORM 2004 packages of the example course with the
+library, unpack them into one folder served on 127.0.0.1, next to tests/e2e/player.html and
+player2004.html (LMS stand-ins built on scorm-again from node_modules) and the runtime sources.
+Every browser request is recorded; anything not addressed to the local server is blocked and
+fails the test. (The cmi5 tests, test_cmi5_runtime.py, bring their own LMS and LRS.)
 
 Requirements: Debian's /usr/bin/chromium and `npm install` (scorm-again, pinned in
-package.json). When one is missing the tests fail with a message saying so, unless
-SCORMKIT_SKIP_E2E=1 is set, in which case they are skipped.
+package.json); for cmi5 also Ralph (`pip install -e '.[test]'`). When one is missing the tests
+fail with a message saying so, unless SCORMKIT_SKIP_E2E=1 is set, in which case they are
+skipped.
 
-SCORMKIT_E2E_PACKAGE=<zip or folder> runs the tests against an existing single-SCO package
-instead of building one (useful to check a package made elsewhere).
+SCORMKIT_E2E_PACKAGE=<zip or folder> runs the SCORM 1.2 tests against an existing single-SCO
+package instead of building one (useful to check a package made elsewhere).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ COURSE_DIR = ROOT / "course_src"
 CHROMIUM = Path(os.environ.get("SCORMKIT_CHROMIUM", "/usr/bin/chromium"))
 SCORM_AGAIN_DIST = ROOT / "node_modules" / "scorm-again" / "dist"
 SCORM_AGAIN_JS = "scorm12.js"  # the browser (IIFE) bundle defining the global Scorm12API
+SCORM_AGAIN_2004_JS = "scorm2004.js"  # ... and the one defining Scorm2004API
 RUNTIME_DIR = ROOT / "scormkit" / "runtime"
 CHROMIUM_ARGS = [
     "--headless",
@@ -73,8 +76,8 @@ def _unpack(zip_path: Path, dest: Path) -> Path:
     return dest
 
 
-def _build(out_dir: Path, **changes: Any) -> Path:
-    """Build the example course for scorm12; *changes*: sco_per_lesson, completion."""
+def _build(out_dir: Path, target: str = "scorm12", **changes: Any) -> Path:
+    """Build the example course for *target*; *changes*: sco_per_lesson, completion."""
     try:
         from scormkit.build import build_package
         from scormkit.errors import ScormkitError
@@ -88,9 +91,9 @@ def _build(out_dir: Path, **changes: Any) -> Path:
             tracking = dataclasses.replace(course.tracking, completion=changes["completion"])
             course = dataclasses.replace(course, tracking=tracking)
         options = WriterOptions(sco_per_lesson=changes.get("sco_per_lesson", False))
-        result = build_package(course, target="scorm12", out_dir=out_dir, options=options)
+        result = build_package(course, target=target, out_dir=out_dir, options=options)
     except ScormkitError as error:
-        pytest.fail(f"building the example course for scorm12 failed: {error}", pytrace=False)
+        pytest.fail(f"building the example course for {target} failed: {error}", pytrace=False)
     assert result.path.is_file(), result
     return Path(result.path)
 
@@ -143,16 +146,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
             "pkg": {},
             "per-lesson": {"sco_per_lesson": True},
             "launch": {"completion": "launch"},
+            "s2004": {"target": "scorm2004"},
+            "s2004-per-lesson": {"target": "scorm2004", "sco_per_lesson": True},
         }
         for name, changes in variants.items():
             zip_path = _build(builds / name, **changes)
             site.packages[name] = _unpack(zip_path, root / name)
 
-    shutil.copy(HERE / "player.html", root / "player.html")
-    shutil.copy(HERE / "unit.html", root / "unit.html")
+    for name in ("player.html", "player2004.html", "unit.html"):
+        shutil.copy(HERE / name, root / name)
     vendor = root / "node_modules" / "scorm-again" / "dist"
     vendor.mkdir(parents=True)
-    shutil.copy(SCORM_AGAIN_DIST / SCORM_AGAIN_JS, vendor / SCORM_AGAIN_JS)
+    for name in (SCORM_AGAIN_JS, SCORM_AGAIN_2004_JS):
+        shutil.copy(SCORM_AGAIN_DIST / name, vendor / name)
     shutil.copytree(RUNTIME_DIR, root / "src", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     return site
 
@@ -249,7 +255,11 @@ def network(server: Site) -> Iterator[Network]:
     assert not outside and not network.blocked, f"requests left 127.0.0.1: {outside}"
 
 
-def _new_context(browser: Any, network: Network, **options: Any) -> Any:
+def _new_context(browser: Any, network: Network, *, block: bool = True, **options: Any) -> Any:
+    """A browser context whose requests are all recorded in *network*; with *block*, those
+    not addressed to 127.0.0.1 are also aborted. (Playwright's request interception stalls
+    `fetch(..., {keepalive: true})` requests, which the cmi5 tests need: they pass
+    block=False and rely on the record, checked by Network.assert_clean.)"""
     context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
 
@@ -261,7 +271,8 @@ def _new_context(browser: Any, network: Network, **options: Any) -> Any:
             network.blocked.append(url)
             route.abort()
 
-    context.route("**/*", route)
+    if block:
+        context.route("**/*", route)
     context.on("request", lambda request: network.requests.append(request.url))
     context.on("weberror", lambda error: network.page_errors.append(str(error.error)))
     context.on(
@@ -309,21 +320,26 @@ def page(context: Any) -> Any:
 
 
 class Player:
-    """Drives tests/e2e/player.html (the LMS stand-in) and the SCO in its iframe."""
+    """Drives tests/e2e/player.html (the LMS stand-in) and the SCO in its iframe;
+    ``Player(page, site, scorm2004=True)`` drives player2004.html instead."""
 
-    def __init__(self, page: Any, site: Site) -> None:
+    def __init__(self, page: Any, site: Site, scorm2004: bool = False) -> None:
         self.page = page
         self.site = site
+        self.player_page = "/player2004.html" if scorm2004 else "/player.html"
+        self.default_sco = "/s2004/index.html" if scorm2004 else "/pkg/index.html"
+        self.finish_function = "Terminate" if scorm2004 else "LMSFinish"
 
     def launch(
-        self, sco: str = "/pkg/index.html", cmi: dict[str, Any] | None = None, **extra: str
+        self, sco: str | None = None, cmi: dict[str, Any] | None = None, **extra: str
     ) -> Any:
+        sco = sco or self.default_sco
         query = "?sco=" + quote(sco, safe="/")
         if cmi is not None:
             query += "&cmi=" + quote(json.dumps(cmi), safe="")
         for key, value in extra.items():
             query += f"&{key}={quote(value, safe='')}"
-        self.page.goto(self.site.url("/player.html" + query))
+        self.page.goto(self.site.url(self.player_page + query))
         frame = self.frame()
         frame.wait_for_function("() => window.scormkit && window.scormkit.getState() !== null")
         return frame
@@ -341,9 +357,11 @@ class Player:
 
     def unload(self) -> dict[str, Any]:
         """Navigate the SCO away (as an LMS does when the learner leaves) and return the
-        player's record of the session once LMSFinish has been called."""
+        player's record of the session once LMSFinish (Terminate) has been called."""
         self.page.evaluate("() => { document.getElementById('sco').src = 'about:blank'; }")
-        self.page.wait_for_function("() => window.calls.some((call) => call.fn === 'LMSFinish')")
+        self.page.wait_for_function(
+            "(name) => window.calls.some((call) => call.fn === name)", arg=self.finish_function
+        )
         # Let anything the SCO might (wrongly) do after LMSFinish arrive before asserting.
         self.page.wait_for_timeout(100)
         return self.report()
@@ -355,3 +373,8 @@ class Player:
 @pytest.fixture
 def player(page: Any, server: Site) -> Player:
     return Player(page, server)
+
+
+@pytest.fixture
+def player2004(page: Any, server: Site) -> Player:
+    return Player(page, server, scorm2004=True)

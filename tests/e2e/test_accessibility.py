@@ -114,7 +114,8 @@ def test_page_structure_and_keyboard(page, server, network) -> None:
     # Landmarks.
     assert page.locator("body > header").count() == 1
     assert page.locator("body > header h1").count() == 1
-    assert page.locator('nav[aria-label="Lessons"] > ol > li > a').count() == len(lessons)
+    # Every lesson, then the quiz (the example course has one).
+    assert page.locator('nav[aria-label="Lessons"] > ol > li > a').count() == len(lessons) + 1
     assert page.locator('main#content[tabindex="-1"]').count() == 1
     assert page.locator("body > footer [role=status][aria-live=polite]").count() == 1
     for lesson in lessons:
@@ -200,7 +201,11 @@ def test_readable_without_javascript(new_context, server, network) -> None:
         assert page.locator(f"section#{lesson} .sk-lesson-body").inner_text().strip()
     # The buttons only work with the runtime, so they stay hidden without it.
     assert page.locator(".sk-pager").first.is_hidden()
-    assert page.locator("[hidden]:not(.sk-pager)").count() == 0
+    # Outside the quiz nothing is hidden; the quiz cannot be scored without JavaScript, so its
+    # questions stay hidden and a notice says why.
+    assert page.locator("[hidden]:not(.sk-pager):not(.sk-quiz [hidden])").count() == 0
+    assert page.locator(".sk-quiz-nojs").is_visible()
+    assert page.locator(".sk-quiz-app").is_hidden()
     network.assert_clean()
 
 

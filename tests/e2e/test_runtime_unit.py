@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from tests.e2e.conftest import Network, _new_context
 
 pytestmark = pytest.mark.e2e
 
 TIMESPAN = re.compile(r"^\d{4}:\d{2}:\d{2}\.\d{2}$")
 
 
-@pytest.fixture
-def js(page: Any, server: Any) -> Any:
+@pytest.fixture(scope="module")
+def js(browser: Any, server: Any) -> Iterator[Any]:
+    """One page for the whole module (pure functions keep no state between tests); every
+    request it makes is checked at the end."""
+    network = Network(server.base_url)
+    context = _new_context(browser, network)
+    page = context.new_page()
     page.goto(server.url("/unit.html"))
     page.wait_for_function("() => !!window.scormkit && !!window.scormkit.encodeSuspendData")
     assert page.evaluate("() => window.scormkit.getState()") is None
-    return page
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def lesson_ids(count: int) -> list[str]:
     return [f"lesson-{n:04d}" for n in range(count)]
 
 
-def test_suspend_data_500_lessons_all_viewed(js, network) -> None:
+def test_suspend_data_500_lessons_all_viewed(js) -> None:
     result = js.evaluate(
         """(ids) => {
             const sk = window.scormkit;
@@ -40,10 +51,9 @@ def test_suspend_data_500_lessons_all_viewed(js, network) -> None:
     assert re.fullmatch(r"v1\|[0-9a-z]{1,7}\|[A-Za-z0-9_-]*", text)
     assert result["decoded"]["matches"] is True
     assert result["decoded"]["viewed"] == [True] * 500
-    network.assert_clean()
 
 
-def test_suspend_data_round_trips_random_sets(js, network) -> None:
+def test_suspend_data_round_trips_random_sets(js) -> None:
     failures = js.evaluate(
         """() => {
             const sk = window.scormkit;
@@ -67,10 +77,9 @@ def test_suspend_data_round_trips_random_sets(js, network) -> None:
         }"""
     )
     assert failures == []
-    network.assert_clean()
 
 
-def test_suspend_data_edge_cases(js, network) -> None:
+def test_suspend_data_edge_cases(js) -> None:
     r = js.evaluate(
         """() => {
             const sk = window.scormkit;
@@ -107,7 +116,6 @@ def test_suspend_data_edge_cases(js, network) -> None:
     assert r["hugeFirst"] is True and r["hugeLast"] is False
     assert r["smallLength"] <= 12
     assert r["fingerprintStable"] and r["fingerprintOrder"]
-    network.assert_clean()
 
 
 @pytest.mark.parametrize(
@@ -123,20 +131,18 @@ def test_suspend_data_edge_cases(js, network) -> None:
         (10_000 * 3_600_000, "9999:59:59.99"),
     ],
 )
-def test_cmi_timespan(js, network, ms, expected) -> None:
+def test_cmi_timespan(js, ms, expected) -> None:
     text = js.evaluate("(ms) => window.scormkit.formatCMITimespan(ms)", ms)
     assert text == expected
     assert TIMESPAN.match(text)
-    network.assert_clean()
 
 
-def test_cmi_timespan_nan(js, network) -> None:
+def test_cmi_timespan_nan(js) -> None:
     assert js.evaluate("() => window.scormkit.formatCMITimespan(NaN)") == "0000:00:00.00"
     assert js.evaluate("() => window.scormkit.formatCMITimespan(Infinity)") == "9999:59:59.99"
-    network.assert_clean()
 
 
-def test_find_api_walks_parents(js, network) -> None:
+def test_find_api_walks_parents(js) -> None:
     """findApi walks nested frames up to the window holding the API."""
     found = js.evaluate(
         """async () => {
@@ -157,4 +163,3 @@ def test_find_api_walks_parents(js, network) -> None:
         }"""
     )
     assert found == {"marker": "top", "none": None}
-    network.assert_clean()

@@ -408,3 +408,107 @@ def test_launch_completion(player, server, network) -> None:
     assert set_values(report, "cmi.core.lesson_status") == ["completed"]
     assert report["cmi"]["cmi"]["core"]["exit"] == ""
     network.assert_clean()
+
+
+# --------------------------------------------------------------------------------------------
+# The tracker API (what the quiz player calls), through scorm-again's SCORM 1.2 checks
+# --------------------------------------------------------------------------------------------
+
+
+def test_tracker_api_scorm12(player, server, network) -> None:
+    from tests.e2e.test_scorm2004_runtime import QUIZ_SESSION
+
+    frame = player.launch()
+    results = frame.evaluate(QUIZ_SESSION)
+    assert results["info"]["standard"] == "scorm12"
+    assert results["info"]["masteryScore"] is None
+    assert results["interactions"] == [True] * 8 + [False]
+    assert results["save"] is True and results["load"] == "answers=a;b|c%"
+    assert results["progress"] is True
+    assert (results["fail"], results["pass"], results["downgrade"]) == (True, True, False)
+    assert results["complete"] is True
+    assert results["info2"]["success"] == "passed"
+
+    report = player.unload()
+    assert_no_api_errors(report)
+    assert_finished_once(report)
+    core = report["cmi"]["cmi"]["core"]
+    # passed/failed stand for completion in SCORM 1.2: "completed" never overwrites them.
+    assert set_values(report, "cmi.core.lesson_status") == ["incomplete", "failed", "passed"]
+    assert core["lesson_status"] == "passed"
+    assert set_values(report, "cmi.core.score.raw") == ["30", "85"]
+    assert core["score"] == {"raw": "85", "min": "0", "max": "100"}
+    assert "|probe=answers=a%3Bb%7Cc%25" in report["cmi"]["cmi"]["suspend_data"]
+
+    def element(n: int, name: str) -> list[str]:
+        return set_values(report, f"cmi.interactions.{n}.{name}")
+
+    assert [element(n, "id") for n in range(7)] == [[f"q{n + 1}"] for n in range(7)]
+    assert element(7, "id") == [], "the same question again overwrites its entry"
+    assert element(0, "type") == ["choice"]
+    assert element(0, "correct_responses.0.pattern") == ["{a,c}"]
+    assert element(0, "student_response") == ["a,b", "a,c"]
+    assert element(0, "result") == ["wrong", "correct"]
+    assert element(0, "weighting") == ["2"]
+    assert element(0, "latency") == ["0000:00:12.50"]
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", element(0, "time")[0])
+    assert element(1, "student_response") == ["t"]
+    assert element(1, "correct_responses.0.pattern") == ["t"]
+    assert element(2, "student_response") == ["gantt,{x}"]
+    assert element(2, "correct_responses.0.pattern") == ["Gantt,risk"]
+    assert element(3, "type") == ["fill-in"], "SCORM 1.2 has no long-fill-in"
+    assert element(3, "student_response") == ["A long answer"]
+    assert element(3, "result") == ["neutral"]
+    assert element(4, "student_response") == ["a.e,b.d"]
+    assert element(4, "correct_responses.0.pattern") == ["a.d,b.e"]
+    assert element(5, "student_response") == ["c,a,b"]
+    assert element(6, "student_response") == ["4.5"]
+    assert element(6, "correct_responses.0.pattern") == [], "1.2 has no numeric range"
+    network.assert_clean()
+
+
+def test_tracker_api_with_lms_mastery_score(player, server, network) -> None:
+    frame = player.launch(cmi={"student_data": {"mastery_score": "90"}})
+    results = frame.evaluate(
+        """async () => { const t = window.scormkit.tracker;
+            await new Promise((resolve) => t.ready(resolve));
+            return [t.info().masteryScore, t.reportScore({raw: 8.5, max: 10, passed: true}),
+                    t.info().success]; }"""
+    )
+    assert results == [0.9, True, "failed"]
+    report = player.unload()
+    assert_no_api_errors(report)
+    assert set_values(report, "cmi.core.lesson_status")[-1] == "failed"
+    network.assert_clean()
+
+
+def test_tracker_state_budget_scorm12(player, server, network) -> None:
+    frame = player.launch()
+    results = frame.evaluate(
+        """async () => { const t = window.scormkit.tracker;
+            await new Promise((resolve) => t.ready(resolve));
+            return [t.saveState('big', 'x'.repeat(3500)), t.saveState('big', 'x'.repeat(4100)),
+                    t.loadState('big').length, t.saveState('bad key', 'x'),
+                    t.saveState('k', 5), t.loadState('missing')]; }"""
+    )
+    assert results == [True, False, 3500, False, False, None]
+    report = player.unload()
+    assert_no_api_errors(report)
+    assert all(len(v) <= 4096 for v in set_values(report, "cmi.suspend_data"))
+    network.assert_clean()
+
+
+def test_player_flags_bad_interaction_formats(player, server, network) -> None:
+    """The player's own SCORM 1.2 format checks (scorm-again accepts these values)."""
+    frame = player.launch()
+    frame.evaluate(
+        """() => { const api = window.parent.API;
+            api.LMSSetValue('cmi.interactions.0.id', 'q 1');
+            api.LMSSetValue('cmi.interactions.0.result', 'incorrect');
+            api.LMSSetValue('cmi.interactions.0.time', '2025-01-01T00:00:00'); }"""
+    )
+    violations = player.report()["violations"]
+    assert len(violations) == 3 and all("SCORM 1.2 format" in v for v in violations)
+    # scorm-again itself only warns about "incorrect" (and quietly turns it into "wrong").
+    network.console[:] = [m for m in network.console if "non-standard value" not in m]
+    network.assert_clean()

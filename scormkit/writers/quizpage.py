@@ -1,0 +1,317 @@
+"""The graded quiz as learners see it in web packages (SCORM 1.2, SCORM 2004, cmi5).
+
+`quiz_view` turns the quiz model (scormkit.questions) into what
+``templates/_shared/quiz.html.j2`` renders: every question of the quiz (pooled ones too) as
+accessible form markup, with all feedback already rendered and hidden, plus `quiz_data`, the
+JSON the browser scores with (``scormkit/runtime/quiz.js``). The page shows no answer: the key
+travels in that JSON, as it must for a quiz scored in the browser.
+
+Element ids: the quiz section uses the quiz id (unique among lesson ids, checked by the
+reader); everything inside starts with ``skq-<question id>`` (question ids are unique within
+the quiz and contain no ``.``), so nothing clashes with lesson ids or heading ids
+(``<lesson id>--<slug>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from scormkit.model import Course
+from scormkit.questions import (
+    Blank,
+    Essay,
+    FillInBlank,
+    Matching,
+    MultipleResponse,
+    Numeric,
+    Ordering,
+    Pool,
+    Question,
+    Quiz,
+    SingleChoice,
+    TrueFalse,
+    format_decimal,
+)
+from scormkit.writers.quizcommon import is_block_html, plain_text, true_false_labels
+
+QUIZ_PAGE = "quiz.html"
+"""The quiz's own page (its own SCO) in per-lesson layouts."""
+
+BLANK_MAXLENGTH = 100
+"""Characters a learner can type in one blank (keeps the saved state small)."""
+NUMBER_MAXLENGTH = 40
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    id: str
+    dom_id: str
+    label_html: str
+    """Inline XHTML (inside <label>) unless `block`."""
+    block: bool
+    feedback_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class NumericFeedbackView:
+    index: int
+    feedback_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class PremiseView:
+    id: str
+    dom_id: str
+    label_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class OptionView:
+    id: str
+    text: str
+    """Plain text: <option> holds no markup."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItemView:
+    id: str
+    dom_id: str
+    text_html: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    id: str
+    dom_id: str
+    kind: str
+    number: int
+    """Position in source order; the browser renumbers what an attempt presents."""
+    title: str
+    points_text: str
+    stem_html: str
+    """The prompt; for fill-in-the-blank it holds the labelled text inputs."""
+    correct_html: str
+    incorrect_html: str
+    general_html: str
+    choices: tuple[ChoiceView, ...] = ()
+    """single, multiple, truefalse (values "true"/"false")."""
+    numeric_feedback: tuple[NumericFeedbackView, ...] = ()
+    premises: tuple[PremiseView, ...] = ()
+    options: tuple[OptionView, ...] = ()
+    """Matching responses, in id order (the browser shuffles them when asked)."""
+    items: tuple[OrderItemView, ...] = ()
+    """Ordering items, in source order (the browser always shows them shuffled)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    id: str | None
+    title: str | None
+    """The ``#`` heading of a group or pool; None for questions outside groups."""
+    draw: int | None
+    """How many questions an attempt uses; None: all of them."""
+    questions: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuizView:
+    id: str
+    """The id of the quiz's <section> (the quiz id)."""
+    title: str
+    href: str
+    intro_html: str
+    facts: tuple[str, ...]
+    groups: tuple[GroupView, ...]
+    data: dict[str, Any] = field(hash=False)
+    """The JSON quiz.js reads (`quiz_data`)."""
+    timed: bool
+
+
+def _points_text(points: Decimal) -> str:
+    return f"{format_decimal(points)} {'point' if points == 1 else 'points'}"
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def quiz_view(course: Course, quiz: Quiz, local: Callable[[str], str]) -> QuizView:
+    """Everything the quiz markup needs; *local* makes image sources relative to the page."""
+    true_label, false_label = true_false_labels(course.language)
+    number = 0
+    groups: list[GroupView] = []
+    for item in quiz.items:
+        members = item.questions if isinstance(item, Pool) else (item,)
+        views = []
+        for question in members:
+            number += 1
+            views.append(_question_view(question, number, local, true_label, false_label))
+        if isinstance(item, Pool):
+            groups.append(GroupView(item.id, item.title,
+                                    None if item.draws_all else item.draw, tuple(views)))
+        elif groups and groups[-1].id is None:
+            previous = groups[-1]
+            groups[-1] = GroupView(None, None, None, (*previous.questions, *views))
+        else:
+            groups.append(GroupView(None, None, None, tuple(views)))
+
+    essays = [q for q in quiz.all_questions() if isinstance(q, Essay)]
+    count = quiz.questions_per_attempt
+    facts = [f"{count} {'question' if count == 1 else 'questions'}"]
+    if quiz.passing_score is not None:
+        facts.append(f"Passing score: {quiz.passing_score}%")
+    if quiz.max_attempts is not None:
+        facts.append(f"Attempts allowed: {quiz.max_attempts}")
+    if quiz.time_limit is not None:
+        minutes = quiz.time_limit
+        facts.append(f"Time limit: {minutes} {'minute' if minutes == 1 else 'minutes'} "
+                     "(the timer starts when you start the quiz)")
+    if essays:
+        facts.append("Written answers are graded later by a person and are not part of the "
+                     "score shown here")
+    return QuizView(
+        id=quiz.id,
+        title=quiz.title,
+        href=f"#{quiz.id}",
+        intro_html=local(quiz.intro_html),
+        facts=tuple(facts),
+        groups=tuple(groups),
+        data=quiz_data(quiz),
+        timed=quiz.time_limit is not None,
+    )
+
+
+def _question_view(question: Question, number: int, local: Callable[[str], str], true_label: str,
+                   false_label: str) -> QuestionView:
+    dom = f"skq-{question.id}"
+    feedback = question.feedback
+    common: dict[str, Any] = {
+        "id": question.id,
+        "dom_id": dom,
+        "kind": question.kind,
+        "number": number,
+        "title": question.title,
+        "points_text": _points_text(question.points),
+        "stem_html": local(question.prompt_html),
+        "correct_html": local(feedback.correct_html),
+        "incorrect_html": local(feedback.incorrect_html),
+        "general_html": local(feedback.general_html),
+    }
+    match question:
+        case SingleChoice() | MultipleResponse():
+            common["choices"] = tuple(
+                ChoiceView(c.id, f"{dom}-{c.id}", local(c.text_html), is_block_html(c.text_html),
+                           local(c.feedback_html))
+                for c in question.choices)
+        case TrueFalse():
+            common["choices"] = (
+                ChoiceView("true", f"{dom}-true", true_label, False,
+                           local(question.true_feedback_html)),
+                ChoiceView("false", f"{dom}-false", false_label, False,
+                           local(question.false_feedback_html)),
+            )
+        case FillInBlank():
+            common["stem_html"] = local(_stem_with_inputs(question, dom))
+        case Numeric():
+            common["numeric_feedback"] = tuple(
+                NumericFeedbackView(index, local(answer.feedback_html))
+                for index, answer in enumerate(question.answers) if answer.feedback_html)
+        case Matching():
+            common["premises"] = tuple(
+                PremiseView(p.id, f"{dom}-{p.id}", local(p.text_html)) for p in question.premises)
+            common["options"] = tuple(
+                OptionView(r.id, plain_text(r.text_html)) for r in question.responses)
+        case Ordering():
+            common["items"] = tuple(
+                OrderItemView(i.id, f"{dom}-{i.id}", local(i.text_html), plain_text(i.text_html))
+                for i in question.items)
+        case Essay():
+            common["points_text"] += ", graded by a person"
+    return QuestionView(**common)
+
+
+def _stem_with_inputs(question: FillInBlank, dom: str) -> str:
+    """The prompt with one labelled text input in place of each blank."""
+    count = len(question.blanks)
+    parts: list[str] = []
+    position = 0
+    for part in question.prompt_parts():
+        if isinstance(part, Blank):
+            position += 1
+            input_id = f"{dom}-{part.id}"
+            label = f"Blank {position} of {count}" if count > 1 else "Answer"
+            parts.append(
+                f'<label class="sk-visually-hidden" for="{input_id}">{label}</label>'
+                f'<input type="text" class="sk-blank" id="{input_id}" data-blank="{part.id}" '
+                f'size="12" maxlength="{BLANK_MAXLENGTH}" autocomplete="off" '
+                'autocapitalize="off" spellcheck="false" />')
+        else:
+            parts.append(part)
+    return "".join(parts)
+
+
+def quiz_data(quiz: Quiz) -> dict[str, Any]:
+    """The quiz as quiz.js scores it: settings, groups and one entry per question.
+
+    Questions are listed in source order (``Quiz.all_questions``) and referred to by index;
+    choice, matching and ordering ids are the model's one-letter ids.
+    """
+    questions = quiz.all_questions()
+    index = {question.id: n for n, question in enumerate(questions)}
+    groups = []
+    for item in quiz.items:
+        if isinstance(item, Pool):
+            groups.append({
+                "questions": [index[q.id] for q in item.questions],
+                "draw": None if item.draws_all else item.draw,
+            })
+        else:
+            groups.append({"questions": [index[item.id]], "draw": None})
+    return {
+        "id": quiz.id,
+        "title": quiz.title,
+        "passingScore": quiz.passing_score,
+        "attempts": quiz.max_attempts,
+        "timeLimit": quiz.time_limit,
+        "groups": groups,
+        "questions": [_question_data(q) for q in questions],
+    }
+
+
+def _question_data(question: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": question.id,
+        "kind": question.kind,
+        "title": question.title,
+        "points": _number(question.points),
+    }
+    match question:
+        case SingleChoice() | MultipleResponse():
+            data["choices"] = [c.id for c in question.choices]
+            data["correct"] = [c.id for c in question.choices if c.correct]
+            data["pinned"] = [c.id for c in question.choices if c.pinned]
+            data["shuffle"] = question.shuffle
+            data["partial"] = isinstance(question, MultipleResponse) and question.partial_credit
+        case TrueFalse():
+            data["answer"] = question.answer
+        case FillInBlank():
+            data["blanks"] = [{"id": b.id, "answers": list(b.answers)} for b in question.blanks]
+            data["case"] = question.case_sensitive
+            data["partial"] = question.partial_credit
+        case Numeric():
+            data["answers"] = [[_number(a.low), _number(a.high)] for a in question.answers]
+        case Matching():
+            data["premises"] = [p.id for p in question.premises]
+            data["responses"] = [r.id for r in question.responses]
+            data["pairs"] = {pair.premise.id: pair.response.id for pair in question.pairs}
+            data["shuffle"] = question.shuffle
+            data["partial"] = question.partial_credit
+        case Ordering():
+            data["items"] = [i.id for i in question.items]
+        case Essay():
+            pass
+    return data
