@@ -687,6 +687,13 @@
       this.save();
     }
     var loaded = this.state.phase;
+    if (tracker.keepOpen) {
+      // Until the quiz is over, the attempt must survive an exit (see tracker.keepOpen).
+      var info = tracker.info ? tracker.info() : null;
+      var over = loaded === 'r' && ((info && info.success === 'passed') ||
+        this.attemptsLeft() === 0);
+      tracker.keepOpen(!over);
+    }
     this.render();
     if (loaded === 'a') {
       this.whenVisible();
@@ -1314,8 +1321,12 @@
       tracker.reportScore({ raw: score.percent, min: 0, max: 100, passed: passed });
     }
     this.state.phase = 'r';
-    if (passed !== false || this.attemptsLeft() === 0) {
+    var finished = passed !== false || this.attemptsLeft() === 0;
+    if (finished) {
       tracker.complete();
+    }
+    if (tracker.keepOpen) {
+      tracker.keepOpen(!finished);
     }
   };
 

@@ -87,6 +87,10 @@
  *       this session; 1 once complete). SCORM 1.2 and cmi5: nothing to report (true).
  *
  *   complete() -> boolean
+ *   keepOpen(open) -> boolean
+ *       open: the page holds unfinished work (an unsubmitted quiz, a failed quiz with
+ *       attempts left): cmi.exit stays "suspend" even once the SCO is complete, so that
+ *       SCORM 2004 keeps suspend_data for the next launch.
  *       Marks the SCO/AU complete now (e.g. the quiz was submitted), whatever the lessons:
  *       1.2 lesson_status completed (unless passed/failed is known), 2004 completion_status
  *       completed + progress_measure 1, cmi5 a `completed` statement (once per registration).
@@ -1483,6 +1487,7 @@
     this.masteryScore = null;
     this.state = {};
     this.manualProgress = false;
+    this.openWork = false;
     this.resumed = false;
     this.started = false;
     this.finished = false;
@@ -1528,8 +1533,26 @@
       }
       this.transport.setProgress(this.progress());
     }
-    this.transport.setExit(!this.isComplete());
+    this.transport.setExit(this.shouldSuspend());
     this.transport.commit();
+  };
+
+  /** Exit "suspend" keeps the attempt (and suspend_data) for the next launch: wanted while
+   *  lessons are unviewed and while unfinished work is open (an unsubmitted quiz, or a failed
+   *  one with attempts left), even when the lessons alone made the SCO complete. */
+  Tracker.prototype.shouldSuspend = function () {
+    return !this.isComplete() || this.openWork;
+  };
+
+  /** tracker.keepOpen: see the API comment at the top of this file. */
+  Tracker.prototype.keepOpen = function (open) {
+    this.openWork = Boolean(open);
+    if (!this.active()) {
+      return false;
+    }
+    var ok = this.transport.setExit(this.shouldSuspend());
+    this.transport.commit();
+    return ok;
   };
 
   Tracker.prototype.canChangeStatus = function () {
@@ -1566,7 +1589,7 @@
     this.completion = 'completed';
     this.transport.setCompletion('completed');
     this.transport.setProgress(1);
-    this.transport.setExit(false);
+    this.transport.setExit(this.shouldSuspend());
   };
 
   /** Record that lesson `id` is on screen: viewed set, bookmark, completion, one commit. */
@@ -1712,7 +1735,7 @@
       return false;
     }
     this.finished = true;
-    return this.transport.finish(now() - this.startedAt, !this.isComplete());
+    return this.transport.finish(now() - this.startedAt, this.shouldSuspend());
   };
 
   // ------------------------------------------------------------------------------------------
@@ -2139,7 +2162,8 @@
     saveState: delegate('saveState', false),
     loadState: delegate('loadState', null),
     setProgress: delegate('setProgress', false),
-    complete: delegate('complete', false)
+    complete: delegate('complete', false),
+    keepOpen: delegate('keepOpen', false)
   };
 
   var hook = {

@@ -174,3 +174,35 @@ def test_single_sco_relaunch_mid_quiz_resumes(player2004, server, network) -> No
     assert_no_api_errors(second)
     assert cmi(second)["success_status"] == "passed"
     network.assert_clean()
+
+
+def test_leaving_mid_quiz_after_every_lesson_keeps_the_attempt(player2004, server,
+                                                                 network) -> None:
+    """Viewing every lesson makes the SCO complete, but an unsubmitted quiz must still exit
+    with "suspend": a normal exit ends the SCORM 2004 attempt and drops suspend_data."""
+    frame = launch_quiz(player2004, "/s2004/index.html")
+    lessons = frame.evaluate(
+        "JSON.parse(document.getElementById('scormkit-config').textContent).lessons")
+    for lesson in lessons:
+        frame.evaluate("id => window.scormkit.show(id)", lesson)
+    qd.open_quiz(frame)
+    qd.start(frame)
+    questions = qd.presented(frame)
+    qd.answer(frame, questions[:3])
+    before = qd.state_of(frame)
+    first = player2004.unload()
+    assert_no_api_errors(first)
+    data = cmi(first)
+    assert data["completion_status"] == "completed"
+    assert data["exit"] == "suspend"
+    saved = {"entry": "resume", "location": data["location"],
+             "completion_status": data["completion_status"], "suspend_data": data["suspend_data"]}
+    frame = launch_quiz(player2004, "/s2004/index.html", saved)
+    assert qd.state_of(frame)["answers"][:3] == before["answers"][:3]
+    qd.answer(frame, questions[3:])
+    qd.submit(frame)
+    second = player2004.unload()
+    assert_no_api_errors(second)
+    assert cmi(second)["success_status"] == "passed"
+    assert cmi(second)["exit"] == "normal"
+    network.assert_clean()
