@@ -1,8 +1,9 @@
 """Zip files: deterministic atomic writing of our packages, safe reading of anyone's.
 
-Writing: same members in, same bytes out: entries sorted, one fixed timestamp (SOURCE_DATE_EPOCH when
-set), fixed permissions, no extra fields. The zip is written to a temporary file next to the
-target and renamed, so an interrupted build never leaves a half-written package.
+Writing: same members in, same bytes out: entries sorted, one fixed timestamp
+(SOURCE_DATE_EPOCH when set), fixed permissions, no extra fields. The zip is written to a
+temporary file next to the target and renamed, so an interrupted build never leaves a
+half-written package.
 """
 
 from __future__ import annotations

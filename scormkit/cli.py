@@ -168,7 +168,8 @@ def schemas_install(source: str | None, families: tuple[str, ...]) -> None:
         return
     total = sum(fetched.values())
     click.echo(f"{len(fetched)} schema families ready in {schema_dir()} "
-               f"({total} files installed, {sum(len(catalog.family(f).files) for f in fetched) - total} "
+               f"({total} files installed, "
+               f"{sum(len(catalog.family(f).files) for f in fetched) - total} "
                "already present)")
 
 

@@ -45,7 +45,8 @@ def schema_dir() -> Path:
     override = os.environ.get("SCORMKIT_SCHEMAS")
     if override:
         return Path(override)
-    if (_CHECKOUT / "schemas" / "catalog.toml").is_file() and (_CHECKOUT / "pyproject.toml").is_file():
+    checkout = _CHECKOUT / "schemas" / "catalog.toml"
+    if checkout.is_file() and (_CHECKOUT / "pyproject.toml").is_file():
         return _CHECKOUT / "schemas"
     import platformdirs
 

@@ -9,7 +9,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st

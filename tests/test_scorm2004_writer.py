@@ -85,7 +85,8 @@ def test_sco_per_lesson_has_choice_and_flow(course):
 @pytest.mark.parametrize(("per_lesson", "golden"), [
     (False, "imsmanifest.xml"), (True, "imsmanifest-per-lesson.xml")])
 def test_golden_manifest(course, per_lesson, golden):
-    """Regenerate with: SCORMKIT_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_scorm2004_writer.py"""
+    """Regenerate with:
+    SCORMKIT_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_scorm2004_writer.py"""
     produced = manifest(course, per_lesson)[1]
     path = GOLDEN / golden
     if os.environ.get("SCORMKIT_UPDATE_GOLDEN"):

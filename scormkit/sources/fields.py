@@ -32,7 +32,8 @@ def check_keys(
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
             errors.append(
-                Diagnostic("unknown-key", f"unknown key '{key}' in {where}", doc.loc(*at, key), hint)
+                Diagnostic("unknown-key", f"unknown key '{key}' in {where}", doc.loc(*at, key),
+                           hint)
             )
     for key in required:
         if key not in mapping:
@@ -124,7 +125,8 @@ def text_list(
                 f"item {index + 1} of '{key}' contains control character U+{ord(bad.group()):04X}",
                 doc.loc(*at, key, index), _ILLEGAL_HINT))
             continue
-        if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
+        if (isinstance(item, bool) or not isinstance(item, str | int | float)
+                or not str(item).strip()):
             errors.append(
                 Diagnostic(
                     "bad-value",

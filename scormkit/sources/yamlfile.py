@@ -23,7 +23,8 @@ except AttributeError:  # pragma: no cover
 
 @dataclass
 class YamlDoc:
-    """A parsed YAML mapping plus the line of every key path, e.g. ``("tracking", "passing_score")``."""
+    """A parsed YAML mapping plus the line of every key path,
+    e.g. ``("tracking", "passing_score")``."""
 
     data: dict[str, Any]
     path: str
