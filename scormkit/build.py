@@ -19,6 +19,8 @@ from scormkit.sources import load_course
 from scormkit.validate import validate_package
 from scormkit.writers import WRITERS, WriterOptions
 
+DEFAULT_TARGET = "scorm12"
+
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
@@ -69,7 +71,7 @@ class BuildFailure:
 
 def build(
     course_dir: str | Path,
-    targets: list[str],
+    targets: list[str] | None = None,
     out_dir: str | Path = "dist",
     options: WriterOptions | None = None,
     on_done: Callable[[BuildResult | BuildFailure], None] | None = None,
@@ -79,11 +81,12 @@ def build(
     Source errors stop everything (no target can be right); after that, targets are
     independent: one that fails (a question its format cannot express, missing schemas) is
     reported as a BuildFailure and the others are still built. *on_done* is called as each
-    target finishes, for progress output.
+    target finishes, for progress output. Without *targets*, the course's own ``targets:``
+    list is built, or SCORM 1.2 when it has none.
     """
     course = load_course(course_dir)
     outcomes: list[BuildResult | BuildFailure] = []
-    for target in targets:
+    for target in targets or course.targets or [DEFAULT_TARGET]:
         started = time.perf_counter()
         try:
             outcome: BuildResult | BuildFailure = build_package(course, target, out_dir, options)

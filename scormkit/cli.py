@@ -45,9 +45,9 @@ def _target_names() -> list[str]:
 
 @cli.command(help=BUILD_HELP)
 @click.argument("source", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-t", "--target", "targets", multiple=True, default=["scorm12"],
-              show_default=True, type=click.Choice(_target_names()),
-              help="Target format (repeatable); 'all' builds every format.")
+@click.option("-t", "--target", "targets", multiple=True, type=click.Choice(_target_names()),
+              help="Target format (repeatable); 'all' builds every format. Default: the "
+              "course's 'targets:' list, else scorm12.")
 @click.option("-o", "--out", default=Path("dist"), show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--sco-per-lesson", is_flag=True,
@@ -59,7 +59,6 @@ def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: boo
     from scormkit.writers import WRITERS, WriterOptions
 
     names = sorted(WRITERS) if "all" in targets else list(dict.fromkeys(targets))
-    several = len(names) > 1
 
     def progress(outcome: BuildResult | BuildFailure) -> None:
         if isinstance(outcome, BuildResult):
@@ -77,6 +76,7 @@ def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: boo
         _fail(error)
         return
     failed = [o for o in outcomes if isinstance(o, BuildFailure)]
+    several = len(outcomes) > 1
     if several:
         click.echo(f"{'target':10} {'result':8} {'size KiB':>9} {'time s':>7}  file")
         for o in outcomes:

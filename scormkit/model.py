@@ -68,6 +68,8 @@ class Course:
     """Directory holding course.yaml; only used for messages."""
     quiz: Quiz | None = None
     """The graded quiz named by ``quiz:`` in course.yaml (scormkit.questions), if any."""
+    targets: tuple[str, ...] = ()
+    """Formats ``scormkit build`` makes when none is given on the command line."""
 
     @property
     def assets(self) -> tuple[Asset, ...]:

@@ -57,3 +57,41 @@ def test_failure_outcome_carries_the_error(tmp_path, monkeypatch):
     [outcome] = build(ROOT / "course_src", ["scorm12"], tmp_path)
     assert isinstance(outcome, BuildFailure)
     assert outcome.error.diagnostics()[0].code == "unsupported"
+
+
+def _course_with_targets(tmp_path: Path, targets: str) -> Path:
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "course_src", course)
+    yaml = course / "course.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + f"targets: {targets}\n", encoding="utf-8")
+    return course
+
+
+def test_course_yaml_targets_are_built_without_target_option(tmp_path):
+    course = _course_with_targets(tmp_path, "[qti12, moodlexml]")
+    result = CliRunner().invoke(cli, ["build", str(course), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "tpm-skills-1.0.0-moodlexml.zip", "tpm-skills-1.0.0-qti12.zip"]
+    # --target on the command line wins over the course's list.
+    result = CliRunner().invoke(cli, ["build", str(course), "-t", "cc11",
+                                      "-o", str(tmp_path / "cli")])
+    assert [p.name for p in (tmp_path / "cli").iterdir()] == ["tpm-skills-1.0.0-cc11.zip"]
+
+
+def test_course_yaml_target_all_and_unknown_target(tmp_path):
+    from scormkit.errors import SourceErrors
+    from scormkit.sources import load_course
+
+    assert load_course(_course_with_targets(tmp_path / "a", "[all]")).targets == tuple(
+        sorted(WRITERS))
+    try:
+        load_course(_course_with_targets(tmp_path / "b", "[scorm12, scrom2004]"))
+    except SourceErrors as error:
+        [diagnostic] = error.diagnostics()
+    assert diagnostic.code == "unknown-target"
+    assert diagnostic.hint == "did you mean 'scorm2004'?"
+    assert diagnostic.location.line == len(
+        (ROOT / "course_src" / "course.yaml").read_text().splitlines()) + 1

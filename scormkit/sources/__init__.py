@@ -106,6 +106,7 @@ def load_course(course_dir: str | Path) -> Course:
         source=outline.source,
         root=root,
         quiz=quiz,
+        targets=outline.targets,
     )
 
 

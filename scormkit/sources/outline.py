@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -16,7 +17,7 @@ from scormkit.sources.yamlfile import YamlDoc
 COURSE_FILE = "course.yaml"
 COURSE_KEYS = (
     "id", "title", "description", "language", "version", "authors", "keywords", "lessons",
-    "tracking", "quiz",
+    "tracking", "quiz", "targets",
 )
 REQUIRED_KEYS = ("id", "title", "language", "version", "lessons")
 TRACKING_KEYS = ("completion", "passing_score")
@@ -55,6 +56,8 @@ class Outline:
     source: Location
     quiz: LessonRef | None = None
     """The quiz file (``quiz:``), read by sources.quiz."""
+    targets: tuple[str, ...] = ()
+    """What ``scormkit build`` makes when no --target is given (``targets:``)."""
 
 
 def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
@@ -90,7 +93,25 @@ def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
         tracking=_tracking(doc, errors),
         source=Location(doc.path, 1),
         quiz=_quiz_ref(doc, root, lessons, errors),
+        targets=_targets(doc, errors),
     )
+
+
+def _targets(doc: YamlDoc, errors: list[Diagnostic]) -> tuple[str, ...]:
+    # Imported here: the writers import the readers.
+    from scormkit.writers import WRITERS
+
+    names = text_list(doc, doc.data, "targets", (), errors)
+    known = [*sorted(WRITERS), "all"]
+    for index, name in enumerate(names):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            errors.append(Diagnostic(
+                "unknown-target", f"unknown target '{name}'", doc.loc("targets", index),
+                f"did you mean '{close[0]}'?" if close else f"use some of: {', '.join(known)}"))
+    if "all" in names:
+        return tuple(sorted(WRITERS))
+    return tuple(dict.fromkeys(names))
 
 
 def _version(doc: YamlDoc, data: dict[str, Any], errors: list[Diagnostic]) -> str:
