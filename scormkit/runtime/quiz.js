@@ -690,8 +690,8 @@
     if (tracker.keepOpen) {
       // Until the quiz is over, the attempt must survive an exit (see tracker.keepOpen).
       var info = tracker.info ? tracker.info() : null;
-      var over = loaded === 'r' && ((info && info.success === 'passed') ||
-        this.attemptsLeft() === 0);
+      var over = (info !== null && info.success === 'passed') ||
+        (loaded === 'r' && this.attemptsLeft() === 0);
       tracker.keepOpen(!over);
     }
     this.render();
