@@ -554,9 +554,68 @@
     return out;
   }
 
-  function formatPoints(value) {
+  /**
+   * The quiz's interface texts in English. The quiz JSON may carry `strings` (the same keys, in
+   * the course language, from scormkit/ui_strings.py); a key it lacks stays English.
+   */
+  var MESSAGES = {
+    questionOf: 'Question {n} of {total}',
+    position: '{item}: position {n} of {total}.',
+    attemptOf: 'Attempt {n} of {total}.',
+    started: 'The quiz has started. Time left: {time}.',
+    minuteOne: '{n} minute',
+    minuteMany: '{n} minutes',
+    timeLeft: '{time} left.',
+    submit: 'Submit answers',
+    submitAnyway: 'Submit anyway',
+    missingOne: 'Question {n} is not answered. Answer it, or press Submit anyway.',
+    missingMany: 'Questions {list} are not answered. Answer them, or press Submit anyway.',
+    submitted: 'Your answers were submitted.',
+    score: 'Your score: {percent}% ({points} of {max}).',
+    timeUp: 'Time is up: your answers were submitted. {score}',
+    passed: 'You passed: the passing score is {passing}%.',
+    failed: 'You did not reach the passing score of {passing}%.',
+    essayOne: 'Your written answer (question {n}) will be graded by a person and is not part ' +
+      'of this score.',
+    essayMany: 'Your written answers (questions {list}) will be graded by a person and are not ' +
+      'part of this score.',
+    retry: 'You can try again.',
+    retryOne: 'You can try again: {n} attempt left.',
+    retryMany: 'You can try again: {n} attempts left.',
+    noAttempts: 'You have no attempts left.',
+    essaySubmitted: 'Submitted: a person will grade this answer ({points}).',
+    notAnswered: 'Not answered.',
+    correct: 'Correct',
+    partlyCorrect: 'Partly correct',
+    incorrect: 'Incorrect',
+    unanswered: 'Not answered',
+    result: '{label}: {points} of {max}.',
+    pointOne: '{n} point',
+    pointMany: '{n} points',
+    attemptStarted: 'Attempt {n} of {total} started.',
+    attemptStartedOpen: 'Attempt {n} started.'
+  };
+
+  /** MESSAGES with the texts of `strings` (an object of strings) in their place. */
+  function messagesFrom(strings) {
+    var out = {};
+    Object.keys(MESSAGES).forEach(function (key) {
+      var text = strings && typeof strings === 'object' ? strings[key] : undefined;
+      out[key] = typeof text === 'string' ? text : MESSAGES[key];
+    });
+    return out;
+  }
+
+  /** `template` with each {name} replaced by values[name] (unknown names are kept). */
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
+
+  function formatPoints(value, messages) {
     var rounded = round(value, 2);
-    return String(rounded) + (rounded === 1 ? ' point' : ' points');
+    return format(rounded === 1 ? messages.pointOne : messages.pointMany, { n: rounded });
   }
 
   function formatClock(seconds) {
@@ -568,12 +627,11 @@
     return (hours ? hours + ':' : '') + mm + ':' + (rest < 10 ? '0' : '') + rest;
   }
 
-  function spokenDuration(seconds) {
-    var minutes = Math.round(seconds / 60);
+  function spokenDuration(seconds, messages) {
     if (seconds < 90) {
-      return '1 minute';
+      return format(messages.minuteOne, { n: 1 });
     }
-    return minutes + ' minutes';
+    return format(messages.minuteMany, { n: Math.round(seconds / 60) });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -605,6 +663,7 @@
     this.doc = win.document;
     this.section = section;
     this.data = data;
+    this.messages = messagesFrom(data.strings);
     this.timed = typeof data.timeLimit === 'number' && data.timeLimit > 0;
     this.random = Math.random;
     this.tracker = null;
@@ -774,7 +833,7 @@
       fieldset.removeAttribute('hidden');
       var number = fieldset.querySelector('.sk-q-number');
       if (number) {
-        number.textContent = 'Question ' + (n + 1) + ' of ' + total;
+        number.textContent = format(player.messages.questionOf, { n: n + 1, total: total });
       }
       player.applyOrder(q, entry, fieldset);
     });
@@ -1109,8 +1168,11 @@
     var other = item.querySelector(up ? '.sk-order-down' : '.sk-order-up');
     (same.disabled ? other : same).focus();
     var text = item.querySelector('.sk-order-text');
-    this.announce((text ? text.textContent.trim() : '') + ': position ' +
-      (order.indexOf(item.getAttribute('data-item')) + 1) + ' of ' + order.length + '.');
+    this.announce(format(this.messages.position, {
+      item: text ? text.textContent.trim() : '',
+      n: order.indexOf(item.getAttribute('data-item')) + 1,
+      total: order.length
+    }));
     this.collect();
     this.save();
   };
@@ -1126,7 +1188,8 @@
     var limit = this.data.attempts;
     if (attempt) {
       attempt.textContent = typeof limit === 'number' ?
-        'Attempt ' + Math.min(state.attempt, limit) + ' of ' + limit + '.' : '';
+        format(this.messages.attemptOf, { n: Math.min(state.attempt, limit), total: limit }) :
+        '';
     }
     if (startPanel) {
       if (state.phase === 's') {
@@ -1171,8 +1234,9 @@
     this.save();
     this.render();
     this.runClock();
-    this.announce('The quiz has started. Time left: ' +
-      spokenDuration(this.data.timeLimit * 60) + '.');
+    this.announce(format(this.messages.started, {
+      time: spokenDuration(this.data.timeLimit * 60, this.messages)
+    }));
     this.focusFirstQuestion();
   };
 
@@ -1234,7 +1298,9 @@
     WARN_AT.forEach(function (mark) {
       if (left <= mark && !player.warned[mark] && left > 0) {
         player.warned[mark] = true;
-        player.announce(spokenDuration(mark) + ' left.');
+        player.announce(format(player.messages.timeLeft, {
+          time: spokenDuration(mark, player.messages)
+        }));
       }
     });
     if (left <= 0 && this.state.phase === 'a' && this.clockTimer !== null) {
@@ -1254,7 +1320,7 @@
     }
     var submit = this.find('.sk-quiz-submit');
     if (submit) {
-      submit.textContent = 'Submit answers';
+      submit.textContent = this.messages.submit;
     }
   };
 
@@ -1274,10 +1340,8 @@
       });
       if (missing.length) {
         this.confirming = true;
-        var text = (missing.length === 1 ? 'Question ' + missing[0] + ' is' :
-          'Questions ' + missing.join(', ') + ' are') +
-          ' not answered. Answer ' + (missing.length === 1 ? 'it' : 'them') +
-          ', or press Submit anyway.';
+        var text = missing.length === 1 ? format(this.messages.missingOne, { n: missing[0] }) :
+          format(this.messages.missingMany, { list: missing.join(', ') });
         var warning = this.find('.sk-quiz-warning');
         if (warning) {
           warning.textContent = text;
@@ -1285,7 +1349,7 @@
         }
         var submit = this.find('.sk-quiz-submit');
         if (submit) {
-          submit.textContent = 'Submit anyway';
+          submit.textContent = this.messages.submitAnyway;
         }
         this.announce(text);
         return;
@@ -1352,32 +1416,33 @@
     var verdict = this.find('.sk-quiz-verdict');
     var note = this.find('.sk-quiz-note');
     var retry = this.find('.sk-quiz-retry');
-    var scoreText = score.percent === null ? 'Your answers were submitted.' :
-      'Your score: ' + score.percent + '% (' + round(score.points, 2) + ' of ' +
-      formatPoints(score.max) + ').';
+    var messages = this.messages;
+    var scoreText = score.percent === null ? messages.submitted : format(messages.score, {
+      percent: score.percent,
+      points: round(score.points, 2),
+      max: formatPoints(score.max, messages)
+    });
     if (timeUp) {
-      scoreText = 'Time is up: your answers were submitted. ' + scoreText;
+      scoreText = format(messages.timeUp, { score: scoreText });
     }
     var verdictText = '';
     if (passed === true) {
-      verdictText = 'You passed: the passing score is ' + passing + '%.';
+      verdictText = format(messages.passed, { passing: passing });
     } else if (passed === false) {
-      verdictText = 'You did not reach the passing score of ' + passing + '%.';
+      verdictText = format(messages.failed, { passing: passing });
     }
     var left = this.attemptsLeft();
     var canRetry = passed !== true && left > 0;
     var notes = [];
     if (essays.length) {
-      notes.push((essays.length === 1 ? 'Your written answer (question ' + essays[0] + ')' :
-        'Your written answers (questions ' + essays.join(', ') + ')') +
-        ' will be graded by a person and ' + (essays.length === 1 ? 'is' : 'are') +
-        ' not part of this score.');
+      notes.push(essays.length === 1 ? format(messages.essayOne, { n: essays[0] }) :
+        format(messages.essayMany, { list: essays.join(', ') }));
     }
     if (canRetry) {
-      notes.push(left === Infinity ? 'You can try again.' :
-        'You can try again: ' + left + (left === 1 ? ' attempt' : ' attempts') + ' left.');
+      notes.push(left === Infinity ? messages.retry :
+        format(left === 1 ? messages.retryOne : messages.retryMany, { n: left }));
     } else if (passed === false) {
-      notes.push('You have no attempts left.');
+      notes.push(messages.noAttempts);
     }
     scoreLine.textContent = scoreText;
     verdict.textContent = verdictText;
@@ -1403,14 +1468,21 @@
     var line = box.querySelector('.sk-q-result');
     var state = q.kind === 'essay' ? 'neutral' :
       (result.result === 'correct' ? 'correct' : (result.partial ? 'partial' : 'incorrect'));
+    var messages = this.messages;
     var text;
     if (q.kind === 'essay') {
-      text = result.answered ? 'Submitted: a person will grade this answer (' +
-        formatPoints(q.points) + ').' : 'Not answered.';
+      text = result.answered ? format(messages.essaySubmitted, {
+        points: formatPoints(q.points, messages)
+      }) : messages.notAnswered;
     } else {
-      var label = state === 'correct' ? 'Correct' : (state === 'partial' ? 'Partly correct' :
-        (result.answered ? 'Incorrect' : 'Not answered'));
-      text = label + ': ' + round(result.points, 2) + ' of ' + formatPoints(result.max) + '.';
+      var label = state === 'correct' ? messages.correct :
+        (state === 'partial' ? messages.partlyCorrect :
+          (result.answered ? messages.incorrect : messages.unanswered));
+      text = format(messages.result, {
+        label: label,
+        points: round(result.points, 2),
+        max: formatPoints(result.max, messages)
+      });
     }
     line.textContent = text;
     ['correct', 'partial', 'incorrect', 'neutral'].forEach(function (name) {
@@ -1512,8 +1584,9 @@
     panel.setAttribute('hidden', 'hidden');
     this.render();
     var limit = this.data.attempts;
-    this.announce('Attempt ' + this.state.attempt +
-      (typeof limit === 'number' ? ' of ' + limit : '') + ' started.');
+    this.announce(typeof limit === 'number' ?
+      format(this.messages.attemptStarted, { n: this.state.attempt, total: limit }) :
+      format(this.messages.attemptStartedOpen, { n: this.state.attempt }));
     if (this.timed) {
       var start = this.find('.sk-quiz-start-button');
       if (start) {

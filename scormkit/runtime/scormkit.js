@@ -1758,6 +1758,10 @@
     return Array.prototype.slice.call(list);
   }
 
+  /**
+   * The runtime's interface texts in English. The page's config may carry `strings` (the same
+   * keys, in the course language, from scormkit/ui_strings.py); a key it lacks stays English.
+   */
   var MESSAGES = {
     noLms: 'No learning management system found: your progress will not be saved.',
     refused: 'The learning management system could not start this session (error {code}): ' +
@@ -1768,8 +1772,22 @@
     progress: 'Progress: {viewed} of {total} {lessons} viewed.',
     complete: ' Completed.',
     ended: 'This session has ended: open the course again from your learning management ' +
-      'system to keep saving your progress.'
+      'system to keep saving your progress.',
+    lessonOne: 'lesson',
+    lessonMany: 'lessons',
+    viewed: ' (viewed)',
+    table: 'Table'
   };
+
+  /** MESSAGES with the texts of `strings` (an object of strings) in their place. */
+  function messagesFrom(strings) {
+    var out = {};
+    Object.keys(MESSAGES).forEach(function (key) {
+      var text = strings && typeof strings === 'object' ? strings[key] : undefined;
+      out[key] = typeof text === 'string' ? text : MESSAGES[key];
+    });
+    return out;
+  }
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (all, key) {
@@ -1798,6 +1816,7 @@
     this.tracker = null;
     this.updateTables = null;
     this.notice = '';
+    this.messages = messagesFrom(config.strings);
   }
 
   Page.prototype.lessonOf = function (element) {
@@ -1905,6 +1924,7 @@
     var viewed = tracker ? tracker.viewed : [];
     var ids = this.lessonIds;
     var doc = this.doc;
+    var messages = this.messages;
     toArray(doc.querySelectorAll('.sk-nav-link[data-lesson]')).forEach(function (link) {
       var index = ids.indexOf(link.getAttribute('data-lesson'));
       var isViewed = index !== -1 && Boolean(viewed[index]);
@@ -1913,7 +1933,7 @@
       if (isViewed && !marker) {
         marker = doc.createElement('span');
         marker.className = 'sk-viewed-marker sk-visually-hidden';
-        marker.textContent = ' (viewed)';
+        marker.textContent = messages.viewed;
         link.appendChild(marker);
       } else if (!isViewed && marker) {
         link.removeChild(marker);
@@ -1921,13 +1941,13 @@
     });
     var progress = doc.getElementById('scormkit-progress');
     if (progress && tracker) {
-      var text = format(MESSAGES.progress, {
+      var text = format(messages.progress, {
         viewed: tracker.viewedCount(),
         total: ids.length,
-        lessons: ids.length === 1 ? 'lesson' : 'lessons'
+        lessons: ids.length === 1 ? messages.lessonOne : messages.lessonMany
       });
       if (tracker.isComplete()) {
-        text += MESSAGES.complete;
+        text += messages.complete;
       }
       if (progress.textContent !== text) {
         progress.textContent = text;
@@ -1936,13 +1956,14 @@
     var connection = doc.getElementById('scormkit-connection');
     if (connection && connection.textContent !== this.notice) {
       connection.textContent = this.notice;
-      connection.classList.toggle('sk-warning', this.notice !== MESSAGES.connected);
+      connection.classList.toggle('sk-warning', this.notice !== messages.connected);
     }
   };
 
   /** Wrap tables so only the table scrolls sideways; focusable only while it overflows. */
   Page.prototype.wrapTables = function () {
     var doc = this.doc;
+    var tableLabel = this.messages.table;
     var wrappers = [];
     toArray(doc.querySelectorAll('.sk-lesson-body table')).forEach(function (table) {
       if (table.parentNode.classList && table.parentNode.classList.contains('sk-table-wrap')) {
@@ -1952,7 +1973,7 @@
       wrapper.className = 'sk-table-wrap';
       var caption = table.querySelector('caption');
       wrapper.setAttribute('role', 'region');
-      wrapper.setAttribute('aria-label', caption ? caption.textContent.trim() : 'Table');
+      wrapper.setAttribute('aria-label', caption ? caption.textContent.trim() : tableLabel);
       table.parentNode.insertBefore(wrapper, table);
       wrapper.appendChild(table);
       wrappers.push(wrapper);
@@ -2034,7 +2055,7 @@
     win.addEventListener('pageshow', function (event) {
       if (event.persisted && page.tracker && page.tracker.finished &&
           page.tracker.transport.connected) {
-        page.notice = MESSAGES.ended;
+        page.notice = page.messages.ended;
         page.render();
       }
     });
@@ -2047,7 +2068,7 @@
     var transport = factory ? factory(win) : null;
     if (!transport) {
       transport = new NullTransport('no-lms');
-      this.notice = MESSAGES.noLms;
+      this.notice = this.messages.noLms;
     }
     var options = {
       lessons: this.lessonIds,
@@ -2065,9 +2086,10 @@
         transport.errors = refusedBy.errors;
         tracker = new Tracker(options, transport);
         tracker.start();
-        page.notice = format(MESSAGES.refused, { code: info.error || '?' });
+        page.notice = format(page.messages.refused, { code: info.error || '?' });
       } else if (transport.connected) {
-        page.notice = tracker.mode === 'normal' ? MESSAGES.connected : MESSAGES[tracker.mode];
+        page.notice = tracker.mode === 'normal' ? page.messages.connected :
+          page.messages[tracker.mode];
       }
       page.open(win, tracker);
     });

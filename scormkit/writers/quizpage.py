@@ -14,11 +14,13 @@ the quiz and contain no ``.``), so nothing clashes with lesson ids or heading id
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from scormkit import ui_strings
 from scormkit.model import Course
 from scormkit.questions import (
     Blank,
@@ -131,8 +133,9 @@ class QuizView:
     timed: bool
 
 
-def _points_text(points: Decimal) -> str:
-    return f"{format_decimal(points)} {'point' if points == 1 else 'points'}"
+def _points_text(points: Decimal, text: dict[str, str]) -> str:
+    return text["quiz.points_one" if points == 1 else "quiz.points_other"].format(
+        n=format_decimal(points))
 
 
 def _number(value: Decimal) -> int | float:
@@ -142,6 +145,7 @@ def _number(value: Decimal) -> int | float:
 def quiz_view(course: Course, quiz: Quiz, local: Callable[[str], str]) -> QuizView:
     """Everything the quiz markup needs; *local* makes image sources relative to the page."""
     true_label, false_label = true_false_labels(course.language)
+    text = ui_strings.table(course.language)
     number = 0
     groups: list[GroupView] = []
     for item in quiz.items:
@@ -149,7 +153,7 @@ def quiz_view(course: Course, quiz: Quiz, local: Callable[[str], str]) -> QuizVi
         views = []
         for question in members:
             number += 1
-            views.append(_question_view(question, number, local, true_label, false_label))
+            views.append(_question_view(question, number, local, true_label, false_label, text))
         if isinstance(item, Pool):
             groups.append(GroupView(item.id, item.title,
                                     None if item.draws_all else item.draw, tuple(views)))
@@ -161,18 +165,17 @@ def quiz_view(course: Course, quiz: Quiz, local: Callable[[str], str]) -> QuizVi
 
     essays = [q for q in quiz.all_questions() if isinstance(q, Essay)]
     count = quiz.questions_per_attempt
-    facts = [f"{count} {'question' if count == 1 else 'questions'}"]
+    facts = [text["quiz.questions_one" if count == 1 else "quiz.questions_other"].format(n=count)]
     if quiz.passing_score is not None:
-        facts.append(f"Passing score: {quiz.passing_score}%")
+        facts.append(text["quiz.passing_score"].format(n=quiz.passing_score))
     if quiz.max_attempts is not None:
-        facts.append(f"Attempts allowed: {quiz.max_attempts}")
+        facts.append(text["quiz.attempts_allowed"].format(n=quiz.max_attempts))
     if quiz.time_limit is not None:
         minutes = quiz.time_limit
-        facts.append(f"Time limit: {minutes} {'minute' if minutes == 1 else 'minutes'} "
-                     "(the timer starts when you start the quiz)")
+        facts.append(text["quiz.time_limit_one" if minutes == 1 else "quiz.time_limit_other"]
+                     .format(n=minutes))
     if essays:
-        facts.append("Written answers are graded later by a person and are not part of the "
-                     "score shown here")
+        facts.append(text["quiz.essays_later"])
     return QuizView(
         id=quiz.id,
         title=quiz.title,
@@ -180,13 +183,13 @@ def quiz_view(course: Course, quiz: Quiz, local: Callable[[str], str]) -> QuizVi
         intro_html=local(quiz.intro_html),
         facts=tuple(facts),
         groups=tuple(groups),
-        data=quiz_data(quiz),
+        data=quiz_data(quiz, course.language),
         timed=quiz.time_limit is not None,
     )
 
 
 def _question_view(question: Question, number: int, local: Callable[[str], str], true_label: str,
-                   false_label: str) -> QuestionView:
+                   false_label: str, text: dict[str, str]) -> QuestionView:
     dom = f"skq-{question.id}"
     feedback = question.feedback
     common: dict[str, Any] = {
@@ -195,7 +198,7 @@ def _question_view(question: Question, number: int, local: Callable[[str], str],
         "kind": question.kind,
         "number": number,
         "title": question.title,
-        "points_text": _points_text(question.points),
+        "points_text": _points_text(question.points, text),
         "stem_html": local(question.prompt_html),
         "correct_html": local(feedback.correct_html),
         "incorrect_html": local(feedback.incorrect_html),
@@ -215,7 +218,7 @@ def _question_view(question: Question, number: int, local: Callable[[str], str],
                            local(question.false_feedback_html)),
             )
         case FillInBlank():
-            common["stem_html"] = local(_stem_with_inputs(question, dom))
+            common["stem_html"] = local(_stem_with_inputs(question, dom, text))
         case Numeric():
             common["numeric_feedback"] = tuple(
                 NumericFeedbackView(index, local(answer.feedback_html))
@@ -230,11 +233,12 @@ def _question_view(question: Question, number: int, local: Callable[[str], str],
                 OrderItemView(i.id, f"{dom}-{i.id}", local(i.text_html), plain_text(i.text_html))
                 for i in question.items)
         case Essay():
-            common["points_text"] += ", graded by a person"
+            common["points_text"] = text["quiz.points_essay"].format(
+                points=common["points_text"])
     return QuestionView(**common)
 
 
-def _stem_with_inputs(question: FillInBlank, dom: str) -> str:
+def _stem_with_inputs(question: FillInBlank, dom: str, text: dict[str, str]) -> str:
     """The prompt with one labelled text input in place of each blank."""
     count = len(question.blanks)
     parts: list[str] = []
@@ -243,9 +247,10 @@ def _stem_with_inputs(question: FillInBlank, dom: str) -> str:
         if isinstance(part, Blank):
             position += 1
             input_id = f"{dom}-{part.id}"
-            label = f"Blank {position} of {count}" if count > 1 else "Answer"
+            label = (text["quiz.blank_of"].format(n=position, total=count) if count > 1
+                     else text["quiz.blank"])
             parts.append(
-                f'<label class="sk-visually-hidden" for="{input_id}">{label}</label>'
+                f'<label class="sk-visually-hidden" for="{input_id}">{html.escape(label)}</label>'
                 f'<input type="text" class="sk-blank" id="{input_id}" data-blank="{part.id}" '
                 f'size="12" maxlength="{BLANK_MAXLENGTH}" autocomplete="off" '
                 'autocapitalize="off" spellcheck="false" />')
@@ -254,8 +259,9 @@ def _stem_with_inputs(question: FillInBlank, dom: str) -> str:
     return "".join(parts)
 
 
-def quiz_data(quiz: Quiz) -> dict[str, Any]:
-    """The quiz as quiz.js scores it: settings, groups and one entry per question.
+def quiz_data(quiz: Quiz, language: str = "en") -> dict[str, Any]:
+    """The quiz as quiz.js scores it: settings, groups and one entry per question, and
+    ``strings``, quiz.js's interface texts in *language* (scormkit.ui_strings, group ``quizjs``).
 
     Questions are listed in source order (``Quiz.all_questions``) and referred to by index;
     choice, matching and ordering ids are the model's one-letter ids.
@@ -279,6 +285,7 @@ def quiz_data(quiz: Quiz) -> dict[str, Any]:
         "timeLimit": quiz.time_limit,
         "groups": groups,
         "questions": [_question_data(q) for q in questions],
+        "strings": ui_strings.group(language, "quizjs"),
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from lxml import etree
 
-from scormkit import schemas, templating
+from scormkit import schemas, templating, ui_strings
 from scormkit.model import LESSON_LINK_SCHEME, Course, Lesson
 from scormkit.resources import runtime_dir
 from scormkit.sources.lesson import ASSET_SCHEME
@@ -93,6 +93,7 @@ def render_page(
         static_prefix="../" * depth,
         runtime_config=runtime_config,
         quiz=quiz,
+        t=ui_strings.table(course.language),
     ).encode("utf-8")
 
 
@@ -102,7 +103,8 @@ def runtime_config(course: Course, standard: str, lessons: list[str],
     """What the learner runtime needs to know about the SCO a page belongs to.
 
     *quiz*: the id of the quiz section this SCO shows, if any (quiz.js reads the quiz
-    itself from the page's ``scormkit-quiz`` JSON).
+    itself from the page's ``scormkit-quiz`` JSON). ``strings``: the runtime's interface texts
+    in the course language (scormkit.ui_strings, group ``runtime``).
     """
     return {
         "standard": standard,
@@ -113,6 +115,7 @@ def runtime_config(course: Course, standard: str, lessons: list[str],
         "completion": course.tracking.completion,
         "passingScore": course.tracking.passing_score,
         "quiz": quiz,
+        "strings": ui_strings.group(course.language, "runtime"),
     }
 
 
