@@ -31,6 +31,7 @@ EN: dict[str, str] = {
     "page.minutes_other": "Estimated time: {n} minutes",
     "page.previous": "Previous",
     "page.next": "Next",
+    "page.title_separator": ": ",
     "page.to_quiz": "Go to the quiz",
     # --- the quiz markup (quiz.html.j2, writers/quizpage.py) ---
     "quiz.nojs": "This quiz needs JavaScript to check and record your answers, and JavaScript "
@@ -128,6 +129,8 @@ FR: dict[str, str] = {
     "page.minutes_other": "Durée estimée : {n} minutes",
     "page.previous": "Précédent",
     "page.next": "Suivant",
+    # French puts a (no-break) space before the colon.
+    "page.title_separator": "\u00a0: ",
     "page.to_quiz": "Aller au quiz",
     "quiz.nojs": "Ce quiz a besoin de JavaScript pour vérifier et enregistrer vos réponses, et "
                  "JavaScript est désactivé ou ne s’est pas chargé. Ouvrez de nouveau le cours "
@@ -228,6 +231,7 @@ DE: dict[str, str] = {
     "page.minutes_other": "Geschätzte Dauer: {n} Minuten",
     "page.previous": "Zurück",
     "page.next": "Weiter",
+    "page.title_separator": ": ",
     "page.to_quiz": "Zum Quiz",
     "quiz.nojs": "Dieses Quiz braucht JavaScript, um Ihre Antworten zu prüfen und zu speichern, "
                  "und JavaScript ist ausgeschaltet oder wurde nicht geladen. Öffnen Sie den Kurs "
@@ -322,6 +326,7 @@ ES: dict[str, str] = {
     "page.minutes_other": "Tiempo estimado: {n} minutos",
     "page.previous": "Anterior",
     "page.next": "Siguiente",
+    "page.title_separator": ": ",
     "page.to_quiz": "Ir al cuestionario",
     "quiz.nojs": "Este cuestionario necesita JavaScript para comprobar y guardar sus respuestas, "
                  "y JavaScript está desactivado o no se ha cargado. Vuelva a abrir el curso desde "

@@ -126,7 +126,8 @@ def test_french_course_pages_are_in_french(french, tmp_path):
         assert text in joined, text
     # No English left in the interface.
     english = [text.split("{")[0].strip() for key, text in ui_strings.EN.items()
-               if key.startswith(("page.", "quiz.")) and text != fr[key]]
+               if key.startswith(("page.", "quiz.")) and text != fr[key]
+               and key != "page.title_separator"]  # punctuation, not English words
     english += ["Estimated time", "Lesson ", "Move ", "Passing score", "Time limit",
                 "Attempts allowed", "graded by a person", "Blank "]
     left = sorted({word for word in english if word and any(word in t for t in texts)})
@@ -180,3 +181,21 @@ def test_template_fallbacks_are_the_english_table(course_copy, monkeypatch):
 
     monkeypatch.setattr(templating, "render", without_t)
     assert pages() == with_table
+
+
+def test_french_pager_puts_a_no_break_space_before_the_colon(tmp_path):
+    import shutil
+
+    from scormkit.build import build_package
+
+    course = tmp_path / "course"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "course_src", course)
+    yaml = course / "course.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("language: en", "language: fr"),
+                    encoding="utf-8")
+    result = build_package(course, "scorm12", tmp_path / "out")
+    import zipfile
+
+    page = zipfile.ZipFile(result.path).read("index.html").decode()
+    assert 'Suivant<span class="sk-pager-title">\u00a0: ' in page
+    assert 'Suivant<span class="sk-pager-title">: ' not in page

@@ -53,7 +53,7 @@ def test_french_page_without_lms(page, server, network, french) -> None:
     # The pager the runtime reveals: "Suivant : <title of the next lesson>".
     next_button = page.locator(f"{VISIBLE} .sk-next")
     assert next_button.is_visible()
-    assert next_button.inner_text().startswith(FR["page.next"] + ":")
+    assert next_button.inner_text().startswith(FR["page.next"] + FR["page.title_separator"])
     assert "Next" not in next_button.inner_text()
     next_button.click()
     assert _text(page, f"{VISIBLE} .sk-prev").startswith(FR["page.previous"])
