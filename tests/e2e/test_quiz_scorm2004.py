@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 
 from tests.e2e import quizdriver as qd
+from tests.e2e.scorm2004_report import assert_no_api_errors, cmi
 
 pytestmark = pytest.mark.e2e
 
-ERROR_FUNCTIONS = ("GetLastError", "GetErrorString", "GetDiagnostic")
-MAY_BE_UNSET = {"cmi.location", "cmi.suspend_data", "cmi.scaled_passing_score"}
 QUIZ_SCO = "/s2004-per-lesson/quiz.html"
 TYPES_2004 = {"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
               "sequencing", "likert", "numeric", "other"}
@@ -27,31 +26,6 @@ TYPES_2004 = {"true-false", "choice", "fill-in", "long-fill-in", "matching", "pe
 def _packages(server) -> None:
     if "s2004-per-lesson" not in server.packages:
         pytest.skip("SCORMKIT_E2E_PACKAGE given: the quiz tests need the packages built here")
-
-
-def sco_calls(report: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in report["calls"] if c["fn"] not in ERROR_FUNCTIONS]
-
-
-def set_values(report: dict[str, Any], element: str) -> list[str]:
-    return [c["args"][1] for c in sco_calls(report)
-            if c["fn"] == "SetValue" and c["args"][0] == element]
-
-
-def assert_no_api_errors(report: dict[str, Any]) -> None:
-    for call in sco_calls(report):
-        if call["fn"] == "GetValue" and call["args"][0] in MAY_BE_UNSET:
-            assert call["err"] in ("0", "403"), call
-            continue
-        assert call["err"] == "0", f"API error after {call}"
-        if call["fn"] != "GetValue":
-            assert call["ret"] == "true", call
-    assert report["violations"] == []
-    assert [e for e in report["lmsLog"] if e["level"] >= 4] == []
-
-
-def cmi(report: dict[str, Any]) -> dict[str, Any]:
-    return report["cmi"]["cmi"]
 
 
 def launch_quiz(player: Any, sco: str, cmi_data: dict[str, Any] | None = None) -> Any:

@@ -9,14 +9,17 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.scorm2004_report import (
+    assert_no_api_errors,
+    cmi,
+    sco_calls,
+    set_values,
+)
+
 pytestmark = pytest.mark.e2e
 
 ISO_DURATION = re.compile(r"^PT(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d{1,2})?S)?$")
 VISIBLE_NEXT = "section.sk-lesson:not([hidden]) .sk-next"
-ERROR_FUNCTIONS = ("GetLastError", "GetErrorString", "GetDiagnostic")
-# Elements the SCO reads at start that an LMS may hold no value for yet: GetValue then answers
-# "" with error 403 (value not initialized), which the runtime expects.
-MAY_BE_UNSET = {"cmi.location", "cmi.suspend_data", "cmi.scaled_passing_score"}
 # The example course ends with a quiz that these lesson tests leave untaken: once every lesson
 # was viewed the SCO is complete, but exit stays "suspend" so that the quiz attempt survives
 # (tracker.keepOpen, called by quiz.js).
@@ -35,32 +38,10 @@ def _packages(server) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def sco_calls(report: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in report["calls"] if c["fn"] not in ERROR_FUNCTIONS]
-
-
-def set_values(report: dict[str, Any], element: str) -> list[str]:
-    return [c["args"][1] for c in sco_calls(report)
-            if c["fn"] == "SetValue" and c["args"][0] == element]
-
-
 def got(report: dict[str, Any], element: str) -> str:
     (value,) = [c["ret"] for c in sco_calls(report)
                 if c["fn"] == "GetValue" and c["args"][0] == element]
     return value
-
-
-def assert_no_api_errors(report: dict[str, Any]) -> None:
-    for call in sco_calls(report):
-        if call["fn"] == "GetValue" and call["args"][0] in MAY_BE_UNSET:
-            assert call["err"] in ("0", "403"), call
-            continue
-        assert call["err"] == "0", f"API error after {call}"
-        if call["fn"] != "GetValue":
-            assert call["ret"] == "true", call
-    assert report["violations"] == []
-    errors = [entry for entry in report["lmsLog"] if entry["level"] >= 4]
-    assert errors == [], errors
 
 
 def assert_terminated_once(report: dict[str, Any]) -> None:
@@ -80,8 +61,7 @@ def visible_lesson(frame: Any) -> str:
     return ids[0]
 
 
-def cmi(report: dict[str, Any]) -> dict[str, Any]:
-    return report["cmi"]["cmi"]
+
 
 
 # --------------------------------------------------------------------------------------------
