@@ -27,11 +27,11 @@ class Scorm2004Writer(Writer):
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))
-        shared = sorted({**web.runtime_files(), **web.media_files(course)})
+        shared = web.shared_files(course)
         if self.options.sco_per_lesson:
-            pages, items, resources = self._per_lesson(course, shared)
+            pages, items, resources = self._per_lesson(course, sorted(shared))
         else:
-            pages, items, resources = self._single(course, shared)
+            pages, items, resources = self._single(course, sorted(shared))
         manifest = templating.render(
             "scorm2004/imsmanifest.xml.j2",
             course=course,
@@ -43,8 +43,7 @@ class Scorm2004Writer(Writer):
             + " http://ltsc.ieee.org/xsd/LOM lom.xsd",
         )
         package.add("imsmanifest.xml", manifest, schema=self.schema_family)
-        files = {**pages, **web.runtime_files(), **web.media_files(course),
-                 **web.root_schema_files(self.schema_family)}
+        files = {**pages, **shared, **web.root_schema_files(self.schema_family)}
         for path, data in files.items():
             package.add(path, data)
         return package

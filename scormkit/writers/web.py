@@ -203,6 +203,11 @@ def media_files(course: Course) -> dict[str, bytes]:
     return {asset.href: asset.source_path.read_bytes() for asset in course.assets}
 
 
+def shared_files(course: Course) -> dict[str, bytes]:
+    """What every page of a web package uses: the runtime and the referenced media."""
+    return {**runtime_files(), **media_files(course)}
+
+
 def root_schema_files(family: str) -> dict[str, bytes]:
     """The XSDs a manifest's schemaLocation names, copied to the package root (SCORM CAM)."""
     schemas.require([family])
