@@ -38,10 +38,14 @@
  *                     has one status for completion and success: once passed/failed is known
  *                     it is what lesson_status says, and "completed" is never written over it.
  *         SCORM 2004: cmi.score.scaled, cmi.score.raw/min/max (points), cmi.success_status.
- *         cmi5:       a `passed` or `failed` statement (result.score scaled/raw/min/max,
- *                     result.success, result.duration); at most one `passed` per
- *                     registration, none of either verb twice in a session. A score that is
- *                     not judged (passed null and no masteryScore) is not sent: returns false.
+ *         cmi5:       a `passed` or `failed` statement (result.score scaled within 0..1, with
+ *                     raw/min/max when all three are integers; result.success,
+ *                     result.duration; the LaunchData masteryScore as the masteryscore context
+ *                     extension); at most one `passed` per registration, one of passed and
+ *                     failed per session: `passed` goes at once, `failed` at the end of the
+ *                     session unless a pass came meanwhile (the quiz can be tried again in
+ *                     the same session). A score that is not judged (passed null and no
+ *                     masteryScore) is not sent: returns false.
  *       Then commits.
  *
  *   recordInteraction({id, type, description, correct, response, result, weighting,
@@ -72,7 +76,12 @@
  *                     a text starting with "{", a reserved delimiter, gets a leading space),
  *                     result correct | incorrect | neutral, weighting, latency (ISO 8601
  *                     duration), timestamp (ISO 8601, UTC).
- *         cmi5:       not sent (cmi5 defines no interaction statements): returns false.
+ *         cmi5:       an `answered` statement ("cmi5 allowed": the context template, no cmi5
+ *                     category), object <QUESTION_IRI_BASE><course id>/questions/
+ *                     <question id> with definition.type cmi.interaction, interactionType
+ *                     (= type) and correctResponsesPattern in xAPI's syntax (SCORM 2004's, no
+ *                     length caps), result.response, success (correct/incorrect) and duration
+ *                     (latency); the AU as contextActivities.parent.
  *
  *   saveState(key, value) -> boolean      loadState(key) -> string | null
  *       Extra strings kept across relaunches of this attempt (key: [A-Za-z0-9_.-]{1,64}),
@@ -117,8 +126,12 @@
  *   setBookmark(location, data)  lesson id + suspend_data string
  *   setScore(score)              {raw, min, max, scaled, percent, passed}, already checked
  *   recordInteraction(i, options)
- *   commit()
+ *   commit(checkpoint)           checkpoint true: after a lesson change, a submission or
+ *                                completion (cmi5 writes its state document then only; the
+ *                                SCORM transports ignore it and commit every time)
  *   finish(sessionMs, suspend)   session time + exit + commit + terminate, at most once
+ *   exit(sessionMs)              optional (cmi5): the exit control; a Promise of {ok, code,
+ *                                returnURL}
  */
 (function (root) {
   'use strict';
@@ -653,9 +666,17 @@
   var ADL_VERBS = 'http://adlnet.gov/expapi/verbs/';
   var CMI5_CATEGORY = 'https://w3id.org/xapi/cmi5/context/categories/cmi5';
   var MOVEON_CATEGORY = 'https://w3id.org/xapi/cmi5/context/categories/moveon';
+  var MASTERY_EXTENSION = 'https://w3id.org/xapi/cmi5/context/extensions/masteryscore';
+  var INTERACTION_ACTIVITY = 'http://adlnet.gov/expapi/activities/cmi.interaction';
+  // Questions are named from the course id, like the AUs of cmi5.xml (scormkit/writers/cmi5.py
+  // IRI_BASE): the same question keeps its IRI in every LMS and registration.
+  var QUESTION_IRI_BASE = 'https://scormkit.invalid/courses/';
   var CMI5_STATE_ID = 'scormkit.state';
   var LAUNCH_DATA_ID = 'LMS.LaunchData';
+  var PREFERENCES_ID = 'cmi5LearnerPreferences';
   var LAUNCH_MODES = { Normal: 'normal', Browse: 'browse', Review: 'review' };
+  /** The verbs that record satisfaction: never sent in Browse or Review (cmi5 10.2.2.0-9/-11). */
+  var JUDGING_VERBS = ['completed', 'passed', 'failed'];
 
   /**
    * The cmi5 launch parameters from a query string ("?endpoint=...&fetch=...&actor=...&
@@ -695,37 +716,70 @@
   }
 
   /**
-   * A cmi5-defined statement. launch: parseCmi5Launch() result; template: the LaunchData
-   * contextTemplate; verb: initialized | completed | passed | failed | terminated;
-   * options: {id, timestamp, result}.
-   * Context = the template (it carries the session id extension) + registration + the cmi5
-   * category (+ moveon for completed/passed/failed).
+   * A statement's context: the LaunchData contextTemplate (it carries the session id and the
+   * publisher id grouping; cmi5 10.2.1.0-6/-7: used as is, nothing in it overwritten) +
+   * registration + `categories` added to contextActivities.category + `parents` added to
+   * contextActivities.parent (after what the template has) + `extensions` (those the template
+   * does not set).
    */
-  function cmi5Statement(launch, template, verb, options) {
-    options = options || {};
+  function statementContext(launch, template, categories, parents, extensions) {
     var context = copyJson(template && typeof template === 'object' ? template : {}) || {};
     context.registration = launch.registration;
     var activities = context.contextActivities && typeof context.contextActivities === 'object' ?
       context.contextActivities : {};
-    var category = activities.category;
-    category = Array.isArray(category) ? category.slice() : (category ? [category] : []);
-    var wanted = [CMI5_CATEGORY];
-    if (verb === 'completed' || verb === 'passed' || verb === 'failed') {
-      wanted.push(MOVEON_CATEGORY);
-    }
-    wanted.forEach(function (id) {
-      if (!category.some(function (activity) { return activity && activity.id === id; })) {
-        category.push({ id: id, objectType: 'Activity' });
+    function add(kind, ids) {
+      if (!ids.length) {
+        return;
       }
-    });
-    activities.category = category;
+      var list = activities[kind];
+      list = Array.isArray(list) ? list.slice() : (list ? [list] : []);
+      ids.forEach(function (id) {
+        if (!list.some(function (activity) { return activity && activity.id === id; })) {
+          list.push({ id: id, objectType: 'Activity' });
+        }
+      });
+      activities[kind] = list;
+    }
+    add('category', categories);
+    add('parent', parents || []);
     context.contextActivities = activities;
+    if (extensions) {
+      var own = context.extensions && typeof context.extensions === 'object' ?
+        context.extensions : {};
+      Object.keys(extensions).forEach(function (key) {
+        if (!Object.prototype.hasOwnProperty.call(own, key)) {
+          own[key] = extensions[key];
+        }
+      });
+      context.extensions = own;
+    }
+    return context;
+  }
+
+  /**
+   * A cmi5-defined statement. launch: parseCmi5Launch() result; template: the LaunchData
+   * contextTemplate; verb: initialized | completed | passed | failed | terminated;
+   * options: {id, timestamp, result, masteryScore}.
+   * Context = the template + registration + the cmi5 category (+ moveon for completed/passed/
+   * failed, 9.6.2.2-1); passed and failed carry the LaunchData masteryScore they were judged
+   * by as the masteryscore extension (9.6.3.2-2) when there is one.
+   */
+  function cmi5Statement(launch, template, verb, options) {
+    options = options || {};
+    var judged = verb === 'passed' || verb === 'failed';
+    var extensions = null;
+    if (judged && typeof options.masteryScore === 'number') {
+      extensions = {};
+      extensions[MASTERY_EXTENSION] = options.masteryScore;
+    }
+    var categories = JUDGING_VERBS.indexOf(verb) === -1 ? [CMI5_CATEGORY] :
+      [CMI5_CATEGORY, MOVEON_CATEGORY];
     var statement = {
       id: options.id,
       actor: copyJson(launch.actor),
       verb: { id: ADL_VERBS + verb, display: { 'en-US': verb } },
       object: { id: launch.activityId, objectType: 'Activity' },
-      context: context,
+      context: statementContext(launch, template, categories, [], extensions),
       timestamp: options.timestamp
     };
     if (options.result) {
@@ -733,6 +787,163 @@
     }
     return statement;
   }
+
+  function questionIri(courseId, id) {
+    return QUESTION_IRI_BASE + encodeURIComponent(String(courseId || 'course')) + '/questions/' +
+      encodeURIComponent(id);
+  }
+
+  /**
+   * An interaction as xAPI data (xAPI 1.0.3 Data 2.4.4.1, "Interaction Activities", and its
+   * response patterns): {object, result} for an `answered` statement, or null if invalid.
+   * object: the question as an Activity of type cmi.interaction with interactionType and
+   * correctResponsesPattern (one pattern: "a[,]c", "true", "1[.]a[,]2[.]b", "4[:]6" or "5",
+   * ...); result: response (the learner's, same syntax), success (correct / incorrect; none for
+   * neutral) and duration (the latency). The patterns are SCORM 2004's (xAPI took them from
+   * there) without SCORM's length caps; a text starting with "{" gets a leading space so that
+   * it is not read as a {case_matters=...} or {lang=...} prefix, and "[,]"-like delimiters
+   * inside a blank's text lose their brackets. options: {courseId, language}.
+   */
+  function formatInteractionXapi(input, options) {
+    var i = normalizeInteraction(input);
+    if (!i) {
+      return null;
+    }
+    options = options || {};
+    function text(value) {
+      if (value === undefined) {
+        return null;
+      }
+      switch (i.type) {
+        case 'choice':
+        case 'sequencing':
+          return value.join('[,]');
+        case 'true-false':
+          return value ? 'true' : 'false';
+        case 'fill-in':
+          return value.map(function (blank) {
+            return guardBrace(blank.replace(/\[([,.:])\]/g, '$1'));
+          }).join('[,]');
+        case 'long-fill-in':
+          return guardBrace(value);
+        case 'matching':
+          return value.map(function (pair) { return pair[0] + '[.]' + pair[1]; }).join('[,]');
+        default:
+          return null;
+      }
+    }
+    var pattern = text(i.correct);
+    var response = text(i.response);
+    if (i.type === 'numeric') {
+      pattern = null;
+      if (i.correct !== undefined) {
+        pattern = i.correct.min !== null && i.correct.min === i.correct.max ? i.correct.min :
+          (i.correct.min === null ? '' : i.correct.min) + '[:]' +
+          (i.correct.max === null ? '' : i.correct.max);
+      }
+      response = i.response === undefined ? null : formatDecimal(i.response, 7);
+    }
+    var language = options.language || 'und';
+    var definition = { type: INTERACTION_ACTIVITY, interactionType: i.type };
+    if (i.description) {
+      definition.name = {};
+      definition.name[language] = i.description;
+    }
+    // xAPI strings are never empty (an empty choice list has no pattern at all).
+    if (pattern) {
+      definition.correctResponsesPattern = [pattern];
+    }
+    var result = {};
+    if (response) {
+      result.response = response;
+    }
+    if (i.result === 'correct' || i.result === 'incorrect') {
+      result.success = i.result === 'correct';
+    }
+    if (i.latencyMs !== null) {
+      result.duration = formatISODuration(i.latencyMs);
+    }
+    return {
+      object: { id: questionIri(options.courseId, i.id), objectType: 'Activity',
+        definition: definition },
+      result: result
+    };
+  }
+
+  /**
+   * A "cmi5 allowed" statement (cmi5 7.1.3): any verb, the context template, no cmi5 category.
+   * Used for `answered`, one per question: object and result from formatInteractionXapi, the AU
+   * as the parent activity. options: {id, timestamp}.
+   */
+  function answeredStatement(launch, template, formatted, options) {
+    options = options || {};
+    var statement = {
+      id: options.id,
+      actor: copyJson(launch.actor),
+      verb: { id: ADL_VERBS + 'answered', display: { 'en-US': 'answered' } },
+      object: formatted.object,
+      context: statementContext(launch, template, [], [launch.activityId], null),
+      timestamp: options.timestamp
+    };
+    if (Object.keys(formatted.result).length) {
+      statement.result = formatted.result;
+    }
+    return statement;
+  }
+
+  /**
+   * The learner preferences document (cmi5 11): {languages: [tags, in the learner's order],
+   * audio: "on" | "off" | null}. Anything malformed counts as absent.
+   */
+  function parsePreferences(document) {
+    var out = { languages: [], audio: null };
+    if (!document || typeof document !== 'object') {
+      return out;
+    }
+    if (typeof document.languagePreference === 'string') {
+      out.languages = document.languagePreference.split(',').map(function (tag) {
+        return tag.trim();
+      }).filter(function (tag) { return /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(tag); });
+    }
+    if (document.audioPreference === 'on' || document.audioPreference === 'off') {
+      out.audio = document.audioPreference;
+    }
+    return out;
+  }
+
+  /**
+   * The first of `offered` (language tags) that the learner's `preferred` list asks for: each
+   * preferred tag is tried in order, first exactly, then by its primary subtag (RFC 4647
+   * lookup, ignoring case): preferred ["fr-BE", "en"] and offered ["fr-FR", "en-US"] give
+   * "fr-FR". null when nothing matches.
+   */
+  function pickLanguage(preferred, offered) {
+    var lower = offered.map(function (tag) { return String(tag).toLowerCase(); });
+    function primary(tag) {
+      return tag.split('-')[0];
+    }
+    for (var k = 0; k < preferred.length; k += 1) {
+      var want = String(preferred[k]).toLowerCase();
+      var exact = lower.indexOf(want);
+      if (exact !== -1) {
+        return offered[exact];
+      }
+      for (var j = 0; j < lower.length; j += 1) {
+        if (primary(lower[j]) === primary(want)) {
+          return offered[j];
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The rule a refusing LMS names in its answer ("9.6.3.2-2", cmi5 requirement numbering, as
+   *  ADL's CATAPULT reports it), or "". */
+  function ruleOf(text) {
+    var match = /\b\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,2}-\d{1,2}\b/.exec(String(text || ''));
+    return match ? match[0] : '';
+  }
+
   // ------------------------------------------------------------------------------------------
   // 2. Transports
   // ------------------------------------------------------------------------------------------
@@ -1114,15 +1325,35 @@
 
   /**
    * Transport for cmi5: xAPI statements to the LMS's endpoint with the token from `fetch`.
-   * Everything is asynchronous: start() returns a Promise; statements go out one request at
-   * a time in order (initialized first), as keepalive requests so that one on its way still
-   * arrives when the page goes away; finish() sends what is left with `terminated` in one
-   * request. (If the learner leaves while a statement is on its way, the LRS may store
-   * `terminated` first; the statements' timestamps keep the true order.)
+   *
+   * Start (cmi5 8.2, 10, 11): POST the fetch URL once for the token; GET LMS.LaunchData
+   * (contextTemplate, launchMode, masteryScore, returnURL); GET the learner preferences agent
+   * profile "cmi5LearnerPreferences" (11.0.0.0-3: before any statement; 404 means "none");
+   * GET this AU's own state document; then POST `initialized`.
+   *
+   * Statements go out in order, one request at a time (all that are waiting, as one batch),
+   * as keepalive requests so that one on its way still arrives when the page goes away. A
+   * statement is only dropped from the queue once the LMS acknowledged it:
+   *   - 2xx: stored;
+   *   - a network error, 408, 429 or 5xx: sent again after 1, 2, 4, 8, 16, then every 30 s
+   *     (status "retrying", then "unreachable" after the third failure), and at once when the
+   *     learner does something that commits;
+   *   - any other 4xx: refused (status "refused", with the HTTP status and the cmi5 rule the
+   *     LMS names): sending it again cannot help, so it is dropped and the learner is told.
+   * onchange() is called whenever `status` changes (the page shows it).
+   *
+   * End: exit() (the exit control) waits for what is queued, sends `terminated` and resolves
+   * with the LaunchData returnURL to go to; finish() (pagehide: the page is going away) sends
+   * what is not on its way yet with `terminated` in one keepalive request. An LMS that orders
+   * by timestamp (cmi5 9.3) and waits after `terminated` (9.3.8.0-4) accepts a statement still
+   * on its way then.
    *
    * What this AU keeps between sessions of a registration lives in an activity state document
    * (stateId "scormkit.state", JSON {location, suspendData, completed, passed}): the bookmark,
-   * and which once-per-registration statements were already sent.
+   * and which once-per-registration statements were already sent. It is written (PUT) at
+   * checkpoints only: after a lesson change, a quiz submission or completion (once the
+   * current event is handled, so that what the page saves along with it goes in the same
+   * write), and at the end of the session; not on every saveState() (every quiz answer).
    */
   function Cmi5Transport(win, launch) {
     this.standard = 'cmi5';
@@ -1132,21 +1363,49 @@
     this.limits = { suspendData: 16000, location: 1000 };
     this.errors = [];
     this.finished = false;
+    this.terminated = false;
     this.token = null;
     this.launchData = null;
+    this.masteryScore = null;
+    this.returnURL = null;
+    this.preferences = parsePreferences(null);
     this.mode = 'normal';
     this.startedAt = 0;
     this.sentVerbs = [];
     this.outbox = [];
+    this.inflight = 0;
     this.sending = false;
+    this.failures = 0;
+    this.retryTimer = null;
+    this.status = 'ok';
+    this.refusal = '';
+    this.onchange = null;
     this.saved = { location: '', suspendData: '', completed: false, passed: false };
     this.stateDirty = false;
     this.stateSending = false;
+    this.checkpointTimer = null;
     this.pending = 0;
+    this.counts = { statements: 0, statePuts: 0 };
+    this.failedScore = null;
   }
+
+  var RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000, 30000];
+  var UNREACHABLE_AFTER = 3;
 
   Cmi5Transport.prototype.fail = function (call, detail) {
     this.errors.push({ call: call, error: String(detail) });
+  };
+
+  Cmi5Transport.prototype.setStatus = function (status) {
+    if (this.status === 'refused' || this.status === status) {
+      return;   // a refusal stays on screen for the rest of the session
+    }
+    this.status = status;
+    if (typeof this.onchange === 'function') {
+      try {
+        this.onchange(status);
+      } catch (ignore) { /* the page's problem, not the transport's */ }
+    }
   };
 
   Cmi5Transport.prototype.request = function (method, url, body, keepalive) {
@@ -1191,6 +1450,12 @@
       '&registration=' + encodeURIComponent(launch.registration);
   };
 
+  Cmi5Transport.prototype.preferencesUrl = function () {
+    var launch = this.launch;
+    return launch.endpoint + 'agents/profile?agent=' +
+      encodeURIComponent(JSON.stringify(launch.actor)) + '&profileId=' + PREFERENCES_ID;
+  };
+
   Cmi5Transport.prototype.uuid = function () {
     var bytes = new Uint8Array(16);
     this.win.crypto.getRandomValues(bytes);
@@ -1199,12 +1464,14 @@
 
   Cmi5Transport.prototype.statement = function (verb, result) {
     return cmi5Statement(this.launch, this.launchData.contextTemplate, verb, {
-      id: this.uuid(), timestamp: new Date().toISOString(), result: result
+      id: this.uuid(), timestamp: new Date().toISOString(), result: result,
+      masteryScore: this.masteryScore === null ? undefined : this.masteryScore
     });
   };
 
+  /** Time since `initialized`, on the session's one clock (the tracker's as well). */
   Cmi5Transport.prototype.duration = function () {
-    return formatISODuration(now() - this.startedAt);
+    return formatISODuration(Math.max(0, now() - this.startedAt));
   };
 
   /** The auth token: POST to the fetch URL, once (a second call is an error by design). */
@@ -1235,21 +1502,68 @@
     });
   };
 
-  /** POST statements; always keepalive, so that one still on its way when the page goes
-   *  away is delivered (statements are small: far below the 64 KiB keepalive budget). */
-  Cmi5Transport.prototype.postStatements = function (statements) {
+  /** The learner preferences (cmi5 11): 404 is the usual answer (none set); any other failure
+   *  is noted and the AU goes on with its defaults, the LMS decides whether that is enough. */
+  Cmi5Transport.prototype.getPreferences = function () {
+    var transport = this;
+    return this.request('GET', this.preferencesUrl()).then(function (response) {
+      if (response.status === 404) {
+        return null;
+      }
+      if (!response.ok) {
+        throw new Error('GET ' + PREFERENCES_ID + ' answered ' + response.status);
+      }
+      return response.json();
+    }).then(parsePreferences, function (error) {
+      transport.fail('GET ' + PREFERENCES_ID, error);
+      return parsePreferences(null);
+    });
+  };
+
+  /**
+   * POST statements (keepalive: see above). Resolves with {ok, retry, code}: ok when stored;
+   * retry when sending again may work (no answer, 408, 429, 5xx); code: "403, rule 9.6.3.2-2"
+   * style text for the learner and the error list.
+   */
+  Cmi5Transport.prototype.postStatements = function (statements, keepalive) {
     var transport = this;
     var body = statements.length === 1 ? statements[0] : statements;
-    return this.request('POST', this.launch.endpoint + 'statements', body, true)
+    this.counts.statements += statements.length;
+    return this.request('POST', this.launch.endpoint + 'statements', body, keepalive !== false)
       .then(function (response) {
-        if (!response.ok) {
-          throw new Error('POST statements answered ' + response.status);
+        if (response.ok) {
+          return { ok: true, retry: false, code: '' };
         }
-        return true;
-      }).catch(function (error) {
+        return response.text().then(null, function () { return ''; }).then(function (text) {
+          var status = response.status;
+          var rule = ruleOf(text);
+          var code = String(status) + (rule ? ', rule ' + rule : '');
+          transport.fail('POST statements', 'answered ' + code + ' ' + text.slice(0, 300));
+          return {
+            ok: false, code: code,
+            retry: status === 408 || status === 429 || status >= 500
+          };
+        });
+      }, function (error) {
         transport.fail('POST statements', error);
-        return false;
+        return { ok: false, retry: true, code: 'network' };
       });
+  };
+
+  /** POST with up to `tries` attempts (1 s, 2 s, ... apart); resolves like postStatements. */
+  Cmi5Transport.prototype.postWithRetry = function (statements, tries, keepalive) {
+    var transport = this;
+    function attempt(n) {
+      return transport.postStatements(statements, keepalive).then(function (outcome) {
+        if (outcome.ok || !outcome.retry || n + 1 >= tries) {
+          return outcome;
+        }
+        return new Promise(function (resolve) {
+          transport.win.setTimeout(resolve, RETRY_DELAYS_MS[Math.min(n, 2)]);
+        }).then(function () { return attempt(n + 1); });
+      });
+    }
+    return attempt(0);
   };
 
   Cmi5Transport.prototype.start = function () {
@@ -1262,6 +1576,14 @@
       }
       transport.launchData = launchData;
       transport.mode = LAUNCH_MODES[launchData.launchMode] || 'normal';
+      var mastery = launchData.masteryScore;
+      transport.masteryScore = typeof mastery === 'number' && mastery >= 0 && mastery <= 1 ?
+        mastery : null;
+      transport.returnURL = typeof launchData.returnURL === 'string' && launchData.returnURL ?
+        launchData.returnURL : null;
+      return transport.getPreferences();
+    }).then(function (preferences) {
+      transport.preferences = preferences;
       return transport.getDocument(CMI5_STATE_ID, false);
     }).then(function (saved) {
       if (saved && typeof saved === 'object') {
@@ -1274,13 +1596,14 @@
       }
       transport.startedAt = now();
       transport.sentVerbs.push('initialized');
-      return transport.postStatements([transport.statement('initialized')]);
-    }).then(function (sent) {
-      if (!sent) {
-        throw new Error('the LRS refused the initialized statement');
+      return transport.postWithRetry([transport.statement('initialized')], 3, false);
+    }).then(function (outcome) {
+      if (!outcome.ok) {
+        transport.startError = outcome.code;
+        throw new Error('the LMS did not store the initialized statement (' + outcome.code +
+          ')');
       }
       var saved = transport.saved;
-      var mastery = Number(transport.launchData.masteryScore);
       return {
         ok: true,
         resume: saved.location !== '' || saved.suspendData !== '',
@@ -1289,24 +1612,30 @@
         mode: transport.mode,
         completion: saved.completed ? 'completed' : 'not attempted',
         success: saved.passed ? 'passed' : 'unknown',
-        masteryScore: typeof transport.launchData.masteryScore === 'number' && mastery >= 0 &&
-          mastery <= 1 ? mastery : null
+        masteryScore: transport.masteryScore,
+        startedAt: transport.startedAt
       };
     }).catch(function (error) {
       transport.fail('start', error);
-      return { ok: false, error: 'cmi5' };
+      return { ok: false, error: transport.startError || 'cmi5' };
     });
   };
 
-  /** Queue a statement; at most one of each cmi5 verb per session. */
+  /** Queue a statement; at most one of each cmi5 verb per session, none that records
+   *  satisfaction outside Normal mode. */
   Cmi5Transport.prototype.send = function (verb, result) {
-    if (this.finished || this.sentVerbs.indexOf(verb) !== -1) {
+    if (this.finished || this.sentVerbs.indexOf(verb) !== -1 ||
+        (this.mode !== 'normal' && JUDGING_VERBS.indexOf(verb) !== -1)) {
       return false;
     }
     this.sentVerbs.push(verb);
-    this.outbox.push(this.statement(verb, result));
-    this.pump();
+    this.queue(this.statement(verb, result));
     return true;
+  };
+
+  Cmi5Transport.prototype.queue = function (statement) {
+    this.outbox.push(statement);
+    this.pump();
   };
 
   Cmi5Transport.prototype.pump = function () {
@@ -1314,11 +1643,37 @@
     if (this.sending || !this.outbox.length || this.finished) {
       return;
     }
-    var batch = this.outbox.splice(0, this.outbox.length);
+    if (this.retryTimer !== null) {
+      this.win.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    }
+    var batch = this.outbox.slice();
     this.sending = true;
-    this.postStatements(batch).then(function () {
+    this.inflight = batch.length;
+    this.postStatements(batch, true).then(function (outcome) {
       transport.sending = false;
-      transport.pump();
+      transport.inflight = 0;
+      if (outcome.ok || !outcome.retry) {
+        transport.outbox.splice(0, batch.length);
+        transport.failures = 0;
+        if (outcome.ok) {
+          transport.setStatus('ok');
+        } else {
+          transport.refusal = outcome.code;
+          transport.setStatus('refused');
+        }
+        transport.pump();
+        return;
+      }
+      transport.failures += 1;
+      transport.setStatus(transport.failures >= UNREACHABLE_AFTER ? 'unreachable' : 'retrying');
+      if (!transport.finished) {
+        var delay = RETRY_DELAYS_MS[Math.min(transport.failures - 1, RETRY_DELAYS_MS.length - 1)];
+        transport.retryTimer = transport.win.setTimeout(function () {
+          transport.retryTimer = null;
+          transport.pump();
+        }, delay);
+      }
     });
   };
 
@@ -1337,6 +1692,7 @@
     }
     this.stateDirty = false;
     this.stateSending = true;
+    this.counts.statePuts += 1;
     this.request('PUT', this.stateUrl(CMI5_STATE_ID), this.stateDocument(), Boolean(final))
       .then(function (response) {
         if (!response.ok) {
@@ -1344,16 +1700,28 @@
         }
       }).catch(function (error) {
         transport.fail('PUT state', error);
+        transport.stateDirty = true;   // written again at the next checkpoint
       }).then(function () {
         transport.stateSending = false;
-        if (!transport.finished) {
-          transport.flushState(false);
-        }
       });
   };
 
+  /** A checkpoint: write the state document once the current event has been handled. */
+  Cmi5Transport.prototype.checkpoint = function () {
+    var transport = this;
+    if (this.checkpointTimer !== null || this.finished) {
+      return;
+    }
+    this.checkpointTimer = this.win.setTimeout(function () {
+      transport.checkpointTimer = null;
+      if (!transport.finished) {
+        transport.flushState(false);
+      }
+    }, 0);
+  };
+
   Cmi5Transport.prototype.setCompletion = function (status) {
-    if (status !== 'completed' || this.saved.completed) {
+    if (status !== 'completed' || this.saved.completed || this.mode !== 'normal') {
       return true;
     }
     this.saved.completed = true;
@@ -1376,46 +1744,160 @@
     return true;
   };
 
+  /**
+   * passed / failed (cmi5 9.3.4, 9.3.5, 9.5.1): score.scaled within 0..1; raw, min and max
+   * only when all three are integers (cmi5 9.5.1 defines them as integers: a quiz score of
+   * 82.35 % goes as scaled 0.8235 alone); success; duration; the masteryscore extension.
+   *
+   * A session holds at most one of passed and failed (9.3.0.0-3), and the quiz may be tried
+   * again in the same session. So `passed` goes at once, and `failed` waits for the end of
+   * the session (exit or pagehide, just before `terminated`), carrying the last failing
+   * score: a pass later in the session replaces it. A relaunch may still pass after a failed
+   * session (only failed after passed is forbidden, 9.3.0.0-8).
+   */
   Cmi5Transport.prototype.setScore = function (score) {
-    if (score.passed === null || this.saved.passed) {
+    if (score.passed === null || this.saved.passed || this.finished ||
+        this.mode !== 'normal') {
       return false;
     }
+    var scored = { scaled: clamp(score.scaled, 0, 1) };
     var raw = clamp(score.raw, score.min, score.max);
-    var result = {
-      score: { scaled: score.scaled, raw: raw, min: score.min, max: score.max },
-      success: score.passed,
-      duration: this.duration()
-    };
-    if (!this.send(score.passed ? 'passed' : 'failed', result)) {
+    if (Number.isInteger(raw) && Number.isInteger(score.min) && Number.isInteger(score.max)) {
+      scored.raw = raw;
+      scored.min = score.min;
+      scored.max = score.max;
+    }
+    if (!score.passed) {
+      this.failedScore = scored;
+      return true;
+    }
+    this.failedScore = null;
+    if (!this.send('passed', { score: scored, success: true, duration: this.duration() })) {
       return false;
     }
-    if (score.passed) {
-      this.saved.passed = true;
-      this.stateDirty = true;
-    }
+    this.saved.passed = true;
+    this.stateDirty = true;
     return true;
   };
 
-  Cmi5Transport.prototype.recordInteraction = function () {
-    return false;
+  /** The session's `failed`, when its last judged attempt failed (see setScore); with the
+   *  duration of the whole session. */
+  Cmi5Transport.prototype.sessionVerdict = function () {
+    if (!this.failedScore || this.sentVerbs.indexOf('failed') !== -1 ||
+        this.sentVerbs.indexOf('passed') !== -1) {
+      return [];
+    }
+    this.sentVerbs.push('failed');
+    var result = { score: this.failedScore, success: false, duration: this.duration() };
+    this.failedScore = null;
+    return [this.statement('failed', result)];
   };
 
-  Cmi5Transport.prototype.commit = function () {
+  /** An `answered` statement per question ("cmi5 allowed"; see formatInteractionXapi). */
+  Cmi5Transport.prototype.recordInteraction = function (input, options) {
+    if (this.finished || this.mode !== 'normal') {
+      return false;
+    }
+    options = options || {};
+    var formatted = formatInteractionXapi(input, options);
+    if (!formatted) {
+      return false;
+    }
+    this.queue(answeredStatement(this.launch, this.launchData.contextTemplate, formatted, {
+      id: this.uuid(), timestamp: new Date().toISOString()
+    }));
+    return true;
+  };
+
+  /** checkpoint: true after a lesson change, a submission or completion (see above). */
+  Cmi5Transport.prototype.commit = function (checkpoint) {
     this.pump();
-    this.flushState(false);
+    if (checkpoint) {
+      this.checkpoint();
+    }
     return true;
   };
 
+  /** Nothing queued, on its way or unwritten (or the LMS cannot be reached anyway). */
+  Cmi5Transport.prototype.settled = function () {
+    return (!this.outbox.length || this.status === 'unreachable') && !this.sending &&
+      !this.stateSending && !this.stateDirty;
+  };
+
+  /**
+   * The exit control: write the state, wait (up to `waitMs`) for the queue, send `terminated`
+   * (three tries) and resolve with {ok, code, returnURL}. ok false: `terminated` was not
+   * stored (code says why); the session is over all the same.
+   */
+  Cmi5Transport.prototype.exit = function (sessionMs, waitMs) {
+    var transport = this;
+    if (this.terminated) {
+      return Promise.resolve({ ok: false, code: 'ended', returnURL: this.returnURL });
+    }
+    if (this.checkpointTimer !== null) {
+      this.win.clearTimeout(this.checkpointTimer);
+      this.checkpointTimer = null;
+    }
+    var deadline = now() + (typeof waitMs === 'number' ? waitMs : 15000);
+    this.flushState(false);
+    this.pump();
+    return new Promise(function (resolve) {
+      (function wait() {
+        if (transport.stateDirty && !transport.stateSending) {
+          transport.flushState(false);
+        }
+        if (transport.settled() || now() > deadline || transport.terminated) {
+          resolve();
+        } else {
+          transport.win.setTimeout(wait, 50);
+        }
+      }());
+    }).then(function () {
+      if (transport.terminated) {
+        return { ok: false, code: 'ended' };
+      }
+      transport.terminated = true;
+      transport.finished = true;
+      if (transport.retryTimer !== null) {
+        transport.win.clearTimeout(transport.retryTimer);
+        transport.retryTimer = null;
+      }
+      transport.sentVerbs.push('terminated');
+      // Anything still on its way when the wait ran out stays on its way (see finish()).
+      var batch = transport.outbox.splice(transport.inflight, transport.outbox.length)
+        .concat(transport.sessionVerdict());
+      batch.push(transport.statement('terminated',
+        { duration: formatISODuration(Math.max(0, sessionMs)) }));
+      return transport.postWithRetry(batch, 3, true);
+    }).then(function (outcome) {
+      if (!outcome.ok && outcome.code !== 'ended') {
+        transport.refusal = outcome.code;
+        transport.setStatus(outcome.retry ? 'unreachable' : 'refused');
+      }
+      return { ok: outcome.ok, code: outcome.code, returnURL: transport.returnURL };
+    });
+  };
+
+  /** pagehide: the page is going away; nothing can be waited for. */
   Cmi5Transport.prototype.finish = function (sessionMs) {
-    if (this.finished) {
+    if (this.terminated) {
       return false;
     }
+    this.terminated = true;
     this.sentVerbs.push('terminated');
-    var batch = this.outbox.splice(0, this.outbox.length);
-    batch.push(this.statement('terminated', { duration: formatISODuration(sessionMs) }));
+    if (this.retryTimer !== null) {
+      this.win.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    }
+    // What is on its way stays on its way (sending it twice could make a strict LMS refuse
+    // the batch that carries `terminated`); the rest goes with `terminated`.
+    var batch = this.outbox.splice(this.inflight, this.outbox.length)
+      .concat(this.sessionVerdict());
+    batch.push(this.statement('terminated',
+      { duration: formatISODuration(Math.max(0, sessionMs)) }));
     this.flushState(true);
     this.finished = true;
-    this.postStatements(batch);
+    this.postStatements(batch, true);
     return true;
   };
 
@@ -1468,8 +1950,13 @@
   // 3. Tracker: progress rules, independent of the standard
   // ------------------------------------------------------------------------------------------
 
+  /** The session's one clock, in milliseconds: monotonic (performance.now) where the browser
+   *  has it, so that a change of the computer's time does not bend durations. Every duration
+   *  of a session (SCORM session_time, cmi5 completed/passed/failed/terminated) is measured
+   *  on it from one start. */
   function now() {
-    return Date.now();
+    var perf = root.performance;
+    return perf && typeof perf.now === 'function' ? perf.now() : Date.now();
   }
 
   function Tracker(options, transport) {
@@ -1477,6 +1964,7 @@
     this.lessons = options.lessons;
     this.completionRule = options.completion === 'launch' ? 'launch' : 'all-lessons';
     this.courseId = options.courseId || 'course';
+    this.language = options.language || '';
     this.passingScore = typeof options.passingScore === 'number' ?
       clamp(options.passingScore / 100, 0, 1) : null;
     this.viewed = this.lessons.map(function () { return false; });
@@ -1491,6 +1979,7 @@
     this.resumed = false;
     this.started = false;
     this.finished = false;
+    this.exiting = false;
     this.startedAt = now();
   }
 
@@ -1507,7 +1996,9 @@
 
   Tracker.prototype.begin = function (info) {
     this.started = true;
-    this.startedAt = now();
+    // One clock per session: the transport's start (cmi5: when `initialized` went out) when it
+    // has one, so that `completed` and `terminated` measure from the same instant.
+    this.startedAt = typeof info.startedAt === 'number' ? info.startedAt : now();
     this.mode = info.mode === 'browse' || info.mode === 'review' ? info.mode : 'normal';
     this.completion = info.completion;
     this.success = info.success;
@@ -1534,7 +2025,7 @@
       this.transport.setProgress(this.progress());
     }
     this.transport.setExit(this.shouldSuspend());
-    this.transport.commit();
+    this.transport.commit(true);
   };
 
   /** Exit "suspend" keeps the attempt (and suspend_data) for the next launch: wanted while
@@ -1622,7 +2113,7 @@
       changed = true;
     }
     if (changed) {
-      this.transport.commit();
+      this.transport.commit(true);   // a checkpoint: the learner moved on
     }
   };
 
@@ -1651,7 +2142,7 @@
     if (ok && passed !== null) {
       this.success = passed ? 'passed' : 'failed';
     }
-    this.transport.commit();
+    this.transport.commit(true);   // a checkpoint: a submission
     return ok;
   };
 
@@ -1665,7 +2156,7 @@
       interaction.time = new Date();
     }
     var ok = this.transport.recordInteraction(interaction,
-      { courseId: this.courseId });
+      { courseId: this.courseId, language: this.language });
     if (ok) {
       this.transport.commit();
     }
@@ -1712,7 +2203,7 @@
     }
     if (!this.isComplete()) {
       this.markComplete();
-      this.transport.commit();
+      this.transport.commit(true);
     }
     return true;
   };
@@ -1729,13 +2220,29 @@
     };
   };
 
-  /** End the session: runs at most once (pagehide, unload and beforeunload all lead here). */
+  /** End the session: runs at most once (pagehide, unload and beforeunload all lead here). An
+   *  exit() under way does not count: the page going away meanwhile still ends the session. */
   Tracker.prototype.finish = function () {
-    if (!this.started || this.finished) {
+    if (!this.started || (this.finished && !this.exiting)) {
       return false;
     }
     this.finished = true;
     return this.transport.finish(now() - this.startedAt, this.shouldSuspend());
+  };
+
+  /** The exit control (transports that have one: cmi5): end the session and resolve with the
+   *  transport's answer ({ok, code, returnURL}). Nothing is recorded after this starts. */
+  Tracker.prototype.exit = function () {
+    if (!this.started || this.finished || typeof this.transport.exit !== 'function') {
+      return Promise.resolve({ ok: false, code: 'ended', returnURL: null });
+    }
+    var tracker = this;
+    this.finished = true;
+    this.exiting = true;
+    return this.transport.exit(now() - this.startedAt).then(function (outcome) {
+      tracker.exiting = false;
+      return outcome;
+    });
   };
 
   // ------------------------------------------------------------------------------------------
@@ -1776,7 +2283,18 @@
     lessonOne: 'lesson',
     lessonMany: 'lessons',
     viewed: ' (viewed)',
-    table: 'Table'
+    table: 'Table',
+    saveRetrying: 'Your progress could not be saved just now: trying again.',
+    saveUnreachable: 'Your learning management system cannot be reached, so your latest ' +
+      'progress is not saved yet. Keep this page open: it keeps trying.',
+    saveRefused: 'Your learning management system refused to record your progress (error ' +
+      '{code}). What you do from now on in this session is not saved: please tell your ' +
+      'course administrator.',
+    exit: 'Exit',
+    exiting: 'Saving and leaving…',
+    exited: 'You have left this course: you can close this window.',
+    exitFailed: 'Your learning management system did not confirm the end of this session ' +
+      '(error {code}). Press Exit again to leave anyway.'
   };
 
   /** MESSAGES with the texts of `strings` (an object of strings) in their place. */
@@ -1816,7 +2334,12 @@
     this.tracker = null;
     this.updateTables = null;
     this.notice = '';
+    this.baseNotice = '';
+    this.alert = null;
+    this.exitButton = null;
     this.messages = messagesFrom(config.strings);
+    this.language = doc.documentElement.getAttribute('lang') || '';
+    this.chosenLanguage = null;
   }
 
   Page.prototype.lessonOf = function (element) {
@@ -2074,7 +2597,8 @@
       lessons: this.lessonIds,
       completion: config.completion,
       courseId: config.courseId,
-      passingScore: config.passingScore
+      passingScore: config.passingScore,
+      language: this.language
     };
     var tracker = new Tracker(options, transport);
     // SCORM answers at once; cmi5 answers with a Promise (the page stays readable meanwhile:
@@ -2090,8 +2614,176 @@
       } else if (transport.connected) {
         page.notice = tracker.mode === 'normal' ? page.messages.connected :
           page.messages[tracker.mode];
+        page.baseNotice = page.notice;
+        transport.onchange = function () {
+          page.transportChanged();
+        };
+        page.applyPreferences(transport.preferences);
       }
       page.open(win, tracker);
+    });
+  };
+
+  /**
+   * The learner preferences (cmi5 11), applied at start:
+   * - audioPreference (11.2.0.0-1): "off" mutes every audio and video element of the page,
+   *   "on" unmutes them; nothing else plays sound. (Courses have no media elements today:
+   *   lesson Markdown allows no raw HTML; this keeps the rule for pages that add some.)
+   * - languagePreference (11.1): the page is offered in one language, the course's (course.yaml
+   *   `language`: content and interface texts alike, scormkit/ui_strings.py). The learner's
+   *   list is matched against it (pickLanguage); a course offered in one language shows it
+   *   whatever the preference (cmi5 11.1: an AU without several languages uses its default).
+   *   Interface texts alone are not switched to another language: a page whose buttons and
+   *   notices are in one language and its lessons in another serves nobody.
+   */
+  Page.prototype.applyPreferences = function (preferences) {
+    preferences = preferences || parsePreferences(null);
+    var offered = this.language ? [this.language] : [];
+    this.chosenLanguage = pickLanguage(preferences.languages, offered);
+    if (preferences.audio !== null) {
+      var muted = preferences.audio === 'off';
+      toArray(this.doc.querySelectorAll('audio, video')).forEach(function (media) {
+        media.muted = muted;
+      });
+    }
+  };
+
+  /** The transport's status changed (cmi5: a statement is being retried, refused, ...). */
+  Page.prototype.transportChanged = function () {
+    var transport = this.tracker ? this.tracker.transport : null;
+    if (!transport || this.exited) {
+      return;
+    }
+    var messages = this.messages;
+    switch (transport.status) {
+      case 'refused':
+        this.notice = format(messages.saveRefused, { code: transport.refusal || '?' });
+        this.setAlert(this.notice);
+        break;
+      case 'unreachable':
+        this.notice = messages.saveUnreachable;
+        this.setAlert(this.notice);
+        break;
+      case 'retrying':
+        this.notice = messages.saveRetrying;
+        break;
+      default:
+        this.notice = this.baseNotice;
+        this.setAlert('');
+    }
+    this.render();
+  };
+
+  /** A message that must not be missed, at the top of the page (role alert: read out at once).
+   *  '' removes it. */
+  Page.prototype.setAlert = function (text) {
+    var doc = this.doc;
+    if (!text) {
+      if (this.alert) {
+        this.alert.setAttribute('hidden', 'hidden');
+        this.alert.textContent = '';
+      }
+      return;
+    }
+    if (!this.alert) {
+      var alert = doc.createElement('p');
+      alert.className = 'sk-alert';
+      alert.id = 'scormkit-alert';
+      alert.setAttribute('role', 'alert');
+      var header = doc.querySelector('.sk-header');
+      if (header && header.parentNode) {
+        header.parentNode.insertBefore(alert, header.nextSibling);
+      } else {
+        doc.body.insertBefore(alert, doc.body.firstChild);
+      }
+      this.alert = alert;
+    }
+    this.alert.removeAttribute('hidden');
+    if (this.alert.textContent !== text) {
+      this.alert.textContent = text;
+    }
+  };
+
+  /**
+   * The exit control (cmi5: the LMS may launch the AU in its own window, with a returnURL to
+   * send the learner back to; cmi5 10.2.6.0-1). A button in the page header: it ends the
+   * session (terminated) and goes to returnURL, or says the window can be closed.
+   */
+  Page.prototype.addExitControl = function () {
+    var page = this;
+    var doc = this.doc;
+    var header = doc.querySelector('.sk-header');
+    if (!header || this.exitButton) {
+      return;
+    }
+    var button = doc.createElement('button');
+    button.type = 'button';
+    button.className = 'sk-button sk-exit';
+    button.textContent = this.messages.exit;
+    button.addEventListener('click', function () {
+      page.exit();
+    });
+    header.appendChild(button);
+    this.exitButton = button;
+  };
+
+  Page.prototype.leaveTo = function (url) {
+    try {
+      // Replace: Back must not reopen the AU (its one-time fetch URL is spent).
+      this.win.location.replace(url);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  };
+
+  Page.prototype.exit = function () {
+    var page = this;
+    var tracker = this.tracker;
+    var button = this.exitButton;
+    var returnURL = tracker && tracker.transport.returnURL;
+    if (!tracker || tracker.exiting) {
+      return Promise.resolve(false);
+    }
+    if (tracker.finished) {   // a second press after a failed exit: leave anyway
+      if (returnURL) {
+        this.leaveTo(returnURL);
+      }
+      return Promise.resolve(false);
+    }
+    // Text typed in the quiz but not saved yet (quiz.js saves it on pagehide otherwise).
+    var quiz = this.win.scormkit && this.win.scormkit.quiz;
+    if (quiz && quiz.player && typeof quiz.player.flush === 'function') {
+      try {
+        quiz.player.flush();
+      } catch (ignore) { /* the exit goes on */ }
+    }
+    if (button) {
+      button.disabled = true;
+      button.textContent = this.messages.exiting;
+    }
+    return tracker.exit().then(function (outcome) {
+      if (button) {
+        button.disabled = false;
+        button.textContent = page.messages.exit;
+      }
+      if (!outcome.ok) {
+        page.notice = format(page.messages.exitFailed, { code: outcome.code || '?' });
+        page.setAlert(page.notice);
+        page.render();
+        return false;
+      }
+      page.exited = true;
+      page.setAlert('');
+      if (outcome.returnURL && page.leaveTo(outcome.returnURL)) {
+        return true;
+      }
+      page.notice = page.messages.exited;
+      if (button) {
+        button.setAttribute('hidden', 'hidden');
+      }
+      page.render();
+      return true;
     });
   };
 
@@ -2103,6 +2795,9 @@
     toArray(this.doc.querySelectorAll('.sk-pager')).forEach(function (pager) {
       pager.removeAttribute('hidden');
     });
+    if (tracker.transport.connected && typeof tracker.transport.exit === 'function') {
+      this.addExitControl();
+    }
     this.bind();
 
     // Where to open: a fragment in the address wins (the learner followed a link), then the
@@ -2206,6 +2901,11 @@
     uuid4: uuid4,
     parseCmi5Launch: parseCmi5Launch,
     cmi5Statement: cmi5Statement,
+    formatInteractionXapi: formatInteractionXapi,
+    answeredStatement: answeredStatement,
+    parsePreferences: parsePreferences,
+    pickLanguage: pickLanguage,
+    ruleOf: ruleOf,
     fingerprint: fingerprint,
     findApi: findApi,
     limits: { suspendData: SUSPEND_DATA_LIMIT, location: LOCATION_LIMIT },
@@ -2237,10 +2937,21 @@
         masteryScore: tracker.masteryScore,
         state: JSON.parse(JSON.stringify(tracker.state)),
         finished: tracker.finished,
-        // Requests still on their way (cmi5) and statements waiting to be sent.
+        // Requests still on their way (cmi5), statements waiting to be sent and a state write
+        // due at the end of the current event (changes between checkpoints are not pending:
+        // they wait for the next checkpoint by design).
         pending: (transport.pending || 0) + (transport.outbox ? transport.outbox.length : 0) +
-          (transport.stateDirty ? 1 : 0),
-        errors: transport.errors.slice()
+          (transport.checkpointTimer ? 1 : 0),
+        errors: transport.errors.slice(),
+        // cmi5 only (null elsewhere).
+        status: transport.status || null,
+        refusal: transport.refusal || null,
+        returnURL: transport.returnURL || null,
+        preferences: transport.preferences ? copyJson(transport.preferences) : null,
+        language: page.chosenLanguage,
+        counts: transport.counts ? copyJson(transport.counts) : null,
+        alert: page.alert && !page.alert.hidden ? page.alert.textContent : '',
+        exited: Boolean(page.exited)
       };
     },
     show: function (id) {
