@@ -27,6 +27,10 @@ IDENTIFIER_IRIS = {
     "http://adlnet.gov/expapi/verbs/",
     "https://w3id.org/xapi/cmi5/context/categories/cmi5",
     "https://w3id.org/xapi/cmi5/context/categories/moveon",
+    "https://w3id.org/xapi/cmi5/context/extensions/masteryscore",
+    "http://adlnet.gov/expapi/activities/cmi.interaction",
+    # The question IRIs' base (RFC 2606 .invalid: it can never resolve), as in cmi5.xml.
+    "https://scormkit.invalid/courses/",
 }
 
 
@@ -64,8 +68,10 @@ def test_runtime_makes_no_external_requests() -> None:
     assert re.findall(r"\bfetch\(([^,)]*)", js) == ["url", "this.launch.fetch"]
     urls = re.findall(r"this\.request\('[A-Z]+', ([^,)]*)", js)
     assert urls and set(urls) <= {"this.stateUrl(stateId", "this.stateUrl(CMI5_STATE_ID",
+                                  "this.preferencesUrl(",
                                   "this.launch.endpoint + 'statements'"}, urls
     assert "launch.endpoint + 'activities/state?" in js
+    assert "launch.endpoint + 'agents/profile?" in js
     assert "@import" not in css
     assert "@font-face" not in css
     assert not re.search(r"url\(", css)
