@@ -815,7 +815,7 @@ def test_per_lesson_aus_and_the_quiz_au_satisfy_the_course(au_page, lms) -> None
     assert_clean(network)
 
 
-def test_abandoned_session_then_relaunch(au_page, lms, browser) -> None:
+def test_abandoned_session_then_relaunch(au_page, lms) -> None:
     """The browser crashes mid-session (no pagehide, no terminated): the next launch of the
     registration makes the LMS record `abandoned`; the new session works and resumes from the
     last checkpoint."""
@@ -825,10 +825,10 @@ def test_abandoned_session_then_relaunch(au_page, lms, browser) -> None:
     lessons = state["lessons"]
     page.locator(VISIBLE_NEXT).click()
     wait_idle(page)
-    cdp = page.context.new_cdp_session(page)
-    with contextlib.suppress(Exception):
-        cdp.send("Page.crash")
-    page = page.context.new_page()
+    # A crash: the page goes without its pagehide handler ever running (Chromium's own
+    # Page.crash stalls Playwright, so the handler is taken away instead).
+    page.evaluate("() => { window.scormkit.page.tracker.finish = () => false; }")
+    page.goto(f"{lms.base_url}/done.html")
 
     second = lms.launch(registration=first.registration)
     state = open_au(page, second)
@@ -841,7 +841,6 @@ def test_abandoned_session_then_relaunch(au_page, lms, browser) -> None:
     assert abandoned["context"]["extensions"][SESSION_ID] == first.session
     assert seconds(abandoned["result"]["duration"]) >= 0
     assert lms.session(first.session).abandoned
-    network.page_errors.clear()   # the crash
     assert_clean(network)
 
 
