@@ -17,9 +17,14 @@ fails. The zip goes to OUT/<id>-<version>-<target>.zip."""
 
 SCHEMAS_INSTALL_HELP = """Install the official XSDs that validation needs.
 
-Files come from --from DIR (a mirror laid out as <family>/<file>), else from the folder or
-http(s) URL in SCORMKIT_SCHEMA_MIRROR, else from the official 1EdTech/ADL/W3C addresses in
-the catalog. Every file must match the catalog's sha256. Already installed files are kept."""
+Each file is taken from the first source that has it with the sha256 the catalog pins:
+--from, then SCORMKIT_SCHEMA_MIRROR (each a folder laid out as <family>/<file>, a zip made by
+`scormkit schemas export`, or an http(s) URL of either), then the file's pinned download
+addresses (commit-pinned copies on raw.githubusercontent.com; --offline skips them). A source
+that lacks the file, fails or serves other bytes is reported and the next one is tried.
+
+Downloads honour HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE. Files already installed are kept.
+Exit code 0 when every file is installed, 1 otherwise (each failure lists what was tried)."""
 
 
 def _fail(error: ScormkitError) -> None:
@@ -155,17 +160,36 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
 
 
 @schemas.command("install", help=SCHEMAS_INSTALL_HELP)
-@click.option("--from", "source", metavar="DIR_OR_URL", help="Mirror to install from.")
+@click.option("--from", "source", metavar="DIR_ZIP_OR_URL",
+              help="Mirror to install from: a folder, a zip from `schemas export`, or a URL.")
+@click.option("--offline", is_flag=True,
+              help="Only use --from and SCORMKIT_SCHEMA_MIRROR; never download.")
+@click.option("--connect-timeout", type=click.FloatRange(min=0.1), default=None,
+              metavar="SECONDS", help="Time to connect to a host (default 10).")
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=None,
+              metavar="SECONDS", help="Time to wait for data from a connected host "
+              "(default 20).")
+@click.option("--max-time", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help="Time limit for the whole command (default 600).")
 @click.argument("families", nargs=-1)
-def schemas_install(source: str | None, families: tuple[str, ...]) -> None:
+def schemas_install(source: str | None, offline: bool, connect_timeout: float | None,
+                    read_timeout: float | None, max_time: float | None,
+                    families: tuple[str, ...]) -> None:
+    from scormkit import fetch
     from scormkit import schemas as catalog
     from scormkit.resources import schema_dir
+    from scormkit.schema_install import install
 
+    defaults = fetch.Limits()
+    limits = fetch.Limits(connect_timeout or defaults.connect, read_timeout or defaults.read,
+                          max_time or defaults.total)
     try:
-        fetched = catalog.install(families or None, source)
+        fetched = install(families or None, source, offline=offline, limits=limits,
+                          progress=lambda line: click.echo(line, err=True))
     except ScormkitError as error:
-        _fail(error)
-        return
+        for diagnostic in error.diagnostics():
+            click.echo(diagnostic.render(), err=True)
+        sys.exit(1)
     total = sum(fetched.values())
     click.echo(f"{len(fetched)} schema families ready in {schema_dir()} "
                f"({total} files installed, "
@@ -182,6 +206,54 @@ def schemas_list() -> None:
         missing = catalog.missing_files(name)
         state = "installed" if not missing else f"missing {len(missing)} of {len(family.files)}"
         click.echo(f"{name:15} {state:22} {family.label}")
+
+
+@schemas.command("export")
+@click.argument("destination", metavar="FILE.zip", type=click.Path(dir_okay=False,
+                                                                     path_type=Path))
+@click.argument("families", nargs=-1)
+def schemas_export(destination: Path, families: tuple[str, ...]) -> None:
+    """Write the installed XSDs (of FAMILIES, default all) as a mirror zip.
+
+    Copy the zip to a machine without internet access and run `scormkit schemas install
+    --from FILE.zip` there (or set SCORMKIT_SCHEMA_MIRROR to it)."""
+    from scormkit.paths import display_path
+    from scormkit.schema_install import export
+
+    try:
+        done = export(destination, families or None)
+    except ScormkitError as error:
+        _fail(error)
+        return
+    click.echo(f"{display_path(done.path)}: {done.files} files, {done.size / 1024:.0f} KiB "
+               f"({len(done.complete)} complete families: {', '.join(done.complete)})")
+    if done.incomplete:
+        click.echo(f"warning: not (fully) installed, so not (fully) exported: "
+                   f"{', '.join(done.incomplete)}; run `scormkit schemas install` first",
+                   err=True)
+
+
+@schemas.command("urls")
+@click.argument("families", nargs=-1)
+def schemas_urls(families: tuple[str, ...]) -> None:
+    """List each file's sha256, mirror path and pinned download addresses (tab-separated).
+
+    For fetching the files by other means: save each one as <path> under a folder and install
+    with `scormkit schemas install --from FOLDER`."""
+    from scormkit import schemas as catalog
+
+    names = families or tuple(sorted(catalog.catalog()))
+    seen: set[str] = set()
+    for name in names:
+        if name not in catalog.catalog():
+            raise click.BadParameter(f"unknown schema family '{name}'", param_hint="FAMILIES")
+        for f in catalog.family(name).files:
+            rel = f"{catalog._folder(name, f)}/{f.path}"
+            if rel in seen:
+                continue
+            seen.add(rel)
+            for url in f.urls:
+                click.echo(f"{f.sha256}\t{rel}\t{url}")
 
 
 @cli.command()
