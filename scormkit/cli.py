@@ -124,8 +124,8 @@ usage errors or unreadable input."""
                                           "openedx"]),
               help="Add the rules of this LMS and raise those it enforces strictly.")
 @click.option("--runtime", is_flag=True,
-              help="Also launch each SCO in headless Chromium (needs /usr/bin/chromium and "
-                   "node_modules/scorm-again; skipped with a warning otherwise).")
+              help="Also launch each SCO in headless Chromium with scorm-again as the LMS API "
+                   "(see `scormkit runtime install`; exit code 2 when either is missing).")
 @click.option("--list-rules", is_flag=True,
               help="List every rule (code, severity, kinds, summary) and exit.")
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, runtime: bool,
@@ -141,6 +141,15 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
     if not paths:
         raise click.UsageError("give at least one package (zip file or folder), or "
                                "--list-rules")
+    if runtime:
+        from scormkit.runtime_check import missing_tools
+
+        missing = missing_tools()
+        if missing:
+            click.echo("error: --runtime needs Chromium and scorm-again; missing:", err=True)
+            for what, how in missing:
+                click.echo(f"  - {what}\n    hint: {how}", err=True)
+            sys.exit(2)
     results = []
     unreadable = False
     for path in paths:
@@ -254,6 +263,33 @@ def schemas_urls(families: tuple[str, ...]) -> None:
             seen.add(rel)
             for url in f.urls:
                 click.echo(f"{f.sha256}\t{rel}\t{url}")
+
+
+@cli.group()
+def runtime() -> None:
+    """Tools for `validate --runtime` (the SCORM API library scorm-again)."""
+
+
+@runtime.command("install")
+@click.option("--from", "source", metavar="FILE.tgz",
+              help="Install this scorm-again tarball (from `npm pack`) instead of downloading.")
+def runtime_install(source: str | None) -> None:
+    """Download scorm-again (pinned version, sha256-checked) for `validate --runtime`.
+
+    It comes from the npm registry and goes into scormkit's per-user data folder; downloads
+    honour HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE. Chromium is not downloaded: install it with
+    the system's package manager, or set SCORMKIT_CHROMIUM."""
+    from scormkit.runtime_check import missing_tools
+    from scormkit.runtime_tools import SCORM_AGAIN_VERSION, install_scorm_again
+
+    try:
+        folder = install_scorm_again(source, progress=lambda line: click.echo(line, err=True))
+    except ScormkitError as error:
+        _fail(error)
+        return
+    click.echo(f"scorm-again {SCORM_AGAIN_VERSION} installed in {folder}")
+    for what, how in missing_tools():
+        click.echo(f"warning: --runtime still lacks {what}\n    hint: {how}", err=True)
 
 
 @cli.command()

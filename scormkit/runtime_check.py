@@ -11,9 +11,12 @@ happened; this module turns that into runtime-* diagnostics.
 No Python browser driver is needed: Chromium is started as a plain process and killed when
 the report arrives (or at the time limit).
 
-Tools: SCORMKIT_CHROMIUM (default /usr/bin/chromium) and SCORMKIT_SCORM_AGAIN (a folder
-holding scorm-again's dist/, default node_modules/scorm-again of the checkout or of the
-current folder). When one is missing, the check is skipped with a runtime-skipped warning.
+Tools: SCORMKIT_CHROMIUM (default /usr/bin/chromium, else Chromium or Chrome on PATH) and
+SCORMKIT_SCORM_AGAIN (a folder holding scorm-again's dist/, default node_modules/scorm-again
+of the checkout or of the current folder, else the copy `scormkit runtime install` puts in
+the per-user data directory). `validate --runtime` is an explicit request: the CLI stops with
+exit code 2 and says how to get what is missing (missing_tools()); a library caller that
+asks for the check without the tools gets a runtime-skipped warning.
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ from urllib.parse import quote, unquote, urlsplit
 from scormkit.errors import Diagnostic, Location
 from scormkit.rules import Context
 from scormkit.rules.scorm import scormtype
+from scormkit.runtime_tools import (
+    CHROMIUM_HINT,
+    SCORM_AGAIN_HINT,
+    find_chromium,
+    installed_dir,
+)
 
 PLAYER = Path(__file__).resolve().parent / "lms_player" / "player.html"
 _CHECKOUT = Path(__file__).resolve().parent.parent
@@ -78,16 +87,34 @@ class Tools:
 
 
 def find_tools() -> Tools | None:
-    chromium = Path(os.environ.get("SCORMKIT_CHROMIUM", "/usr/bin/chromium"))
-    candidates = [Path(p) for p in [os.environ.get("SCORMKIT_SCORM_AGAIN")] if p]
-    candidates += [_CHECKOUT / "node_modules" / "scorm-again", Path.cwd() / "node_modules"
-                   / "scorm-again"]
-    dist = next((c / "dist" for c in candidates
-                 if (c / "dist" / "scorm12.js").is_file()
-                 and (c / "dist" / "scorm2004.js").is_file()), None)
-    if not chromium.is_file() or dist is None:
+    chromium = find_chromium()
+    dist = _scorm_again_dist()
+    if chromium is None or dist is None:
         return None
     return Tools(chromium, dist)
+
+
+def _scorm_again_dist() -> Path | None:
+    candidates = [Path(p) for p in [os.environ.get("SCORMKIT_SCORM_AGAIN")] if p]
+    candidates += [_CHECKOUT / "node_modules" / "scorm-again", Path.cwd() / "node_modules"
+                   / "scorm-again", installed_dir()]
+    return next((c / "dist" for c in candidates
+                 if (c / "dist" / "scorm12.js").is_file()
+                 and (c / "dist" / "scorm2004.js").is_file()), None)
+
+
+def missing_tools() -> list[tuple[str, str]]:
+    """What --runtime lacks, as (what, how to get it) pairs; empty when all is there."""
+    missing = []
+    if find_chromium() is None:
+        named = os.environ.get("SCORMKIT_CHROMIUM")
+        what = f"Chromium (SCORMKIT_CHROMIUM={named} is not a file)" if named else \
+            "Chromium (not at /usr/bin/chromium nor on PATH)"
+        missing.append((what, CHROMIUM_HINT))
+    if _scorm_again_dist() is None:
+        missing.append(("scorm-again, the SCORM API library the LMS page uses",
+                        SCORM_AGAIN_HINT))
+    return missing
 
 
 def launch_urls(context: Context) -> list[str]:

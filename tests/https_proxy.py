@@ -20,7 +20,20 @@ import ssl
 import threading
 from pathlib import Path
 
+import pytest
 import trustme
+
+
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch, proxy: str, no_proxy: str = "") -> None:
+    """Send every download through *proxy* (both spellings: lowercase wins in urllib),
+    except the hosts in *no_proxy*."""
+    for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.setenv(name, proxy)
+    for name in ("no_proxy", "NO_PROXY"):
+        if no_proxy:
+            monkeypatch.setenv(name, no_proxy)
+        else:
+            monkeypatch.delenv(name, raising=False)
 
 
 class LocalCA:

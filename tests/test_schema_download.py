@@ -22,7 +22,7 @@ from scormkit import fetch, schemas
 from scormkit.errors import SchemaInstallError
 from scormkit.schema_install import export, install
 
-from .https_proxy import HTTPSProxy, LocalCA, Silent
+from .https_proxy import HTTPSProxy, LocalCA, Silent, no_proxy_env
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLED = ROOT / "schemas"
@@ -38,16 +38,6 @@ def pinned_content() -> dict[str, bytes]:
             data = (INSTALLED / schemas._folder(name, f) / f.path).read_bytes()
             content.update(dict.fromkeys(f.urls, data))
     return content
-
-
-def no_proxy_env(monkeypatch, proxy: str, no_proxy: str = "") -> None:
-    for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"):
-        monkeypatch.setenv(name, proxy)
-    for name in ("no_proxy", "NO_PROXY"):
-        if no_proxy:
-            monkeypatch.setenv(name, no_proxy)
-        else:
-            monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
