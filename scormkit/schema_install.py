@@ -267,7 +267,8 @@ def install(
         raise SchemaInstallError(
             "--offline with neither --from nor SCORMKIT_SCHEMA_MIRROR: there is nowhere to "
             "take the XSDs from")
-    run.say(f"installing {len(todo)} files into {schema_dir()} ({present} already there); "
+    run.say(f"installing {_count(len(todo), 'file')} into {schema_dir()} ({present} already "
+            "there); "
             f"sources in order: {'; '.join(sources)}")
     width = len(str(len(todo)))
     counter = iter(range(1, len(todo) + 1))
@@ -279,7 +280,7 @@ def install(
         data = _obtain(f, rel, mirrors, [] if offline else list(f.urls), run, outcome)
         outcome.seconds = time.monotonic() - started
         if data is None:
-            line = f"FAILED ({len(outcome.attempts)} sources tried, see below)"
+            line = f"FAILED ({_count(len(outcome.attempts), 'source')} tried, see below)"
         else:
             target = schema_dir() / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -322,8 +323,11 @@ def _obtain(f: SchemaFile, rel: str, mirrors: list[_Mirror], urls: list[str], ru
             data = run.download(url, MAX_XSD_BYTES)
         except fetch.FetchError as exc:
             outcome.attempts.append(f"{url}: {exc}")
-            if index + 1 < len(urls) and not str(exc).startswith("not tried"):
-                run.say(f"{rel}: {url}: {exc}; trying the next address")
+            if not str(exc).startswith("not tried"):
+                following = [u for u in urls[index + 1:]
+                             if urlsplit(u).netloc not in run.failed_hosts]
+                run.say(f"{rel}: {url}: {exc}"
+                        + ("; trying the next address" if following else ""))
             continue
         if _sha256(data) == f.sha256:
             outcome.source = _short(url)
@@ -332,6 +336,10 @@ def _obtain(f: SchemaFile, rel: str, mirrors: list[_Mirror], urls: list[str], ru
         if index + 1 < len(urls):
             run.say(f"{rel}: {url}: {_mismatch(data, f)}; trying the next address")
     return None
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _mismatch(data: bytes, f: SchemaFile) -> str:
@@ -361,9 +369,11 @@ def _failure(failures: list[_Outcome], total: int) -> SchemaInstallError:
         diagnostics.append(Diagnostic(
             "schema-install-failed", f"{len(rest)} more files could not be installed either: "
             + ", ".join(o.rel for o in rest)))
+    installed = total - len(failures)
     diagnostics.append(Diagnostic(
-        "schema-install-failed", f"{len(failures)} of {total} files could not be installed "
-        f"(the other {total - len(failures)} are installed and verified)", None, OFFLINE_HINT))
+        "schema-install-failed", f"{len(failures)} of {_count(total, 'file')} could not be "
+        "installed" + (f" (the other {installed} are installed and verified)" if installed
+                       else ""), None, OFFLINE_HINT))
     return _InstallFailed(diagnostics)
 
 
