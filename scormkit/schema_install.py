@@ -41,7 +41,7 @@ from scormkit.schemas import SchemaFile, _folder, catalog, family
 
 MIRROR_ENV = "SCORMKIT_SCHEMA_MIRROR"
 MAX_XSD_BYTES = 8 * 1024 * 1024
-"""No schema file is near this size (the largest, QTI 2.1's, is 170 KiB)."""
+"""No schema file is near this size (the largest, the QTI 3.0 SBAC profile, is 1.1 MiB)."""
 MAX_BUNDLE_BYTES = 128 * 1024 * 1024
 """A downloaded or opened mirror zip (every family's files are about 3 MiB)."""
 WORKERS = 4
