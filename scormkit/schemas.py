@@ -245,8 +245,8 @@ def fast_compiled(name: str, namespace: str) -> Any:
     """The same schema compiled by libxml2 (lxml), or None when libxml2 cannot compile it.
 
     libxml2 validates about a hundred times faster than xmlschema but reports less precisely:
-    validate.py uses it to pass valid documents of large packages quickly and asks
-    :func:`compiled` to explain any document it rejects. Imports are resolved with the same
+    the XSD pass (scormkit/validation/xml.py) validates every document with it first and
+    asks :func:`compiled` to explain any document it rejects. Imports are resolved with the same
     mapper (local files only: the parser has no network access and loads no DTDs); the entry
     XSD and the extra namespaces are imported by a small wrapper schema.
     """

@@ -29,12 +29,12 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree, isoschematron
 
 from scormkit import schemas
-from scormkit.checker import validate_files
 from scormkit.errors import Location, UnsupportedFeature
 from scormkit.questions import Essay, Feedback, NumericAnswer
 from scormkit.sources import load_course
 from scormkit.sources.quiz import parse_quiz
-from scormkit.validate import validate_package, validate_xml
+from scormkit.validation import validate_files, validate_package
+from scormkit.validation.xml import validate_xml
 from scormkit.writers import WRITERS, ccquiz, quizcommon
 from tests.test_quiz_writers import quiz_sources
 
