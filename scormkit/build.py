@@ -27,7 +27,7 @@ from scormkit.formats import Format, Layout
 from scormkit.model import Course
 from scormkit.sources import load_course
 from scormkit.validation import validate_package
-from scormkit.writers import WriterOptions
+from scormkit.writers import WRITERS, WriterOptions
 
 DEFAULT_TARGET = "scorm12"
 
@@ -67,7 +67,7 @@ def build_package(
     schemas.require([chosen.schema_family] if chosen.schema_family else [])
     if not isinstance(course, Course):
         course = load_course(course)
-    package = chosen.writer_class()(options).write(course)
+    package = WRITERS[target](options).write(course)
     problems = validate_package(package)
     if problems:
         raise PackageInvalid(problems)

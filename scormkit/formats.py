@@ -25,12 +25,9 @@ import enum
 import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from scormkit.questions import QUESTION_CLASSES
-
-if TYPE_CHECKING:
-    from scormkit.writers.base import Writer
 
 # ---------------------------------------------------------------------------------------------
 # Package kinds
@@ -261,9 +258,13 @@ class Format:
     own quiz engine; None when the quiz is a page of the package, scored in the browser by
     scormkit/runtime/quiz.js, where every type is native."""
 
-    def writer_class(self) -> type[Writer]:
+    def writer_class(self) -> type:
+        """The writer class, imported now (scormkit.writers.WRITERS holds them checked as
+        `Writer` subclasses; this module cannot name that type without importing it)."""
         module, _, name = self.writer.partition(":")
-        writer: type[Writer] = getattr(importlib.import_module(module), name)
+        writer = getattr(importlib.import_module(module), name)
+        if not isinstance(writer, type):
+            raise TypeError(f"{self.writer} is not a class")
         return writer
 
     def supports(self, layout: Layout) -> bool:
