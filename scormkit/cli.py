@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
-from scormkit import __version__
+from scormkit import __version__, formats
 from scormkit.errors import ScormkitError
+from scormkit.validation.profiles import PROFILES
 
 BUILD_HELP = """Compile the course in SOURCE (default: the current folder) into a package.
 
-The package is validated against the official schemas first; nothing is written when it
-fails. The zip goes to OUT/<id>-<version>-<target>.zip."""
+The package is checked first as `scormkit validate --strict` checks it (official schemas,
+package rules); nothing is written when anything is found. The zip goes to
+OUT/<id>-<version>-<target>.zip."""
 
 SCHEMAS_INSTALL_HELP = """Install the official XSDs that validation needs.
 
@@ -42,31 +44,33 @@ def cli() -> None:
     """scormkit: compile a course kept as plain files into validated e-learning packages."""
 
 
-def _target_names() -> list[str]:
-    from scormkit.writers import WRITERS
-
-    return [*sorted(WRITERS), "all"]
-
-
 @cli.command(help=BUILD_HELP)
 @click.argument("source", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-t", "--target", "targets", multiple=True, type=click.Choice(_target_names()),
+@click.option("-t", "--target", "targets", multiple=True,
+              type=click.Choice([*formats.target_names(), formats.ALL]),
               help="Target format (repeatable); 'all' builds every format. Default: the "
               "course's 'targets:' list, else scorm12.")
 @click.option("-o", "--out", default=Path("dist"), show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--sco-per-lesson", is_flag=True,
-              help="One SCO (or AU) per lesson instead of one for the whole course.")
-def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: bool) -> None:
+              help="One SCO (or AU) per lesson instead of one for the whole course ("
+              + ", ".join(f.name for f in formats.FORMATS.values()
+                          if f.supports(formats.Layout.SCO_PER_LESSON)) + ").")
+@click.option("--strict", is_flag=True,
+              help="An option a target cannot honour is an error, not a warning.")
+def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: bool,
+          strict: bool) -> None:
     from scormkit.build import BuildFailure, BuildResult
     from scormkit.build import build as run_build
     from scormkit.paths import display_path
-    from scormkit.writers import WRITERS, WriterOptions
+    from scormkit.writers import WriterOptions
 
-    names = sorted(WRITERS) if "all" in targets else list(dict.fromkeys(targets))
+    names = formats.expand_targets(targets)
 
     def progress(outcome: BuildResult | BuildFailure) -> None:
         if isinstance(outcome, BuildResult):
+            for warning in outcome.warnings:
+                click.echo(warning.render(), err=True)
             click.echo(f"{display_path(outcome.path)}  ({outcome.files} files, "
                        f"{outcome.size / 1024:.1f} KiB, {outcome.seconds:.2f} s)")
         else:
@@ -76,7 +80,7 @@ def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: boo
 
     try:
         outcomes = run_build(source, names, out, WriterOptions(sco_per_lesson=sco_per_lesson),
-                             progress)
+                             progress, strict=strict)
     except ScormkitError as error:
         _fail(error)
         return
@@ -120,8 +124,7 @@ usage errors or unreadable input."""
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
               show_default=True, help="Report format (json and junit for CI).")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
-@click.option("--lms", type=click.Choice(["moodle", "canvas", "blackboard", "scormcloud",
-                                          "openedx"]),
+@click.option("--lms", type=click.Choice(list(PROFILES)),
               help="Add the rules of this LMS and raise those it enforces strictly.")
 @click.option("--runtime", is_flag=True,
               help="Also launch each SCO in headless Chromium with scorm-again as the LMS API "
@@ -132,8 +135,8 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
              list_rules: bool) -> None:
     from scormkit import report as reports
     from scormkit.archive import UnreadablePackage
-    from scormkit.checker import validate_archive
     from scormkit.errors import SchemaMissing
+    from scormkit.validation import validate_archive
 
     if list_rules:
         click.echo(reports.rules_listing(lms, fmt))
@@ -142,7 +145,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
         raise click.UsageError("give at least one package (zip file or folder), or "
                                "--list-rules")
     if runtime:
-        from scormkit.runtime_check import missing_tools
+        from scormkit.validation.runtime_check import missing_tools
 
         missing = missing_tools()
         if missing:
@@ -257,7 +260,7 @@ def schemas_urls(families: tuple[str, ...]) -> None:
         if name not in catalog.catalog():
             raise click.BadParameter(f"unknown schema family '{name}'", param_hint="FAMILIES")
         for f in catalog.family(name).files:
-            rel = f"{catalog._folder(name, f)}/{f.path}"
+            rel = f"{catalog.mirror_folder(name, f)}/{f.path}"
             if rel in seen:
                 continue
             seen.add(rel)
@@ -279,8 +282,8 @@ def runtime_install(source: str | None) -> None:
     It comes from the npm registry and goes into scormkit's per-user data folder; downloads
     honour HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE. Chromium is not downloaded: install it with
     the system's package manager, or set SCORMKIT_CHROMIUM."""
-    from scormkit.runtime_check import missing_tools
     from scormkit.runtime_tools import SCORM_AGAIN_VERSION, install_scorm_again
+    from scormkit.validation.runtime_check import missing_tools
 
     try:
         folder = install_scorm_again(source, progress=lambda line: click.echo(line, err=True))
@@ -292,13 +295,12 @@ def runtime_install(source: str | None) -> None:
         click.echo(f"warning: --runtime still lacks {what}\n    hint: {how}", err=True)
 
 
-@cli.command()
-def formats() -> None:
-    """List the target formats."""
-    from scormkit.writers import WRITERS
-
-    for name, writer in sorted(WRITERS.items()):
-        click.echo(f"{name:10} {writer.label}")
+@cli.command("formats")
+def list_formats() -> None:
+    """List the target formats and the layouts each supports."""
+    for name in formats.target_names():
+        chosen = formats.FORMATS[name]
+        click.echo(f"{name:10} {chosen.label:34} {', '.join(sorted(chosen.layouts))}")
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ from scormkit import fetch
 from scormkit.archive import zip_bytes_to
 from scormkit.errors import Diagnostic, Location, SchemaInstallError
 from scormkit.resources import schema_dir
-from scormkit.schemas import SchemaFile, _folder, catalog, family
+from scormkit.schemas import SchemaFile, catalog, family, mirror_folder
 
 MIRROR_ENV = "SCORMKIT_SCHEMA_MIRROR"
 MAX_XSD_BYTES = 8 * 1024 * 1024
@@ -247,7 +247,7 @@ def install(
     present = 0
     for name in wanted:
         for f in family(name).files:
-            rel = f"{_folder(name, f)}/{f.path}"
+            rel = f"{mirror_folder(name, f)}/{f.path}"
             target = schema_dir() / rel
             if rel in todo:
                 continue
@@ -424,7 +424,7 @@ def export(destination: Path, names: Iterable[str] | None = None) -> Exported:
     for name in wanted:
         whole = True
         for f in family(name).files:
-            rel = f"{_folder(name, f)}/{f.path}"
+            rel = f"{mirror_folder(name, f)}/{f.path}"
             path = schema_dir() / rel
             data = path.read_bytes() if path.is_file() else None
             if data is None or _sha256(data) != f.sha256:

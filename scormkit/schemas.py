@@ -90,7 +90,7 @@ def family_dir(name: str) -> Path:
     return schema_dir() / (family(name).folder or name)
 
 
-def _folder(name: str, f: SchemaFile) -> str:
+def mirror_folder(name: str, f: SchemaFile) -> str:
     """The folder (under the schema dir and in a mirror) holding file *f* of family *name*."""
     return f.folder or family(name).folder or name
 
@@ -101,7 +101,7 @@ def file_path(name: str, path: str) -> Path:
     f = next((f for f in family(name).files if f.path == path), None)
     if f is None:
         return family_dir(name) / path
-    return schema_dir() / _folder(name, f) / f.path
+    return schema_dir() / mirror_folder(name, f) / f.path
 
 
 def _sha256(data: bytes) -> str:
@@ -112,7 +112,7 @@ def missing_files(name: str) -> list[str]:
     """Files of family *name* that are not installed or whose hash does not match."""
     missing = []
     for f in family(name).files:
-        path = schema_dir() / _folder(name, f) / f.path
+        path = schema_dir() / mirror_folder(name, f) / f.path
         if not path.is_file() or _sha256(path.read_bytes()) != f.sha256:
             missing.append(f.path)
     return missing
@@ -129,15 +129,6 @@ def require(names: Iterable[str]) -> None:
         )
 
 
-def install(names: Iterable[str] | None = None, source: str | None = None,
-            **options: Any) -> dict[str, int]:
-    """Install the XSDs of *names* (default: all) into schema_dir(); see
-    :func:`scormkit.schema_install.install` for the sources and *options*."""
-    from scormkit.schema_install import install as run
-
-    return run(names, source, **options)
-
-
 def _mapper(name: str) -> Any:
     """Map any schemaLocation (remote URL or relative path) to the installed file."""
     base = family_dir(name)
@@ -146,7 +137,7 @@ def _mapper(name: str) -> Any:
     for f in sorted(fam.files, key=lambda f: f.path.count("/")):
         by_basename.setdefault(Path(f.path).name, []).append(f.path)
     remap = {key: base / value for key, value in fam.remap.items()}
-    homes = tuple(dict.fromkeys(str(schema_dir() / _folder(name, f)) for f in fam.files))
+    homes = tuple(dict.fromkeys(str(schema_dir() / mirror_folder(name, f)) for f in fam.files))
 
     def best(url: str, candidates: list[str]) -> Path:
         # Base names are not unique (MathML 2 has common/ and presentation/common-attribs.xsd):
@@ -200,8 +191,8 @@ def fast_compiled(name: str, namespace: str) -> Any:
     """The same schema compiled by libxml2 (lxml), or None when libxml2 cannot compile it.
 
     libxml2 validates about a hundred times faster than xmlschema but reports less precisely:
-    validate.py uses it to pass valid documents of large packages quickly and asks
-    :func:`compiled` to explain any document it rejects. Imports are resolved with the same
+    the XSD pass (scormkit/validation/xml.py) validates every document with it first and
+    asks :func:`compiled` to explain any document it rejects. Imports are resolved with the same
     mapper (local files only: the parser has no network access and loads no DTDs); the entry
     XSD and the extra namespaces are imported by a small wrapper schema.
     """

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from scormkit import runtime_check, runtime_tools
+from scormkit import runtime_tools
+from scormkit.validation import runtime_check
 
 from .https_proxy import HTTPSProxy, LocalCA, no_proxy_env
 

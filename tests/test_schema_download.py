@@ -35,7 +35,7 @@ def pinned_content() -> dict[str, bytes]:
     content = {}
     for name in schemas.catalog():
         for f in schemas.family(name).files:
-            data = (INSTALLED / schemas._folder(name, f) / f.path).read_bytes()
+            data = (INSTALLED / schemas.mirror_folder(name, f) / f.path).read_bytes()
             content.update(dict.fromkeys(f.urls, data))
     return content
 
@@ -67,7 +67,7 @@ def proxy(ca, monkeypatch):
 
 
 def test_catalog_pins_every_file_to_commit_addresses():
-    files = {(schemas._folder(n, f), f.path): f for n in schemas.catalog()
+    files = {(schemas.mirror_folder(n, f), f.path): f for n in schemas.catalog()
              for f in schemas.family(n).files}
     assert len(files) == 129
     for f in files.values():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scormkit import schemas
+from scormkit import schema_install, schemas
 from scormkit.build import build_package
 from scormkit.errors import SchemaInstallError, SchemaMissing
 
@@ -69,13 +69,13 @@ def test_catalog_hashes_match_the_installed_files():
 
 
 def test_install_from_folder_is_idempotent(mirror, empty_schema_dir):
-    assert schemas.install(["scorm12"], str(mirror)) == {"scorm12": 5}
+    assert schema_install.install(["scorm12"], str(mirror)) == {"scorm12": 5}
     assert schemas.missing_files("scorm12") == []
-    assert schemas.install(["scorm12"], str(mirror)) == {"scorm12": 0}
+    assert schema_install.install(["scorm12"], str(mirror)) == {"scorm12": 0}
 
 
 def test_install_over_http_from_local_server(http_mirror, empty_schema_dir):
-    assert schemas.install(["scorm12", "cmi5"], http_mirror) == {"scorm12": 5, "cmi5": 1}
+    assert schema_install.install(["scorm12", "cmi5"], http_mirror) == {"scorm12": 5, "cmi5": 1}
     assert (empty_schema_dir / "scorm12" / "imscp_rootv1p1p2.xsd").is_file()
 
 
@@ -92,18 +92,18 @@ def test_install_uses_the_pinned_addresses_without_a_mirror(http_mirror, empty_s
                                                     f"{http_mirror}/cmi5/{f.path}"))
               for f in fam.files))
     monkeypatch.setattr(schemas, "catalog", lambda: fake)
-    assert schemas.install(["cmi5"]) == {"cmi5": 1}
+    assert schema_install.install(["cmi5"]) == {"cmi5": 1}
 
 
 def test_mirror_environment_variable_is_honoured(mirror, empty_schema_dir, monkeypatch):
     monkeypatch.setenv("SCORMKIT_SCHEMA_MIRROR", str(mirror))
-    assert schemas.install(["cmi5"]) == {"cmi5": 1}
+    assert schema_install.install(["cmi5"]) == {"cmi5": 1}
 
 
 def test_hash_mismatch_is_refused(mirror, empty_schema_dir):
     (mirror / "cmi5" / "CourseStructure.xsd").write_text("<tampered/>")
     with pytest.raises(SchemaInstallError) as info:
-        schemas.install(["cmi5"], str(mirror))
+        schema_install.install(["cmi5"], str(mirror))
     message = str(info.value)
     assert f"mirror {mirror} (--from): cmi5/CourseStructure.xsd: refused: its sha256" in message
     # Then the pinned addresses were tried, in order (here: nothing reachable).
@@ -114,7 +114,7 @@ def test_hash_mismatch_is_refused(mirror, empty_schema_dir):
 
 def test_unreachable_source_gives_a_hint(empty_schema_dir):
     with pytest.raises(SchemaInstallError, match="SCORMKIT_SCHEMA_MIRROR") as info:
-        schemas.install(["cmi5"], "http://127.0.0.1:9")
+        schema_install.install(["cmi5"], "http://127.0.0.1:9")
     assert "http://127.0.0.1:9/cmi5/CourseStructure.xsd: the connection was refused" in str(
         info.value)
 
@@ -122,15 +122,15 @@ def test_unreachable_source_gives_a_hint(empty_schema_dir):
 def test_offline_uses_only_the_mirrors(mirror, empty_schema_dir):
     (mirror / "cmi5" / "CourseStructure.xsd").unlink()
     with pytest.raises(SchemaInstallError) as info:
-        schemas.install(["cmi5"], str(mirror), offline=True)
+        schema_install.install(["cmi5"], str(mirror), offline=True)
     assert "raw.githubusercontent.com" not in str(info.value).split("hint:")[0]
 
 
 def test_unknown_source_and_family_are_refused(empty_schema_dir, tmp_path):
     with pytest.raises(SchemaInstallError, match="neither a folder, a zip file nor"):
-        schemas.install(["cmi5"], str(tmp_path / "nowhere"))
+        schema_install.install(["cmi5"], str(tmp_path / "nowhere"))
     with pytest.raises(SchemaInstallError, match="unknown schema family 'scorm3'"):
-        schemas.install(["scorm3"])
+        schema_install.install(["scorm3"])
 
 
 def test_build_without_schemas_fails_with_one_line_hint(empty_schema_dir, tmp_path):

@@ -1,12 +1,12 @@
 """`scormkit validate --runtime`: launch each SCO as an LMS would, in headless Chromium.
 
 The package is served from memory on 127.0.0.1 next to a small LMS stand-in page
-(scormkit/lms_player/player.html) whose SCORM API is scorm-again (npm, MIT). Chromium runs
-headless with a throw-away profile in a private temporary folder, every host name but
-127.0.0.1 unresolvable and the same local server as its proxy: every request that is not for
-127.0.0.1 arrives there as a proxy request, is refused and reported (runtime-network), so the
-content cannot reach the network. The page launches each SCO, unloads it, and POSTs what
-happened; this module turns that into runtime-* diagnostics.
+(lms_player/player.html, next to this module) whose SCORM API is scorm-again (npm, MIT).
+Chromium runs headless with a throw-away profile in a private temporary folder, every host
+name but 127.0.0.1 unresolvable and the same local server as its proxy: every request that
+is not for 127.0.0.1 arrives there as a proxy request, is refused and reported
+(runtime-network), so the content cannot reach the network. The page launches each SCO,
+unloads it, and POSTs what happened; this module turns that into runtime-* diagnostics.
 
 No Python browser driver is needed: Chromium is started as a plain process and killed when
 the report arrives (or at the time limit).
@@ -36,17 +36,17 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from scormkit.errors import Diagnostic, Location
-from scormkit.rules import Context
-from scormkit.rules.scorm import scormtype
 from scormkit.runtime_tools import (
     CHROMIUM_HINT,
     SCORM_AGAIN_HINT,
     find_chromium,
     installed_dir,
 )
+from scormkit.validation.rules import Context
+from scormkit.validation.rules.scorm import scormtype
 
 PLAYER = Path(__file__).resolve().parent / "lms_player" / "player.html"
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--mute-audio",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
