@@ -1,6 +1,7 @@
 """scormkit: compile a course kept as plain files into validated e-learning packages.
 
-Pipeline: sources -> one Course model -> one writer per target -> XSD validation -> zip.
+Pipeline: sources -> one Course model -> one writer per target -> validation (the same
+pipeline as `scormkit validate`) -> zip.
 """
 
 __version__ = "0.1.0"
@@ -17,6 +18,7 @@ from scormkit.errors import (
     SourceErrors,
 )
 from scormkit.sources import load_course
+from scormkit.validation import PackageReport, validate_archive
 from scormkit.writers import WRITERS
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "Diagnostic",
     "Location",
     "PackageInvalid",
+    "PackageReport",
     "SchemaMissing",
     "ScormkitError",
     "Severity",
@@ -34,4 +37,5 @@ __all__ = [
     "build",
     "build_package",
     "load_course",
+    "validate_archive",
 ]

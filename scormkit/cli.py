@@ -7,19 +7,26 @@ from pathlib import Path
 
 import click
 
-from scormkit import __version__
+from scormkit import __version__, formats
 from scormkit.errors import ScormkitError
+from scormkit.validation.profiles import PROFILES
 
 BUILD_HELP = """Compile the course in SOURCE (default: the current folder) into a package.
 
-The package is validated against the official schemas first; nothing is written when it
-fails. The zip goes to OUT/<id>-<version>-<target>.zip."""
+The package is checked first as `scormkit validate --strict` checks it (official schemas,
+package rules); nothing is written when anything is found. The zip goes to
+OUT/<id>-<version>-<target>.zip."""
 
 SCHEMAS_INSTALL_HELP = """Install the official XSDs that validation needs.
 
-Files come from --from DIR (a mirror laid out as <family>/<file>), else from the folder or
-http(s) URL in SCORMKIT_SCHEMA_MIRROR, else from the official 1EdTech/ADL/W3C addresses in
-the catalog. Every file must match the catalog's sha256. Already installed files are kept."""
+Each file is taken from the first source that has it with the sha256 the catalog pins:
+--from, then SCORMKIT_SCHEMA_MIRROR (each a folder laid out as <family>/<file>, a zip made by
+`scormkit schemas export`, or an http(s) URL of either), then the file's pinned download
+addresses (commit-pinned copies on raw.githubusercontent.com; --offline skips them). A source
+that lacks the file, fails or serves other bytes is reported and the next one is tried.
+
+Downloads honour HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE. Files already installed are kept.
+Exit code 0 when every file is installed, 1 otherwise (each failure lists what was tried)."""
 
 
 def _fail(error: ScormkitError) -> None:
@@ -37,31 +44,33 @@ def cli() -> None:
     """scormkit: compile a course kept as plain files into validated e-learning packages."""
 
 
-def _target_names() -> list[str]:
-    from scormkit.writers import WRITERS
-
-    return [*sorted(WRITERS), "all"]
-
-
 @cli.command(help=BUILD_HELP)
 @click.argument("source", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-t", "--target", "targets", multiple=True, type=click.Choice(_target_names()),
+@click.option("-t", "--target", "targets", multiple=True,
+              type=click.Choice([*formats.target_names(), formats.ALL]),
               help="Target format (repeatable); 'all' builds every format. Default: the "
               "course's 'targets:' list, else scorm12.")
 @click.option("-o", "--out", default=Path("dist"), show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--sco-per-lesson", is_flag=True,
-              help="One SCO (or AU) per lesson instead of one for the whole course.")
-def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: bool) -> None:
+              help="One SCO (or AU) per lesson instead of one for the whole course ("
+              + ", ".join(f.name for f in formats.FORMATS.values()
+                          if f.supports(formats.Layout.SCO_PER_LESSON)) + ").")
+@click.option("--strict", is_flag=True,
+              help="An option a target cannot honour is an error, not a warning.")
+def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: bool,
+          strict: bool) -> None:
     from scormkit.build import BuildFailure, BuildResult
     from scormkit.build import build as run_build
     from scormkit.paths import display_path
-    from scormkit.writers import WRITERS, WriterOptions
+    from scormkit.writers import WriterOptions
 
-    names = sorted(WRITERS) if "all" in targets else list(dict.fromkeys(targets))
+    names = formats.expand_targets(targets)
 
     def progress(outcome: BuildResult | BuildFailure) -> None:
         if isinstance(outcome, BuildResult):
+            for warning in outcome.warnings:
+                click.echo(warning.render(), err=True)
             click.echo(f"{display_path(outcome.path)}  ({outcome.files} files, "
                        f"{outcome.size / 1024:.1f} KiB, {outcome.seconds:.2f} s)")
         else:
@@ -71,7 +80,7 @@ def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: boo
 
     try:
         outcomes = run_build(source, names, out, WriterOptions(sco_per_lesson=sco_per_lesson),
-                             progress)
+                             progress, strict=strict)
     except ScormkitError as error:
         _fail(error)
         return
@@ -115,20 +124,19 @@ usage errors or unreadable input."""
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
               show_default=True, help="Report format (json and junit for CI).")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
-@click.option("--lms", type=click.Choice(["moodle", "canvas", "blackboard", "scormcloud",
-                                          "openedx"]),
+@click.option("--lms", type=click.Choice(list(PROFILES)),
               help="Add the rules of this LMS and raise those it enforces strictly.")
 @click.option("--runtime", is_flag=True,
-              help="Also launch each SCO in headless Chromium (needs /usr/bin/chromium and "
-                   "node_modules/scorm-again; skipped with a warning otherwise).")
+              help="Also launch each SCO in headless Chromium with scorm-again as the LMS API "
+                   "(see `scormkit runtime install`; exit code 2 when either is missing).")
 @click.option("--list-rules", is_flag=True,
               help="List every rule (code, severity, kinds, summary) and exit.")
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, runtime: bool,
              list_rules: bool) -> None:
     from scormkit import report as reports
     from scormkit.archive import UnreadablePackage
-    from scormkit.checker import validate_archive
     from scormkit.errors import SchemaMissing
+    from scormkit.validation import validate_archive
 
     if list_rules:
         click.echo(reports.rules_listing(lms, fmt))
@@ -136,6 +144,15 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
     if not paths:
         raise click.UsageError("give at least one package (zip file or folder), or "
                                "--list-rules")
+    if runtime:
+        from scormkit.validation.runtime_check import missing_tools
+
+        missing = missing_tools()
+        if missing:
+            click.echo("error: --runtime needs Chromium and scorm-again; missing:", err=True)
+            for what, how in missing:
+                click.echo(f"  - {what}\n    hint: {how}", err=True)
+            sys.exit(2)
     results = []
     unreadable = False
     for path in paths:
@@ -155,17 +172,36 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
 
 
 @schemas.command("install", help=SCHEMAS_INSTALL_HELP)
-@click.option("--from", "source", metavar="DIR_OR_URL", help="Mirror to install from.")
+@click.option("--from", "source", metavar="DIR_ZIP_OR_URL",
+              help="Mirror to install from: a folder, a zip from `schemas export`, or a URL.")
+@click.option("--offline", is_flag=True,
+              help="Only use --from and SCORMKIT_SCHEMA_MIRROR; never download.")
+@click.option("--connect-timeout", type=click.FloatRange(min=0.1), default=None,
+              metavar="SECONDS", help="Time to connect to a host (default 10).")
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=None,
+              metavar="SECONDS", help="Time to wait for data from a connected host "
+              "(default 20).")
+@click.option("--max-time", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help="Time limit for the whole command (default 600).")
 @click.argument("families", nargs=-1)
-def schemas_install(source: str | None, families: tuple[str, ...]) -> None:
+def schemas_install(source: str | None, offline: bool, connect_timeout: float | None,
+                    read_timeout: float | None, max_time: float | None,
+                    families: tuple[str, ...]) -> None:
+    from scormkit import fetch
     from scormkit import schemas as catalog
     from scormkit.resources import schema_dir
+    from scormkit.schema_install import install
 
+    defaults = fetch.Limits()
+    limits = fetch.Limits(connect_timeout or defaults.connect, read_timeout or defaults.read,
+                          max_time or defaults.total)
     try:
-        fetched = catalog.install(families or None, source)
+        fetched = install(families or None, source, offline=offline, limits=limits,
+                          progress=lambda line: click.echo(line, err=True))
     except ScormkitError as error:
-        _fail(error)
-        return
+        for diagnostic in error.diagnostics():
+            click.echo(diagnostic.render(), err=True)
+        sys.exit(1)
     total = sum(fetched.values())
     click.echo(f"{len(fetched)} schema families ready in {schema_dir()} "
                f"({total} files installed, "
@@ -184,13 +220,87 @@ def schemas_list() -> None:
         click.echo(f"{name:15} {state:22} {family.label}")
 
 
-@cli.command()
-def formats() -> None:
-    """List the target formats."""
-    from scormkit.writers import WRITERS
+@schemas.command("export")
+@click.argument("destination", metavar="FILE.zip", type=click.Path(dir_okay=False,
+                                                                     path_type=Path))
+@click.argument("families", nargs=-1)
+def schemas_export(destination: Path, families: tuple[str, ...]) -> None:
+    """Write the installed XSDs (of FAMILIES, default all) as a mirror zip.
 
-    for name, writer in sorted(WRITERS.items()):
-        click.echo(f"{name:10} {writer.label}")
+    Copy the zip to a machine without internet access and run `scormkit schemas install
+    --from FILE.zip` there (or set SCORMKIT_SCHEMA_MIRROR to it)."""
+    from scormkit.paths import display_path
+    from scormkit.schema_install import export
+
+    try:
+        done = export(destination, families or None)
+    except ScormkitError as error:
+        _fail(error)
+        return
+    click.echo(f"{display_path(done.path)}: {done.files} files, {done.size / 1024:.0f} KiB "
+               f"({len(done.complete)} complete families: {', '.join(done.complete)})")
+    if done.incomplete:
+        click.echo(f"warning: not (fully) installed, so not (fully) exported: "
+                   f"{', '.join(done.incomplete)}; run `scormkit schemas install` first",
+                   err=True)
+
+
+@schemas.command("urls")
+@click.argument("families", nargs=-1)
+def schemas_urls(families: tuple[str, ...]) -> None:
+    """List each file's sha256, mirror path and pinned download addresses (tab-separated).
+
+    For fetching the files by other means: save each one as <path> under a folder and install
+    with `scormkit schemas install --from FOLDER`."""
+    from scormkit import schemas as catalog
+
+    names = families or tuple(sorted(catalog.catalog()))
+    seen: set[str] = set()
+    for name in names:
+        if name not in catalog.catalog():
+            raise click.BadParameter(f"unknown schema family '{name}'", param_hint="FAMILIES")
+        for f in catalog.family(name).files:
+            rel = f"{catalog.mirror_folder(name, f)}/{f.path}"
+            if rel in seen:
+                continue
+            seen.add(rel)
+            for url in f.urls:
+                click.echo(f"{f.sha256}\t{rel}\t{url}")
+
+
+@cli.group()
+def runtime() -> None:
+    """Tools for `validate --runtime` (the SCORM API library scorm-again)."""
+
+
+@runtime.command("install")
+@click.option("--from", "source", metavar="FILE.tgz",
+              help="Install this scorm-again tarball (from `npm pack`) instead of downloading.")
+def runtime_install(source: str | None) -> None:
+    """Download scorm-again (pinned version, sha256-checked) for `validate --runtime`.
+
+    It comes from the npm registry and goes into scormkit's per-user data folder; downloads
+    honour HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE. Chromium is not downloaded: install it with
+    the system's package manager, or set SCORMKIT_CHROMIUM."""
+    from scormkit.runtime_tools import SCORM_AGAIN_VERSION, install_scorm_again
+    from scormkit.validation.runtime_check import missing_tools
+
+    try:
+        folder = install_scorm_again(source, progress=lambda line: click.echo(line, err=True))
+    except ScormkitError as error:
+        _fail(error)
+        return
+    click.echo(f"scorm-again {SCORM_AGAIN_VERSION} installed in {folder}")
+    for what, how in missing_tools():
+        click.echo(f"warning: --runtime still lacks {what}\n    hint: {how}", err=True)
+
+
+@cli.command("formats")
+def list_formats() -> None:
+    """List the target formats and the layouts each supports."""
+    for name in formats.target_names():
+        chosen = formats.FORMATS[name]
+        click.echo(f"{name:10} {chosen.label:34} {', '.join(sorted(chosen.layouts))}")
 
 
 def main() -> None:

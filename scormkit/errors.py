@@ -108,6 +108,13 @@ class PackageInvalid(_DiagnosticsError):
     summary = "problems in the generated package"
 
 
+class OptionNotApplicable(_DiagnosticsError):
+    """``build --strict``: an option the target cannot honour (e.g. --sco-per-lesson for a
+    QTI package); nothing is written for that target."""
+
+    summary = "options the target cannot honour"
+
+
 class SchemaMissing(ScormkitError):
     """The official XSDs a target needs are not installed."""
 

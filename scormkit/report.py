@@ -7,10 +7,10 @@ import json
 
 from lxml import etree
 
-from scormkit.checker import PackageReport
 from scormkit.errors import Diagnostic, Severity
-from scormkit.lms_profiles import PROFILES, default_severity, profile
-from scormkit.rules import ALL_KINDS, Rule, registry
+from scormkit.validation.pipeline import PackageReport
+from scormkit.validation.profiles import PROFILES, default_severity, profile
+from scormkit.validation.rules import ALL_KINDS, Rule, registry
 
 REPORT_VERSION = 1
 

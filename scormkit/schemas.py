@@ -1,4 +1,6 @@
-"""The schema catalog: installing the official XSDs and validating documents against them.
+"""The schema catalog and validating documents against the installed official XSDs.
+
+Installing them (mirrors, pinned download addresses) is scormkit/schema_install.py.
 
 Validation never touches the network: every schemaLocation is mapped to an installed file by
 its base name (and the catalog's remaps), remote access is refused, and DTDs are defused.
@@ -8,33 +10,32 @@ Compiled schemas are cached per process because compiling is the slow part.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tomllib
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scormkit.errors import SchemaInstallError, SchemaMissing
+from scormkit.errors import SchemaMissing
 from scormkit.resources import catalog_file, schema_dir
-
-MIRROR_ENV = "SCORMKIT_SCHEMA_MIRROR"
-_DOWNLOAD_TIMEOUT = 30
-_MAX_XSD_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class SchemaFile:
     path: str
     sha256: str
-    url: str
+    urls: tuple[str, ...]
+    """Download addresses, tried in order: each pinned to a commit and proven to serve
+    exactly *sha256* (see the catalog's header)."""
     folder: str | None = None
     """Installed folder (and mirror folder) of this one file when it is another family's:
     e.g. CC 1.3 validates its assessments with the CC 1.1 QTI profile, kept in cc11/."""
+    namespace: str | None = None
+    spec: str | None = None
+    published: str | None = None
+    """Where the specification publishes the file: information only, never downloaded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,8 @@ def catalog() -> dict[str, Family]:
             remap=dict(data.get("remap", {})),
             entries=tuple(Entry(e["namespace"], e["file"], dict(e["locations"]))
                           for e in data.get("entry", [])),
-            files=tuple(SchemaFile(f["path"], f["sha256"], f["url"], f.get("folder"))
+            files=tuple(SchemaFile(f["path"], f["sha256"], tuple(f["urls"]), f.get("folder"),
+                                   f.get("namespace"), f.get("spec"), f.get("published"))
                         for f in data["file"]),
             folder=data.get("folder"),
         )
@@ -88,7 +90,7 @@ def family_dir(name: str) -> Path:
     return schema_dir() / (family(name).folder or name)
 
 
-def _folder(name: str, f: SchemaFile) -> str:
+def mirror_folder(name: str, f: SchemaFile) -> str:
     """The folder (under the schema dir and in a mirror) holding file *f* of family *name*."""
     return f.folder or family(name).folder or name
 
@@ -99,7 +101,7 @@ def file_path(name: str, path: str) -> Path:
     f = next((f for f in family(name).files if f.path == path), None)
     if f is None:
         return family_dir(name) / path
-    return schema_dir() / _folder(name, f) / f.path
+    return schema_dir() / mirror_folder(name, f) / f.path
 
 
 def _sha256(data: bytes) -> str:
@@ -110,7 +112,7 @@ def missing_files(name: str) -> list[str]:
     """Files of family *name* that are not installed or whose hash does not match."""
     missing = []
     for f in family(name).files:
-        path = schema_dir() / _folder(name, f) / f.path
+        path = schema_dir() / mirror_folder(name, f) / f.path
         if not path.is_file() or _sha256(path.read_bytes()) != f.sha256:
             missing.append(f.path)
     return missing
@@ -122,65 +124,9 @@ def require(names: Iterable[str]) -> None:
     if absent:
         raise SchemaMissing(
             f"the official XSDs for {', '.join(absent)} are not installed in {schema_dir()}; "
-            "run: scormkit schemas install  (offline: set SCORMKIT_SCHEMA_MIRROR=<folder> first)"
+            "run: scormkit schemas install  (offline: scormkit schemas install --from "
+            "<folder, zip or URL of a mirror>; see scormkit schemas install --help)"
         )
-
-
-def install(
-    names: Iterable[str] | None = None, source: str | None = None
-) -> dict[str, int]:
-    """Install the XSDs of *names* (default: all) into schema_dir().
-
-    *source* is a mirror: a folder laid out as ``<family>/<path>`` or an http(s) base URL of
-    the same layout. Without it, ``SCORMKIT_SCHEMA_MIRROR`` is used, and without that the
-    official address of each file. Every file must match its catalog hash. Files already
-    installed with the right hash are left alone, so the command is idempotent. Returns the
-    number of files fetched per family.
-    """
-    source = source or os.environ.get(MIRROR_ENV) or None
-    fetched: dict[str, int] = {}
-    for name in names or sorted(catalog()):
-        if name not in catalog():
-            raise SchemaInstallError(
-                f"unknown schema family '{name}'; known: {', '.join(sorted(catalog()))}")
-        count = 0
-        for f in family(name).files:
-            target = schema_dir() / _folder(name, f) / f.path
-            if target.is_file() and _sha256(target.read_bytes()) == f.sha256:
-                continue
-            data = _fetch(name, f, source)
-            if _sha256(data) != f.sha256:
-                where = source or f.url
-                raise SchemaInstallError(
-                    f"{name}/{f.path} from {where} does not match the catalog's sha256; "
-                    "refusing to install it (the mirror has another version of the file)")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
-            count += 1
-        fetched[name] = count
-    return fetched
-
-
-def _fetch(name: str, f: SchemaFile, source: str | None) -> bytes:
-    name = _folder(name, f)
-    if source and not source.startswith(("http://", "https://")):
-        path = Path(source) / name / f.path
-        if not path.is_file():
-            raise SchemaInstallError(f"the mirror {source} has no {name}/{f.path}")
-        return path.read_bytes()
-    url = f"{source.rstrip('/')}/{name}/{f.path}" if source else f.url
-    try:
-        with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response:  # noqa: S310
-            data: bytes = response.read(_MAX_XSD_BYTES + 1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise SchemaInstallError(
-            f"could not download {url}: {getattr(exc, 'reason', exc)}; on a machine without "
-            f"internet access set {MIRROR_ENV} to a folder holding the XSDs") from None
-    if len(data) > _MAX_XSD_BYTES:
-        raise SchemaInstallError(f"{url} is larger than any schema file should be")
-    return data
 
 
 def _mapper(name: str) -> Any:
@@ -191,7 +137,7 @@ def _mapper(name: str) -> Any:
     for f in sorted(fam.files, key=lambda f: f.path.count("/")):
         by_basename.setdefault(Path(f.path).name, []).append(f.path)
     remap = {key: base / value for key, value in fam.remap.items()}
-    homes = tuple(dict.fromkeys(str(schema_dir() / _folder(name, f)) for f in fam.files))
+    homes = tuple(dict.fromkeys(str(schema_dir() / mirror_folder(name, f)) for f in fam.files))
 
     def best(url: str, candidates: list[str]) -> Path:
         # Base names are not unique (MathML 2 has common/ and presentation/common-attribs.xsd):
@@ -245,8 +191,8 @@ def fast_compiled(name: str, namespace: str) -> Any:
     """The same schema compiled by libxml2 (lxml), or None when libxml2 cannot compile it.
 
     libxml2 validates about a hundred times faster than xmlschema but reports less precisely:
-    validate.py uses it to pass valid documents of large packages quickly and asks
-    :func:`compiled` to explain any document it rejects. Imports are resolved with the same
+    the XSD pass (scormkit/validation/xml.py) validates every document with it first and
+    asks :func:`compiled` to explain any document it rejects. Imports are resolved with the same
     mapper (local files only: the parser has no network access and loads no DTDs); the entry
     XSD and the extra namespaces are imported by a small wrapper schema.
     """

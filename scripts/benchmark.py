@@ -96,7 +96,7 @@ def time_build(course: Path, out: Path, runs: int, extra: list[str]) -> tuple[fl
 def time_validate(zips: list[Path], runs: int) -> None:
     """`scormkit validate` on each built package: the whole process (median of *runs*), and
     in-process once the schemas are compiled (what a second package in the same run costs)."""
-    from scormkit.checker import validate_archive
+    from scormkit.validation import validate_archive
 
     for path in zips:
         times = []

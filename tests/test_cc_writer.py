@@ -28,13 +28,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from lxml import etree, isoschematron
 
-from scormkit import schemas
-from scormkit.checker import validate_files
+from scormkit import schema_install, schemas
 from scormkit.errors import Location, UnsupportedFeature
 from scormkit.questions import Essay, Feedback, NumericAnswer
 from scormkit.sources import load_course
 from scormkit.sources.quiz import parse_quiz
-from scormkit.validate import validate_package, validate_xml
+from scormkit.validation import validate_files, validate_package
+from scormkit.validation.xml import validate_xml
 from scormkit.writers import WRITERS, ccquiz, quizcommon
 from tests.test_quiz_writers import quiz_sources
 
@@ -818,17 +818,17 @@ def test_cc13_installs_the_qti_profile_into_the_cc11_folder(course, tmp_path, mo
     try:
         assert schemas.missing_files("cc13") == [
             f.path for f in schemas.family("cc13").files]
-        fetched = schemas.install(["cc13"], str(mirror))
+        fetched = schema_install.install(["cc13"], str(mirror))
         assert fetched == {"cc13": len(schemas.family("cc13").files)}
         assert (installed / "cc11" / "ccv1p1_qtiasiv1p2p1_v1p0.xsd").is_file()
         assert not (installed / "cc13" / "ccv1p1_qtiasiv1p2p1_v1p0.xsd").exists()
         assert schemas.missing_files("cc13") == []
-        assert schemas.install(["cc13"], str(mirror)) == {"cc13": 0}
+        assert schema_install.install(["cc13"], str(mirror)) == {"cc13": 0}
         # A CC 1.3 cartridge, assessment included, validates with only cc13 installed.
         assert schemas.missing_files("cc11") != []
         assert validate_package(WRITERS["cc13"]().write(course)) == []
         # cc11 shares the file: installing it fetches everything else, not that one again.
-        assert schemas.install(["cc11"], str(mirror)) == {
+        assert schema_install.install(["cc11"], str(mirror)) == {
             "cc11": len(schemas.family("cc11").files) - 1}
         assert schemas.compiled("cc13", QTI).url.endswith(
             "/cc11/ccv1p1_qtiasiv1p2p1_v1p0.xsd")

@@ -15,7 +15,8 @@ from scormkit.build import build_package
 from scormkit.errors import PackageInvalid
 from scormkit.package import Package
 from scormkit.sources import load_course
-from scormkit.validate import validate_package, validate_xml
+from scormkit.validation import validate_package
+from scormkit.validation.xml import validate_xml
 from scormkit.writers import WRITERS, WriterOptions
 from scormkit.writers.cmi5 import Cmi5Writer, course_iri, mastery_score
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scormkit.validate import check_content_package
+from scormkit.validation.packaging import check_content_package
 
 MANIFEST = """<?xml version="1.0"?>
 <manifest identifier="{mid}" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"

@@ -14,7 +14,7 @@ from lxml import etree
 
 from scormkit.questions import Essay, Pool
 from scormkit.sources import load_course
-from scormkit.validate import validate_package
+from scormkit.validation import validate_package
 from scormkit.writers import WriterOptions, web
 from scormkit.writers.quizpage import QUIZ_PAGE, quiz_data
 from scormkit.writers.scorm12 import Scorm12Writer

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from scormkit import formats
 from scormkit.build import build_package
 from scormkit.errors import Location, SourceError, UnsupportedFeature
 from scormkit.package import Package
@@ -54,7 +55,8 @@ from scormkit.questions import (
 )
 from scormkit.sources import load_course
 from scormkit.sources.quiz import parse_quiz
-from scormkit.validate import validate_package, validate_xml
+from scormkit.validation import validate_package
+from scormkit.validation.xml import validate_xml
 from scormkit.writers import WRITERS, quizcommon
 from scormkit.writers.moodlexml import MOODLE_FRACTIONS
 from scormkit.writers.qti12 import canvas_shuffle
@@ -224,7 +226,7 @@ def packages(scenario) -> dict[str, Package]:
 
 def test_scenario_uses_every_question_type(scenario):
     kinds = {q.kind for q in scenario.quiz.all_questions()}
-    assert kinds == set(quizcommon.QUESTION_KINDS)
+    assert kinds == set(formats.QUESTION_KINDS)
     assert tuple(q.id for q in scenario.quiz.all_questions()) == SCENARIO_IDS
 
 
@@ -318,13 +320,13 @@ def test_fast_path_explains_an_invalid_document_with_xmlschema(packages, target)
     assert all(d.code == "xsd-invalid" and d.location.line == 3 for d in fast)
 
 
-def test_large_package_takes_the_fast_path(packages, monkeypatch):
-    from scormkit import schemas, validate
+def test_every_document_takes_the_fast_path(packages, monkeypatch):
+    """libxml2 validates every document first, whatever the package's size."""
+    from scormkit import schemas
 
     calls = []
     real = schemas.fast_compiled
     monkeypatch.setattr(schemas, "fast_compiled", lambda *a: calls.append(a) or real(*a))
-    monkeypatch.setattr(validate, "FAST_PATH_DOCUMENTS", 5)
     assert validate_package(packages["qti21"]) == []
     assert len(calls) == len(packages["qti21"].xml_documents)
 
@@ -662,20 +664,20 @@ Common Cartridge targets (courses whose quiz becomes a CC assessment, tests/test
 
 def test_support_table_is_complete_and_documented():
     doc = (ROOT / "docs" / "quiz-targets.md").read_text(encoding="utf-8")
-    for target, table in quizcommon.SUPPORT.items():
-        assert set(table) == set(quizcommon.QUESTION_KINDS), target
+    for target, table in formats.QUESTION_SUPPORT.items():
+        assert set(table) == set(formats.QUESTION_KINDS), target
         for kind, (status, _how) in table.items():
-            assert status in (quizcommon.NATIVE, quizcommon.FALLBACK, quizcommon.ERROR)
+            assert status in (formats.NATIVE, formats.FALLBACK, formats.ERROR)
             assert re.search(rf"\| {kind} \|.*", doc), kind
-    assert set(quizcommon.SUPPORT) == set(DOC_TARGETS)
+    assert set(formats.QUESTION_SUPPORT) == set(DOC_TARGETS)
     documented = []
     for row in re.findall(r"^\| (\w+) \| (.+) \|$", doc, re.MULTILINE):
         kind, cells = row[0], [c.strip() for c in row[1].split("|")]
-        if kind in quizcommon.QUESTION_KINDS:
+        if kind in formats.QUESTION_KINDS:
             documented.append(kind)
-            expected = [quizcommon.SUPPORT[t][kind][0] for t in DOC_TARGETS]
+            expected = [formats.QUESTION_SUPPORT[t][kind][0] for t in DOC_TARGETS]
             assert [c.split()[0].rstrip(":") for c in cells] == expected, kind
-    assert sorted(documented) == sorted(quizcommon.QUESTION_KINDS)
+    assert sorted(documented) == sorted(formats.QUESTION_KINDS)
 
 
 @pytest.mark.parametrize("target", QUIZ_TARGETS)

@@ -20,8 +20,8 @@ from lxml import etree
 from scormkit import archive
 from scormkit.build import build_package
 from scormkit.cli import cli
-from scormkit.rules import registry
-from scormkit.validate import validate_archive
+from scormkit.validation import validate_archive
+from scormkit.validation.rules import registry
 
 from .hostile.make_corpus import (
     CORPUS,

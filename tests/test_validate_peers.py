@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from scormkit.checker import PackageReport, validate_archive
+from scormkit.validation import PackageReport, validate_archive
 
 from .validate_helpers import SCO_2004, sco12
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scormkit.lms_profiles import PROFILES, profile
-from scormkit.rules import registry
+from scormkit.validation.profiles import PROFILES, profile
+from scormkit.validation.rules import registry
 
 from .test_validate_rules import CASES, LONG, M
 from .validate_helpers import check, edit, packages  # noqa: F401 - fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scormkit.report import profiles_markdown, rules_markdown
-from scormkit.rules import registry
+from scormkit.validation.rules import registry
 from scormkit.writers import WRITERS
 
 from .hostile.make_corpus import CORPUS

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scormkit import runtime_check
-from scormkit.checker import validate_files
 from scormkit.cli import cli
+from scormkit.validation import runtime_check, validate_files
 
 from .validate_helpers import SCO_2004, packages, sco12, write_zip  # noqa: F401 - fixture
 

@@ -8,7 +8,7 @@ import pytest
 
 from scormkit.build import build_package
 from scormkit.sources import load_course
-from scormkit.validate import validate_package
+from scormkit.validation import validate_package
 from scormkit.writers import WRITERS, WriterOptions
 
 ROOT = Path(__file__).resolve().parent.parent

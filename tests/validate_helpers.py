@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from scormkit.build import build_package
-from scormkit.checker import PackageReport, validate_files
 from scormkit.resources import schema_dir
+from scormkit.validation import PackageReport, validate_files
 from scormkit.writers import WRITERS, WriterOptions
 
 ROOT = Path(__file__).resolve().parent.parent

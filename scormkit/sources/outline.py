@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from scormkit import formats
 from scormkit.errors import Diagnostic, Location
 from scormkit.model import Tracking
 from scormkit.paths import display_path
@@ -98,20 +99,15 @@ def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
 
 
 def _targets(doc: YamlDoc, errors: list[Diagnostic]) -> tuple[str, ...]:
-    # Imported here: the writers import the readers.
-    from scormkit.writers import WRITERS
-
     names = text_list(doc, doc.data, "targets", (), errors)
-    known = [*sorted(WRITERS), "all"]
+    known = [*formats.target_names(), formats.ALL]
     for index, name in enumerate(names):
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             errors.append(Diagnostic(
                 "unknown-target", f"unknown target '{name}'", doc.loc("targets", index),
                 f"did you mean '{close[0]}'?" if close else f"use some of: {', '.join(known)}"))
-    if "all" in names:
-        return tuple(sorted(WRITERS))
-    return tuple(dict.fromkeys(names))
+    return tuple(formats.expand_targets(names))
 
 
 def _version(doc: YamlDoc, data: dict[str, Any], errors: list[Diagnostic]) -> str:

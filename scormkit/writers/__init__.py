@@ -1,27 +1,22 @@
-"""The target writers, by format key. Registration is explicit: one line per writer."""
+"""The target writers, by format key, as the registry (scormkit/formats.py) names them.
+
+Importing this package imports every writer; the readers and the validator read the registry
+instead, which names writers without importing them.
+"""
 
 from __future__ import annotations
 
+from scormkit.formats import FORMATS, Format
 from scormkit.writers.base import Writer, WriterOptions
-from scormkit.writers.cc import CommonCartridge11Writer, CommonCartridge13Writer
-from scormkit.writers.cmi5 import Cmi5Writer
-from scormkit.writers.moodlexml import MoodleXmlWriter
-from scormkit.writers.qti12 import Qti12Writer
-from scormkit.writers.qti21 import Qti21Writer
-from scormkit.writers.qti30 import Qti30Writer
-from scormkit.writers.scorm12 import Scorm12Writer
-from scormkit.writers.scorm2004 import Scorm2004Writer
 
-WRITERS: dict[str, type[Writer]] = {
-    Scorm12Writer.name: Scorm12Writer,
-    Scorm2004Writer.name: Scorm2004Writer,
-    CommonCartridge11Writer.name: CommonCartridge11Writer,
-    CommonCartridge13Writer.name: CommonCartridge13Writer,
-    Qti12Writer.name: Qti12Writer,
-    Qti21Writer.name: Qti21Writer,
-    Qti30Writer.name: Qti30Writer,
-    MoodleXmlWriter.name: MoodleXmlWriter,
-    Cmi5Writer.name: Cmi5Writer,
-}
+
+def _writer(chosen: Format) -> type[Writer]:
+    writer = chosen.writer_class()
+    if not issubclass(writer, Writer) or writer.name != chosen.name:
+        raise TypeError(f"{chosen.writer} is not the Writer of {chosen.name}")
+    return writer
+
+
+WRITERS: dict[str, type[Writer]] = {name: _writer(chosen) for name, chosen in FORMATS.items()}
 
 __all__ = ["WRITERS", "Writer", "WriterOptions"]

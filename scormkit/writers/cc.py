@@ -78,15 +78,11 @@ class _CommonCartridgeWriter(Writer):
 
 class CommonCartridge11Writer(_CommonCartridgeWriter):
     name = "cc11"
-    label = "IMS Common Cartridge 1.1"
-    schema_family = "cc11"
     version = "v1p1"
     schemaversion = "1.1.0"
 
 
 class CommonCartridge13Writer(_CommonCartridgeWriter):
     name = "cc13"
-    label = "IMS Common Cartridge 1.3"
-    schema_family = "cc13"
     version = "v1p3"
     schemaversion = "1.3.0"

@@ -72,8 +72,6 @@ class AssignableUnit:
 
 class Cmi5Writer(Writer):
     name = "cmi5"
-    label = "cmi5"
-    schema_family = "cmi5"
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))

@@ -2,8 +2,7 @@
 once.
 
 - `QuizWriter`: the base class; finds the course's quiz and reports a course without one.
-- The support table `SUPPORT` (question type x target: native, fallback or error), which
-  docs/quiz-targets.md prints and the tests check.
+- `SUPPORT`: the question type x target table, the registry's (scormkit/formats.py).
 - HTML helpers: the quiz model holds XHTML fragments with ``scormkit-asset:`` image sources;
   writers need them with package-relative (or LMS-specific) sources, as plain text, or
   rebuilt as QTI content (`append_qti_html`).
@@ -19,16 +18,18 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import ClassVar
+from typing import ClassVar, assert_never
 
 from lxml import etree
 
+from scormkit import formats
 from scormkit.errors import SourceError, UnsupportedFeature
 from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.questions import (
     BLANK_TAG,
     Essay,
+    FillInBlank,
     Matching,
     MultipleResponse,
     Numeric,
@@ -42,109 +43,9 @@ from scormkit.questions import (
 from scormkit.sources.media import ASSET_SCHEME
 from scormkit.writers.base import Writer
 
-NATIVE = "native"
-FALLBACK = "fallback"
-ERROR = "error"
-
-QUESTION_KINDS = ("single", "multiple", "truefalse", "fill", "numeric", "matching", "ordering",
-                  "essay")
-
-_COMMON_CARTRIDGE: dict[str, tuple[str, str]] = {
-    "single": (NATIVE, "cc.multiple_choice; a pinned choice keeps its place (rshuffle=\"No\"), "
-               "but Moodle's import reads neither shuffle nor pins"),
-    "multiple": (FALLBACK, "cc.multiple_response with full marks for exactly the right set: "
-                 "the CC profile cannot express partial credit (setvar only sets, no Add). "
-                 "Moodle's import gives each right choice 1/C and a wrong one 0, Canvas "
-                 "grades multiple answers with its own partial credit: in both LMSs every "
-                 "multiple response question gets partial credit"),
-    "truefalse": (NATIVE, "cc.true_false, labels named true and false (the names Moodle "
-                  "requires), showing True/False in the course language"),
-    "fill": (FALLBACK, "one blank: cc.fib, the accepted answers as alternatives (case=\"Yes\" "
-             "for `case: true`, which Moodle's import ignores). Several blanks: one cc.fib "
-             "item per blank, each worth points/blanks, so each blank is graded on its own"),
-    "numeric": (FALLBACK, "CC has no numeric question. Exact answers: cc.fib accepting each "
-                "value as text. A tolerance or a range: cc.essay graded by a person, the "
-                "accepted answers listed in the general feedback. Error when one of several "
-                "exact answers has its own feedback"),
-    "matching": (FALLBACK, "one cc.multiple_choice item per premise (every response a choice), "
-                 "each worth points/pairs: credit per right pair"),
-    "ordering": (FALLBACK, "one cc.multiple_choice item per item, asking its position (1, 2, "
-                 "3...), items in a fixed scrambled order, each worth points/items: credit per "
-                 "right position"),
-    "essay": (NATIVE, "cc.essay (qmd_computerscored No); grading notes are not exported: the "
-              "profile has no field for graders"),
-}
-"""Common Cartridge 1.1 and 1.3 (writers/ccquiz.py): the same CC profile of QTI 1.2.1."""
-
-SUPPORT: dict[str, dict[str, tuple[str, str]]] = {
-    "qti12": {
-        "single": (NATIVE, "multiple_choice_question"),
-        "multiple": (FALLBACK, "multiple_answers_question; the package scores exactly the "
-                     "model's rule, but Canvas Classic Quizzes always grades multiple answers "
-                     "with its own partial credit, so an all-or-nothing question is graded "
-                     "with partial credit in Canvas"),
-        "truefalse": (NATIVE, "true_false_question"),
-        "fill": (FALLBACK, "one blank: short_answer_question; several: "
-                 "fill_in_multiple_blanks_question. Canvas compares answers without regard "
-                 "to case and grades each blank separately, so `case: true` and all-or-nothing "
-                 "scoring are not enforced by Canvas (the package still encodes them)"),
-        "numeric": (NATIVE, "numerical_question (varequal plus vargte/varlte bounds)"),
-        "matching": (FALLBACK, "matching_question; Canvas always gives credit per right "
-                     "pair, so all-or-nothing matching is graded with partial credit"),
-        "ordering": (FALLBACK, "Classic Quizzes has no ordering question: a "
-                     "matching_question that pairs each item with its position (1, 2, 3...), "
-                     "items listed in a scrambled order; Canvas gives credit per right "
-                     "position"),
-        "essay": (NATIVE, "essay_question (grading notes are not shown to learners, so they "
-                  "are not exported)"),
-    },
-    "qti21": {
-        "single": (NATIVE, "choiceInteraction maxChoices=1"),
-        "multiple": (NATIVE, "choiceInteraction; match_correct, or map_response for "
-                     "partial credit"),
-        "truefalse": (NATIVE, "choiceInteraction with two choices"),
-        "fill": (NATIVE, "one textEntryInteraction per blank, mapped answers"),
-        "numeric": (NATIVE, "textEntryInteraction baseType float; equal with tolerance, or "
-                    "gte/lte for a range"),
-        "matching": (NATIVE, "matchInteraction (directedPair)"),
-        "ordering": (NATIVE, "orderInteraction"),
-        "essay": (NATIVE, "extendedTextInteraction; grading notes in a scorer rubricBlock"),
-    },
-    "qti30": {
-        "single": (NATIVE, "qti-choice-interaction max-choices=1"),
-        "multiple": (NATIVE, "qti-choice-interaction; match_correct or map_response"),
-        "truefalse": (NATIVE, "qti-choice-interaction with two choices"),
-        "fill": (NATIVE, "one qti-text-entry-interaction per blank"),
-        "numeric": (NATIVE, "qti-text-entry-interaction base-type float; qti-equal or "
-                    "qti-gte/qti-lte"),
-        "matching": (NATIVE, "qti-match-interaction"),
-        "ordering": (NATIVE, "qti-order-interaction"),
-        "essay": (NATIVE, "qti-extended-text-interaction; grading notes in a scorer "
-                  "qti-rubric-block"),
-    },
-    "moodlexml": {
-        "single": (NATIVE, "multichoice, single"),
-        "multiple": (FALLBACK, "multichoice, several answers: each right choice +1/C, "
-                     "each wrong one -1/C, which is exactly the partial-credit rule; Moodle "
-                     "core has no all-or-nothing multiple response, so such questions get "
-                     "partial credit. Error when 100/C is not one of Moodle's grades "
-                     "(C = 11..19 or more than 20 correct choices)"),
-        "truefalse": (NATIVE, "truefalse"),
-        "fill": (FALLBACK, "one blank: shortanswer (usecase for `case: true`); several: "
-                 "multianswer (Cloze SHORTANSWER / SHORTANSWER_C), which always grades "
-                 "each blank separately, so all-or-nothing becomes per-blank credit"),
-        "numeric": (NATIVE, "numerical: value and tolerance (a range becomes its centre "
-                    "+- half its width)"),
-        "matching": (FALLBACK, "matching; Moodle gives credit per right pair, and its "
-                     "answers are plain text (images in responses become their alt text)"),
-        "ordering": (FALLBACK, "Moodle core has no ordering question: a matching question "
-                     "that pairs each item with its position (1, 2, 3...), with credit per "
-                     "right position"),
-        "essay": (NATIVE, "essay (HTML editor); grading notes as graderinfo"),
-    },
-    "cc11": _COMMON_CARTRIDGE,
-    "cc13": _COMMON_CARTRIDGE,
-}
+SUPPORT = formats.QUESTION_SUPPORT
+"""The question type x target table (native, fallback or error) lives in the registry,
+scormkit/formats.py; docs/quiz-targets.md prints it and the tests check it."""
 
 TRUE_FALSE_LABELS = {
     "en": ("True", "False"),
@@ -218,6 +119,10 @@ def question_html(question: Question) -> list[str]:
             parts += [item.text_html for item in q.items]
         case Essay():
             parts.append(q.grading_html)
+        case FillInBlank():
+            pass  # the blanks are in the prompt
+        case _:
+            assert_never(q)
     return parts
 
 

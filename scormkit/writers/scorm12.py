@@ -21,8 +21,6 @@ from scormkit.writers.cp import Resource as _Resource
 
 class Scorm12Writer(Writer):
     name = "scorm12"
-    label = "SCORM 1.2"
-    schema_family = "scorm12"
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))

@@ -22,8 +22,6 @@ STANDARD = "scorm2004"
 
 class Scorm2004Writer(Writer):
     name = "scorm2004"
-    label = "SCORM 2004 4th Edition"
-    schema_family = "scorm2004_4th"
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scormkit.errors import Location
-from scormkit.rules import ERROR, MOODLEXML, WARNING, Context, Finding, rule
+from scormkit.validation.rules import ERROR, MOODLEXML, WARNING, Context, Finding, rule
 
 QUESTION_TYPES = {
     # qformat_xml reads "match" and "multianswer" as aliases of "matching" and "cloze".

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from scormkit.errors import Location
-from scormkit.rules import CMI5, ERROR, WARNING, Context, Finding, local, rule
+from scormkit.validation.rules import CMI5, ERROR, WARNING, Context, Finding, local, rule
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 MOVE_ON = ("NotApplicable", "Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scormkit.errors import Severity
-from scormkit.rules import Rule, registry
+from scormkit.validation.rules import Rule, registry
 
 
 @dataclass(frozen=True)

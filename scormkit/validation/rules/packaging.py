@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from scormkit.rules import ERROR, MANIFEST_KINDS, WARNING, Context, Finding, local, rule
+from scormkit.validation.rules import ERROR, MANIFEST_KINDS, WARNING, Context, Finding, local, rule
 
 
 @rule("manifest-root-invalid", ERROR, "imsmanifest.xml's root element is not <manifest>",

@@ -1,12 +1,18 @@
-"""Which kind of package is this? Decided from the manifest at the root, as LMSs decide."""
+"""Which kind of package is this? Decided from the manifest at the root, as LMSs decide.
+
+The kinds, their labels and schema families are the registry's (scormkit/formats.py); this
+module holds only how each is recognised.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 
 from lxml import etree
 
 from scormkit.errors import Diagnostic, Location
+from scormkit.formats import KINDS, MANIFEST, PackageKind
+from scormkit.validation.xml import safe_parser
 
 CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 CP114 = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -23,41 +29,22 @@ SCORM2004_VERSIONS = {"CAM 1.3": "scorm2004_2nd", "2004 3rd Edition": "scorm2004
                       "2004 4th Edition": "scorm2004_4th"}
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
-    key: str
-    label: str
-    manifest: str | None
-    """Root document the kind is read from (imsmanifest.xml, cmi5.xml, a Moodle XML file)."""
-    family: str | None
-    """Schema family validating the manifest; None when no official XSD is available."""
+Kind = PackageKind
+"""A detected kind: the registry's entry (scormkit/formats.py), with the name of the root
+document it was read from (a Moodle XML file's), or a more precise label and no family for
+Canvas's flavour of QTI 1.2."""
 
 
-LABELS = {
-    "scorm12": "SCORM 1.2", "scorm2004_2nd": "SCORM 2004 2nd Edition",
-    "scorm2004_3rd": "SCORM 2004 3rd Edition", "scorm2004_4th": "SCORM 2004 4th Edition",
-    "cc10": "IMS Common Cartridge 1.0", "cc11": "IMS Common Cartridge 1.1",
-    "cc12": "IMS Common Cartridge 1.2", "cc13": "IMS Common Cartridge 1.3",
-    "qti12": "IMS QTI 1.2 package", "qti21": "IMS QTI 2.1 package",
-    "qti30": "IMS QTI 3.0 package", "cmi5": "cmi5 course", "imscp": "IMS content package",
-    "moodlexml": "Moodle XML question file",
-}
-FAMILIES = {"scorm12": "scorm12", "scorm2004_3rd": "scorm2004_3rd",
-            "scorm2004_4th": "scorm2004_4th", "cc11": "cc11", "cc13": "cc13",
-            "qti12": "imscp", "qti21": "qti21", "qti30": "qti30", "cmi5": "cmi5",
-            "imscp": "imscp"}
-"""Manifest schema family of each kind. SCORM 2004 2nd Edition, CC 1.0 and CC 1.2 have no
-official XSD in the catalog; Moodle XML has no official XSD at all."""
-
-
-def _kind(key: str, manifest: str | None) -> Kind:
-    return Kind(key, LABELS[key], manifest, FAMILIES.get(key))
+def _kind(key: str, manifest: str | None = None) -> Kind:
+    """The registry's kind *key*, read from *manifest* when the registry names none."""
+    kind = KINDS[key]
+    return kind if manifest is None else dataclasses.replace(kind, manifest=manifest)
 
 
 def detect(files: dict[str, bytes], diagnostics: list[Diagnostic]) -> Kind | None:
     """The package's kind, or None (with a diagnostic saying why) when it is none we know."""
-    if "imsmanifest.xml" in files:
-        return _from_manifest(files["imsmanifest.xml"])
+    if MANIFEST in files:
+        return _from_manifest(files[MANIFEST])
     misspelt = sorted(n for n in files if "/" not in n and n != n.lower()
                       and n.lower() in ("imsmanifest.xml", "cmi5.xml"))
     if misspelt:
@@ -66,7 +53,7 @@ def detect(files: dict[str, bytes], diagnostics: list[Diagnostic]) -> Kind | Non
             Location(misspelt[0]), "rename it in lower case: LMSs look for the exact name"))
         return None
     if "cmi5.xml" in files:
-        return _kind("cmi5", "cmi5.xml")
+        return _kind("cmi5")
     xml_files = [name for name in files if name.endswith(".xml") and "/" not in name]
     for name in xml_files:
         if b"<quiz" in files[name][:2048]:
@@ -86,10 +73,11 @@ def detect(files: dict[str, bytes], diagnostics: list[Diagnostic]) -> Kind | Non
 
 def _from_manifest(data: bytes) -> Kind:
     try:
-        root = etree.fromstring(data, etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False))
+        # Entities are not refused here (the XML pass reports them): never expanded, they
+        # cannot hide what the manifest says it is.
+        root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError:
-        return _kind("imscp", "imsmanifest.xml")
+        return _kind("imscp")
     namespace = etree.QName(root).namespace or ""
     schema = (root.findtext(f"{{{namespace}}}metadata/{{{namespace}}}schema") or "").strip()
     types = {r.get("type", "") for r in root.iter(f"{{{namespace}}}resource")}
@@ -99,20 +87,21 @@ def _from_manifest(data: bytes) -> Kind:
             # borrows the CC 1.1 namespace without being a cartridge. No XSD describes it;
             # the rule cc-namespace-borrowed says what that means for each LMS.
             cc = CC_NAMESPACES[namespace]
-            return Kind("qti12", f"IMS QTI 1.2 package (Canvas flavour, {LABELS[cc]} "
-                        "namespace)", "imsmanifest.xml", None)
-        return _kind(CC_NAMESPACES[namespace], "imsmanifest.xml")
+            return dataclasses.replace(
+                _kind("qti12"), label=f"IMS QTI 1.2 package (Canvas flavour, "
+                f"{KINDS[cc].label} namespace)", family=None)
+        return _kind(CC_NAMESPACES[namespace])
     if namespace == QTI30_CP:
-        return _kind("qti30", "imsmanifest.xml")
+        return _kind("qti30")
     version = (root.findtext(f"{{{namespace}}}metadata/{{{namespace}}}schemaversion") or "").strip()
     if namespace == CP12 or ADLCP12 in root.nsmap.values():
-        return _kind("scorm12", "imsmanifest.xml")
+        return _kind("scorm12")
     if version in SCORM2004_VERSIONS:
-        return _kind(SCORM2004_VERSIONS[version], "imsmanifest.xml")
+        return _kind(SCORM2004_VERSIONS[version])
     if any(t.startswith("imsqti_") and "v2p1" in t for t in types) or schema.startswith("QTIv2"):
-        return _kind("qti21", "imsmanifest.xml")
+        return _kind("qti21")
     if any(t.startswith("imsqti_xmlv1p2") for t in types):
-        return _kind("qti12", "imsmanifest.xml")
+        return _kind("qti12")
     if ADLCP13 in root.nsmap.values():
-        return _kind("scorm2004_4th", "imsmanifest.xml")
-    return _kind("imscp", "imsmanifest.xml")
+        return _kind("scorm2004_4th")
+    return _kind("imscp")

@@ -8,9 +8,9 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from scormkit.detect import ADLCP12, ADLCP13, CP12
 from scormkit.errors import Location
-from scormkit.rules import (
+from scormkit.validation.detect import ADLCP12, ADLCP13, CP12
+from scormkit.validation.rules import (
     ERROR,
     SCORM,
     SCORM12,

@@ -1,6 +1,6 @@
 """Rules only one LMS enforces, added by `--lms NAME` (lms-rules.md 3.1, 3.2, 3.7, 3.8).
 
-Canvas's and Blackboard's rules are QTI rules and live in scormkit/rules/qti.py.
+Canvas's and Blackboard's rules are QTI rules and live in scormkit/validation/rules/qti.py.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scormkit.errors import Location
-from scormkit.rules import (
+from scormkit.validation.rules import (
     CC,
     CMI5,
     ERROR,
@@ -21,7 +21,7 @@ from scormkit.rules import (
     local,
     rule,
 )
-from scormkit.rules.scorm import IMSSS, scormtype
+from scormkit.validation.rules.scorm import IMSSS, scormtype
 
 _MOODLE_13 = ("1.3", "CAM 1.3", "2004 3rd Edition", "2004 4th Edition")
 _SEQUENCING_RULES = ("sequencingRules", "rollupRules", "mapInfo", "limitConditions",

@@ -1,19 +1,22 @@
 """`scormkit validate --runtime`: launch each SCO as an LMS would, in headless Chromium.
 
 The package is served from memory on 127.0.0.1 next to a small LMS stand-in page
-(scormkit/lms_player/player.html) whose SCORM API is scorm-again (npm, MIT). Chromium runs
-headless with a throw-away profile in a private temporary folder, every host name but
-127.0.0.1 unresolvable and the same local server as its proxy: every request that is not for
-127.0.0.1 arrives there as a proxy request, is refused and reported (runtime-network), so the
-content cannot reach the network. The page launches each SCO, unloads it, and POSTs what
-happened; this module turns that into runtime-* diagnostics.
+(lms_player/player.html, next to this module) whose SCORM API is scorm-again (npm, MIT).
+Chromium runs headless with a throw-away profile in a private temporary folder, every host
+name but 127.0.0.1 unresolvable and the same local server as its proxy: every request that
+is not for 127.0.0.1 arrives there as a proxy request, is refused and reported
+(runtime-network), so the content cannot reach the network. The page launches each SCO,
+unloads it, and POSTs what happened; this module turns that into runtime-* diagnostics.
 
 No Python browser driver is needed: Chromium is started as a plain process and killed when
 the report arrives (or at the time limit).
 
-Tools: SCORMKIT_CHROMIUM (default /usr/bin/chromium) and SCORMKIT_SCORM_AGAIN (a folder
-holding scorm-again's dist/, default node_modules/scorm-again of the checkout or of the
-current folder). When one is missing, the check is skipped with a runtime-skipped warning.
+Tools: SCORMKIT_CHROMIUM (default /usr/bin/chromium, else Chromium or Chrome on PATH) and
+SCORMKIT_SCORM_AGAIN (a folder holding scorm-again's dist/, default node_modules/scorm-again
+of the checkout or of the current folder, else the copy `scormkit runtime install` puts in
+the per-user data directory). `validate --runtime` is an explicit request: the CLI stops with
+exit code 2 and says how to get what is missing (missing_tools()); a library caller that
+asks for the check without the tools gets a runtime-skipped warning.
 """
 
 from __future__ import annotations
@@ -33,11 +36,17 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from scormkit.errors import Diagnostic, Location
-from scormkit.rules import Context
-from scormkit.rules.scorm import scormtype
+from scormkit.runtime_tools import (
+    CHROMIUM_HINT,
+    SCORM_AGAIN_HINT,
+    find_chromium,
+    installed_dir,
+)
+from scormkit.validation.rules import Context
+from scormkit.validation.rules.scorm import scormtype
 
 PLAYER = Path(__file__).resolve().parent / "lms_player" / "player.html"
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--mute-audio",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -78,16 +87,34 @@ class Tools:
 
 
 def find_tools() -> Tools | None:
-    chromium = Path(os.environ.get("SCORMKIT_CHROMIUM", "/usr/bin/chromium"))
-    candidates = [Path(p) for p in [os.environ.get("SCORMKIT_SCORM_AGAIN")] if p]
-    candidates += [_CHECKOUT / "node_modules" / "scorm-again", Path.cwd() / "node_modules"
-                   / "scorm-again"]
-    dist = next((c / "dist" for c in candidates
-                 if (c / "dist" / "scorm12.js").is_file()
-                 and (c / "dist" / "scorm2004.js").is_file()), None)
-    if not chromium.is_file() or dist is None:
+    chromium = find_chromium()
+    dist = _scorm_again_dist()
+    if chromium is None or dist is None:
         return None
     return Tools(chromium, dist)
+
+
+def _scorm_again_dist() -> Path | None:
+    candidates = [Path(p) for p in [os.environ.get("SCORMKIT_SCORM_AGAIN")] if p]
+    candidates += [_CHECKOUT / "node_modules" / "scorm-again", Path.cwd() / "node_modules"
+                   / "scorm-again", installed_dir()]
+    return next((c / "dist" for c in candidates
+                 if (c / "dist" / "scorm12.js").is_file()
+                 and (c / "dist" / "scorm2004.js").is_file()), None)
+
+
+def missing_tools() -> list[tuple[str, str]]:
+    """What --runtime lacks, as (what, how to get it) pairs; empty when all is there."""
+    missing = []
+    if find_chromium() is None:
+        named = os.environ.get("SCORMKIT_CHROMIUM")
+        what = f"Chromium (SCORMKIT_CHROMIUM={named} is not a file)" if named else \
+            "Chromium (not at /usr/bin/chromium nor on PATH)"
+        missing.append((what, CHROMIUM_HINT))
+    if _scorm_again_dist() is None:
+        missing.append(("scorm-again, the SCORM API library the LMS page uses",
+                        SCORM_AGAIN_HINT))
+    return missing
 
 
 def launch_urls(context: Context) -> list[str]:

@@ -1,4 +1,5 @@
-"""The rules of `scormkit validate`: one registry of rule objects, each with a stable code.
+"""The rules of `scormkit validate` and `build`: one registry of rule objects, each with a
+stable code.
 
 A :class:`Rule` has a code (kebab-case, stable: CI configurations key on it), a default
 severity, a one-line summary, a fix hint, the package kinds it applies to, the LMS profiles
@@ -9,10 +10,10 @@ profile gives it.
 
 Some codes are not found by a check of their own but by a stage that reads the whole
 package once: the safe zip reader (``zip-*``), kind detection (``manifest-*``), the XML
-pass (``xml-*``, ``xsd-*``), the content-packaging pass shared with ``build``
-(:func:`scormkit.validate.check_content_package`) and the runtime check (``runtime-*``).
-They are registered too, with the stage that reports them, so that every code can be
-listed, documented and given a severity in one place.
+pass (``xml-*``, ``xsd-*``, scormkit/validation/xml.py), the content-packaging pass
+(scormkit/validation/packaging.py) and the runtime check (``runtime-*``). They are
+registered too, with the stage that reports them, so that every code can be listed,
+documented and given a severity in one place.
 
 Rule modules register themselves on import; :func:`registry` imports them all.
 """
@@ -27,22 +28,25 @@ from functools import cached_property
 
 from lxml import etree
 
-from scormkit.detect import Kind
 from scormkit.errors import Diagnostic, Location, Severity
+from scormkit.formats import KINDS, MANIFEST, PackageKind, Standard, kinds_of
+from scormkit.validation.xml import quiet_parse
+
+Kind = PackageKind
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
-# Kind groups a rule can apply to.
-SCORM12 = frozenset({"scorm12"})
-SCORM2004 = frozenset({"scorm2004_2nd", "scorm2004_3rd", "scorm2004_4th"})
+# Kind groups a rule can apply to, from the registry of kinds (scormkit/formats.py).
+SCORM12 = kinds_of(Standard.SCORM12)
+SCORM2004 = kinds_of(Standard.SCORM2004)
 SCORM = SCORM12 | SCORM2004
-CC = frozenset({"cc10", "cc11", "cc12", "cc13"})
-QTI = frozenset({"qti12", "qti21", "qti30"})
-CMI5 = frozenset({"cmi5"})
-MOODLEXML = frozenset({"moodlexml"})
-MANIFEST_KINDS = SCORM | CC | QTI | frozenset({"imscp"})
-ALL_KINDS = MANIFEST_KINDS | CMI5 | MOODLEXML
+CC = kinds_of(Standard.CC)
+QTI = kinds_of(Standard.QTI)
+CMI5 = kinds_of(Standard.CMI5)
+MOODLEXML = kinds_of(Standard.MOODLEXML)
+MANIFEST_KINDS = frozenset(k.key for k in KINDS.values() if k.manifest == MANIFEST)
+ALL_KINDS = frozenset(KINDS)
 
 STAGES = ("archive", "detect", "xml", "package", "check", "runtime")
 
@@ -124,10 +128,10 @@ RULE_MODULES = ("stages", "packaging", "scorm", "cc", "qti", "cmi5", "moodlexml"
 def registry() -> dict[str, Rule]:
     """Every rule, by code: module by module in RULE_MODULES order, then as registered."""
     for name in RULE_MODULES:
-        importlib.import_module(f"scormkit.rules.{name}")
+        importlib.import_module(f"scormkit.validation.rules.{name}")
 
     def order(item: tuple[str, Rule]) -> int:
-        module = item[1].check.__module__ if item[1].check else "scormkit.rules.stages"
+        module = item[1].check.__module__ if item[1].check else "scormkit.validation.rules.stages"
         return RULE_MODULES.index(module.rsplit(".", 1)[-1])
 
     return dict(sorted(_RULES.items(), key=order))
@@ -135,12 +139,6 @@ def registry() -> dict[str, Rule]:
 
 # ---------------------------------------------------------------------------------------------
 # What checks see
-
-
-def safe_parser() -> etree.XMLParser:
-    """No entity expansion, no DTD loading, no network, libxml2's default depth limit."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False)
 
 
 def local(element: object) -> str:
@@ -167,14 +165,7 @@ class Context:
         """Root of member *name* parsed safely, or None when absent, malformed or hostile
         (the XML pass reports those)."""
         if name not in self._parsed:
-            data = self.files.get(name)
-            root = None
-            if data is not None and b"<!ENTITY" not in data:
-                try:
-                    root = etree.fromstring(data, safe_parser())
-                except etree.XMLSyntaxError:
-                    root = None
-            self._parsed[name] = root
+            self._parsed[name] = quiet_parse(self.files.get(name))
         return self._parsed[name]
 
     @cached_property

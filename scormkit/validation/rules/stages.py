@@ -1,8 +1,8 @@
-"""Codes reported by the stages that read the whole package once (see scormkit/checker.py)."""
+"""Codes reported by the stages that read the whole package once (validation/pipeline.py)."""
 
 from __future__ import annotations
 
-from scormkit.rules import CMI5, ERROR, MANIFEST_KINDS, SCORM, WARNING, declare
+from scormkit.validation.rules import CMI5, ERROR, MANIFEST_KINDS, SCORM, WARNING, declare
 
 _REPACK = "rebuild the package with a standard zip tool; scormkit refuses unsafe archives"
 
@@ -24,7 +24,7 @@ for _code, _summary in (
 ):
     declare(_code, ERROR, _summary, stage="archive", hint=_REPACK, source="issue 5, hostile input")
 
-# Kind detection (scormkit/detect.py).
+# Kind detection (scormkit/validation/detect.py).
 declare("manifest-missing", ERROR, "no imsmanifest.xml, cmi5.xml or Moodle XML file at the "
         "root", stage="detect", source="lms-rules 3.1, 3.5 P1, 3.7",
         hint="every SCORM, Common Cartridge, QTI and cmi5 package needs one at its root")
@@ -60,7 +60,7 @@ declare("xsd-not-available", WARNING, "no official XSD is installed for this kin
         hint="check it in the target LMS too: scormkit has no official XSD for this version "
              "(SCORM 2004 2nd Edition, Common Cartridge 1.0 and 1.2)")
 
-# Content packaging (scormkit.validate.check_content_package, shared with `build`).
+# Content packaging (scormkit/validation/packaging.py).
 for _code, _severity, _summary, _source, _hint in (
     ("id-invalid", ERROR, "an identifier is not a valid xs:ID (NCName)", "lms-rules 3.5 P5",
      "identifiers start with a letter or '_' and contain no spaces or ':'"),
@@ -83,7 +83,7 @@ for _code, _severity, _summary, _source, _hint in (
     declare(_code, _severity, _summary, stage="package", kinds=MANIFEST_KINDS, source=_source,
             hint=_hint)
 
-# Runtime check (`--runtime`, scormkit/runtime_check.py).
+# Runtime check (`--runtime`, scormkit/validation/runtime_check.py).
 declare("runtime-no-initialize", ERROR, "the SCO never called LMSInitialize/Initialize "
         "(or the LMS API refused it)", stage="runtime", kinds=SCORM,
         source="lms-rules 3.5 runtime failures, 3.6",
@@ -107,5 +107,6 @@ declare("runtime-network", WARNING, "the content tried to reach another host tha
              "offline LMS players get a broken page")
 declare("runtime-skipped", WARNING, "--runtime was asked for but Chromium or scorm-again is "
         "not available", stage="runtime", kinds=SCORM,
-        hint="install Debian's chromium and run `npm install` (scorm-again), or set "
-             "SCORMKIT_CHROMIUM / SCORMKIT_SCORM_AGAIN")
+        hint="install Chromium with the system's package manager (or set SCORMKIT_CHROMIUM) "
+             "and run `scormkit runtime install` for scorm-again (or set "
+             "SCORMKIT_SCORM_AGAIN)")

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from scormkit.detect import CC_NAMESPACES
 from scormkit.errors import Location
-from scormkit.rules import ERROR, QTI, WARNING, Context, Finding, local, rule
+from scormkit.validation.detect import CC_NAMESPACES
+from scormkit.validation.rules import ERROR, QTI, WARNING, Context, Finding, local, rule
 
 QTI21 = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI30 = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from scormkit.rules import CC, ERROR, WARNING, Context, Finding, rule
-from scormkit.rules.qti import metadata
+from scormkit.validation.rules import CC, ERROR, WARNING, Context, Finding, rule
+from scormkit.validation.rules.qti import metadata
 
 _CC_MINOR = {"cc10": "0", "cc11": "1", "cc12": "2", "cc13": "3"}
 _SNIFF_BYTES = 500
