@@ -211,7 +211,9 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         if value is KeyError:
             target.pop(keys[-1], None)
         else:
-            target[keys[-1]] = value
+            # A callable is evaluated when the statement is sent: timestamps relative to "now"
+            # must not be taken at collection time, minutes before a loaded suite runs them.
+            target[keys[-1]] = value() if callable(value) else value
     return change
 
 
@@ -277,9 +279,9 @@ STATEMENT_CASES = [
     (["initialized"], "failed", _set("result.duration", KeyError), "9.5.4.1-4 (d)", 403),
     (["initialized", "completed"], "completed", lambda st: None, "9.3.0.0-2 (d)", 403),
     (["initialized", "failed"], "passed", lambda st: None, "9.3.0.0-3 (d)", 403),
-    (["initialized", "terminated"], "completed", _set("timestamp", stamp(30)),
+    (["initialized", "terminated"], "completed", _set("timestamp", lambda: stamp(30)),
      "9.3.0.0-5 (d2)", 403),
-    (["initialized", "completed"], "terminated", _set("timestamp", stamp(-30)),
+    (["initialized", "completed"], "terminated", _set("timestamp", lambda: stamp(-30)),
      "9.3.0.0-4 (d2)", 403),
 ]
 
