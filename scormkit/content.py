@@ -1,0 +1,327 @@
+"""Lesson and quiz content as structure: a small frozen tree, and the one renderer of it.
+
+Where it sits: the readers build the tree once from markdown-it tokens
+(`scormkit.sources.markdown.content`); the model keeps it (`Lesson.body`, question prompts,
+choices, feedback); each writer resolves its references for its own package layout and
+renders it, with `to_xhtml` (text) or by walking it into its own XML (QTI 2.x/3.0). Nothing
+renders content to a string that is parsed again, and no marker scheme travels in strings.
+
+References are typed nodes that each writer resolves, as Sphinx resolves ``pending_xref``
+nodes per builder (`Resolver`):
+
+- `Image`: a course asset, named by its package path; the writer says where the file is
+  from the document that shows it (``../media/x.svg``, ``$IMS-CC-FILEBASE$/...``,
+  ``@@PLUGINFILE@@/...``);
+- `LessonLink`: a link to a lesson, or to a heading of one (`LessonLink.anchor` is the
+  heading's element id); the writer gives its href in its layout, or None where following it
+  would leave the current SCO (the link text is then emphasised);
+- `BlankSlot`: a gap in a fill-in-the-blank prompt, where each writer puts its own input,
+  placeholder text or interaction.
+
+Everything else is `Element` (an XHTML element: ``p``, ``em``, ``table``...) and `str` (text,
+unescaped). `Raw` is markup a writer inserts itself (Moodle's Cloze syntax); readers never
+make it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeAlias, assert_never
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A media file copied into packages."""
+
+    source_path: Path
+    """Absolute path on disk."""
+    href: str
+    """POSIX path inside the package, e.g. ``media/roles.svg``."""
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """An XHTML element of the content (never one of the reference nodes below)."""
+
+    tag: str
+    attrs: tuple[tuple[str, str], ...] = ()
+    """Attributes in source order (the order markdown-it renders them)."""
+    children: tuple[Node, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "children", _merged(self.children))
+
+    def get(self, name: str) -> str | None:
+        return next((value for key, value in self.attrs if key == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image showing a course asset."""
+
+    asset: str
+    """The asset's package path (`Asset.href`), e.g. ``media/roles.svg``."""
+    alt: str
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LessonLink:
+    """A link to a lesson of the course, or to a heading in one."""
+
+    lesson: str
+    """The target lesson's id."""
+    anchor: str
+    """Element id of the target heading (``<lesson id>--<slug>``); empty for the lesson."""
+    title: str | None
+    children: tuple[Node, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "children", _merged(self.children))
+
+
+@dataclass(frozen=True, slots=True)
+class BlankSlot:
+    """Where a blank of a fill-in-the-blank prompt goes."""
+
+    blank: str
+    """The `scormkit.questions.Blank` id: ``b1``, ``b2``..."""
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """Markup a writer inserts as it is (it vouches for it); readers never make one."""
+
+    markup: str
+
+
+Node: TypeAlias = str | Element | Image | LessonLink | BlankSlot | Raw
+"""One node of content. Text is a plain ``str``: unescaped, never empty, never next to
+another ``str`` (so equal content is equal structure)."""
+
+
+def _merged(nodes: Iterable[Node]) -> tuple[Node, ...]:
+    """*nodes* without empty strings and with adjacent strings joined."""
+    result: list[Node] = []
+    for node in nodes:
+        if isinstance(node, str):
+            if not node:
+                continue
+            if result and isinstance(result[-1], str):
+                result[-1] += node
+                continue
+        result.append(node)
+    return tuple(result)
+
+
+BLOCK_TAGS = frozenset(("p", "div", "ul", "ol", "pre", "blockquote", "table", "h1", "h2",
+                        "h3", "h4", "h5", "h6", "hr", "dl"))
+"""Elements that make content block-level (a choice written as several paragraphs)."""
+VOID_TAGS = frozenset(("br", "hr", "img", "input"))
+"""Elements written ``<br />`` (XHTML syntax, as markdown-it's ``xhtmlOut`` writes them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """A fragment of content: block XHTML (prompts, feedback, lesson bodies) or inline
+    (a choice that is one paragraph). Empty content is false."""
+
+    nodes: tuple[Node, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nodes", _merged(self.nodes))
+
+    @classmethod
+    def of(cls, *nodes: Node) -> Content:
+        return cls(nodes)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes)
+
+    def __add__(self, other: Content) -> Content:
+        return Content(self.nodes + other.nodes)
+
+    def strip(self) -> Content:
+        """Without white space at either end (like ``str.strip`` of its rendering)."""
+        nodes = list(self.nodes)
+        if nodes and isinstance(nodes[0], str):
+            nodes[0] = nodes[0].lstrip()
+        if nodes and isinstance(nodes[-1], str):
+            nodes[-1] = nodes[-1].rstrip()
+        return Content(tuple(nodes))
+
+    def is_blank(self) -> bool:
+        """True when there is nothing but white space."""
+        return all(isinstance(node, str) and not node.strip() for node in self.nodes)
+
+    def starts_with_block(self) -> bool:
+        """True when the first thing in it is a block element (``<p>``, ``<ul>``...)."""
+        for node in self.nodes:
+            if isinstance(node, str) and not node.strip():
+                continue
+            return isinstance(node, Element) and node.tag in BLOCK_TAGS
+        return False
+
+    def walk(self) -> Iterator[Node]:
+        """Every node, depth first, in document order."""
+        return _walk(self.nodes)
+
+    def assets(self) -> tuple[str, ...]:
+        """Package paths of the images it shows, in order, once each."""
+        return tuple(dict.fromkeys(node.asset for node in self.walk()
+                                   if isinstance(node, Image)))
+
+    def has_references(self) -> bool:
+        """True when it holds an image or a lesson link (something a writer resolves)."""
+        return any(isinstance(node, Image | LessonLink) for node in self.walk())
+
+    def plain_text(self) -> str:
+        """The text, images replaced by their alt text, white space collapsed."""
+        parts: list[str] = []
+        for node in self.walk():
+            if isinstance(node, str):
+                parts.append(node)
+            elif isinstance(node, Image):
+                parts.append(node.alt)
+        return " ".join("".join(parts).split())
+
+
+EMPTY = Content()
+
+
+def _walk(nodes: tuple[Node, ...]) -> Iterator[Node]:
+    for node in nodes:
+        yield node
+        if isinstance(node, Element | LessonLink):
+            yield from _walk(node.children)
+
+
+def _no_lesson_links(_link: LessonLink) -> str | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolver:
+    """How one writer resolves references for one document of its package."""
+
+    asset: Callable[[str], str]
+    """Package path of an image -> its ``src`` in the document."""
+    lesson: Callable[[LessonLink], str | None] = _no_lesson_links
+    """The href of a lesson link, or None: its text is then written as
+    ``<em class="lesson-ref">`` (quizzes hold no lesson links: the reader refuses them)."""
+    blank: Callable[[BlankSlot], Content] | None = None
+    """What stands in a blank's place; None where the writer handles blanks itself."""
+
+
+def package_paths(href: str) -> str:
+    """The identity asset resolver: an image's src is its package path."""
+    return href
+
+
+def reference_element(node: Image | LessonLink, resolver: Resolver) -> Element:
+    """The XHTML element a resolved reference becomes."""
+    if isinstance(node, Image):
+        attrs = [("src", resolver.asset(node.asset)), ("alt", node.alt)]
+        if node.title is not None:
+            attrs.append(("title", node.title))
+        return Element("img", tuple(attrs))
+    href = resolver.lesson(node)
+    if href is None:
+        # Following the link would leave this document's SCO: keep the words, lose the link.
+        return Element("em", (("class", "lesson-ref"),), node.children)
+    attrs = [("href", href)]
+    if node.title is not None:
+        attrs.append(("title", node.title))
+    return Element("a", tuple(attrs), node.children)
+
+
+def _blank_content(node: BlankSlot, resolver: Resolver) -> Content:
+    if resolver.blank is None:
+        raise ValueError(f"blank '{node.blank}' has no resolver: the writer must place it")
+    return resolver.blank(node)
+
+
+# ------------------------------------------------------------------------------------------
+# XHTML text
+
+
+def to_xhtml(content: Content, resolver: Resolver, *, compact: bool | None = None) -> str:
+    """*content* as an XHTML fragment, references resolved by *resolver*.
+
+    Two spellings, both well-formed XHTML. Without references it is exactly markdown-it's
+    rendering (``<br />``, ``&quot;`` in text). With references it is libxml2's spelling
+    (``<br/>``, ``<td/>``, ``"`` unescaped in text, white space in attributes as spaces),
+    because before content was structure such fragments were rewritten through lxml, and
+    packages stay byte-identical (tests/golden). *compact* forces one spelling; making it
+    always False is a one-line change once the golden files may change.
+    """
+    if compact is None:
+        compact = content.has_references()
+    out: list[str] = []
+    _write(content.nodes, resolver, compact, out)
+    return "".join(out)
+
+
+def _escape_markdown(text: str) -> str:
+    """markdown-it's ``escapeHtml``: text and attribute values alike."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def xml_text(text: str) -> str:
+    """Text as an XML parser reports it: line ends normalised to ``\\n`` (XML 1.0 2.11)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+_ATTRIBUTE_SPACE = str.maketrans("\t\n\r", "   ")
+
+
+def xml_attribute(value: str) -> str:
+    """An attribute value as an XML parser reports it: line ends normalised, then each
+    white space character a space (XML 1.0 3.3.3)."""
+    return value.replace("\r\n", "\n").translate(_ATTRIBUTE_SPACE)
+
+
+def _escape_compact_text(text: str) -> str:
+    return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_compact_attribute(value: str) -> str:
+    return (xml_attribute(value).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;"))
+
+
+def _write(nodes: tuple[Node, ...], resolver: Resolver, compact: bool, out: list[str]) -> None:
+    text = _escape_compact_text if compact else _escape_markdown
+    attribute = _escape_compact_attribute if compact else _escape_markdown
+    for node in nodes:
+        match node:
+            case str():
+                out.append(text(node))
+                continue
+            case Raw():
+                out.append(node.markup)
+                continue
+            case BlankSlot():
+                _write(_blank_content(node, resolver).nodes, resolver, compact, out)
+                continue
+            case Element():
+                element = node
+            case Image() | LessonLink():
+                element = reference_element(node, resolver)
+            case _:
+                assert_never(node)
+        attrs = "".join(f' {name}="{attribute(value)}"' for name, value in element.attrs)
+        if not element.children:
+            if compact:
+                out.append(f"<{element.tag}{attrs}/>")
+                continue
+            if element.tag in VOID_TAGS:
+                out.append(f"<{element.tag}{attrs} />")
+                continue
+        out.append(f"<{element.tag}{attrs}>")
+        _write(element.children, resolver, compact, out)
+        out.append(f"</{element.tag}>")
