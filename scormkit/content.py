@@ -26,9 +26,12 @@ make it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias, assert_never
+
+_set = object.__setattr__
+"""How the frozen classes below set their fields once, when they are made."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +45,26 @@ class Asset:
     media_type: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Element:
     """An XHTML element of the content (never one of the reference nodes below)."""
 
     tag: str
-    attrs: tuple[tuple[str, str], ...] = ()
+    attrs: tuple[tuple[str, str], ...]
     """Attributes in source order (the order markdown-it renders them)."""
-    children: tuple[Node, ...] = ()
+    children: tuple[Node, ...]
+    kinds: int = field(init=False, compare=False, repr=False)
+    """Which references it holds (`IMAGE`, `LINK`, `BLANK` bits), worked out once."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "children", _merged(self.children))
+    def __init__(self, tag: str, attrs: tuple[tuple[str, str], ...] = (),
+                 children: tuple[Node, ...] = ()) -> None:
+        # Written out rather than generated: the readers make one per element of every
+        # lesson and quiz, and this sets each field once.
+        children, kinds = _normalized(children)
+        _set(self, "tag", tag)
+        _set(self, "attrs", attrs)
+        _set(self, "children", children)
+        _set(self, "kinds", kinds)
 
     def get(self, name: str) -> str | None:
         return next((value for key, value in self.attrs if key == name), None)
@@ -78,9 +90,12 @@ class LessonLink:
     """Element id of the target heading (``<lesson id>--<slug>``); empty for the lesson."""
     title: str | None
     children: tuple[Node, ...]
+    kinds: int = field(default=0, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "children", _merged(self.children))
+        children, kinds = _normalized(self.children)
+        _set(self, "children", children)
+        _set(self, "kinds", LINK | kinds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,18 +118,34 @@ Node: TypeAlias = str | Element | Image | LessonLink | BlankSlot | Raw
 another ``str`` (so equal content is equal structure)."""
 
 
-def _merged(nodes: Iterable[Node]) -> tuple[Node, ...]:
-    """*nodes* without empty strings and with adjacent strings joined."""
+IMAGE, LINK, BLANK = 1, 2, 4
+"""Bits of `Element.kinds` and `Content.kinds`: it holds an `Image`, a `LessonLink`, a
+`BlankSlot`."""
+
+
+def _normalized(nodes: Iterable[Node]) -> tuple[tuple[Node, ...], int]:
+    """*nodes* without empty strings and with adjacent strings joined, and the `kinds` of
+    references they hold. (One pass: every node of every lesson and quiz goes through it.)"""
     result: list[Node] = []
+    kinds = 0
+    text = ""
     for node in nodes:
         if isinstance(node, str):
-            if not node:
-                continue
-            if result and isinstance(result[-1], str):
-                result[-1] += node
-                continue
+            text += node
+            continue
+        if text:
+            result.append(text)
+            text = ""
         result.append(node)
-    return tuple(result)
+        if isinstance(node, Element | LessonLink):
+            kinds |= node.kinds
+        elif isinstance(node, Image):
+            kinds |= IMAGE
+        elif isinstance(node, BlankSlot):
+            kinds |= BLANK
+    if text:
+        result.append(text)
+    return tuple(result), kinds
 
 
 BLOCK_TAGS = frozenset(("p", "div", "ul", "ol", "pre", "blockquote", "table", "h1", "h2",
@@ -124,15 +155,23 @@ VOID_TAGS = frozenset(("br", "hr", "img", "input"))
 """Elements written ``<br />`` (XHTML syntax, as markdown-it's ``xhtmlOut`` writes them)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Content:
     """A fragment of content: block XHTML (prompts, feedback, lesson bodies) or inline
     (a choice that is one paragraph). Empty content is false."""
 
-    nodes: tuple[Node, ...] = ()
+    nodes: tuple[Node, ...]
+    kinds: int = field(init=False, compare=False, repr=False)
+    """Which references it holds (`IMAGE`, `LINK`, `BLANK` bits)."""
+    _xhtml: str | None = field(init=False, compare=False, repr=False)
+    """`to_xhtml` of content that holds no reference: the same for every writer, so it is
+    rendered once (a cache; the content itself never changes)."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "nodes", _merged(self.nodes))
+    def __init__(self, nodes: tuple[Node, ...] = ()) -> None:
+        nodes, kinds = _normalized(nodes)
+        _set(self, "nodes", nodes)
+        _set(self, "kinds", kinds)
+        _set(self, "_xhtml", None)
 
     @classmethod
     def of(cls, *nodes: Node) -> Content:
@@ -171,12 +210,14 @@ class Content:
 
     def assets(self) -> tuple[str, ...]:
         """Package paths of the images it shows, in order, once each."""
+        if not self.kinds & IMAGE:
+            return ()
         return tuple(dict.fromkeys(node.asset for node in self.walk()
                                    if isinstance(node, Image)))
 
     def has_references(self) -> bool:
         """True when it holds an image or a lesson link (something a writer resolves)."""
-        return any(isinstance(node, Image | LessonLink) for node in self.walk())
+        return bool(self.kinds & (IMAGE | LINK))
 
     def plain_text(self) -> str:
         """The text, images replaced by their alt text, white space collapsed."""
@@ -258,8 +299,17 @@ def to_xhtml(content: Content, resolver: Resolver, *, compact: bool | None = Non
     packages stay byte-identical (tests/golden). *compact* forces one spelling; making it
     always False is a one-line change once the golden files may change.
     """
+    if not content.kinds and not compact:  # nothing to resolve: the same for every writer
+        if content._xhtml is None:
+            _set(content, "_xhtml", _written(content, resolver, False))
+        assert content._xhtml is not None
+        return content._xhtml
     if compact is None:
         compact = content.has_references()
+    return _written(content, resolver, compact)
+
+
+def _written(content: Content, resolver: Resolver, compact: bool) -> str:
     out: list[str] = []
     _write(content.nodes, resolver, compact, out)
     return "".join(out)
@@ -298,6 +348,9 @@ def _write(nodes: tuple[Node, ...], resolver: Resolver, compact: bool, out: list
     text = _escape_compact_text if compact else _escape_markdown
     attribute = _escape_compact_attribute if compact else _escape_markdown
     for node in nodes:
+        if type(node) is str:  # the most common node, first
+            out.append(text(node))
+            continue
         match node:
             case str():
                 out.append(text(node))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -93,18 +92,66 @@ def content(tokens: Sequence[Token]) -> Content:
 
     It follows ``RendererHTML.render`` rule for rule, new lines included, so that
     `scormkit.content.to_xhtml` of the tree is byte for byte markdown-it's rendering of the
-    tokens (tests/test_sources.py checks this on arbitrary Markdown)."""
-    builder = _TreeBuilder()
-    for index in range(len(tokens)):
-        builder.block(tokens, index)
-    return builder.finish()
+    tokens (tests/test_content.py checks this on arbitrary Markdown). One loop with local
+    state, not a method per token: every lesson and quiz goes through it."""
+    out: list[Node] = []
+    stack: list[tuple[_Opened, list[Node]]] = []
+    count = len(tokens)
+    previous_hidden = False
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "inline":
+            out += _inline_nodes(token.children or ())
+        elif kind not in _OWN_RULES:
+            # markdown-it's renderToken: the tag, and its new lines.
+            block, nesting = token.block, token.nesting
+            if token.hidden:  # the paragraphs of a tight list
+                pass
+            elif nesting == -1:
+                opened, parent = stack.pop()
+                parent.append(_node(opened, out))
+                out = parent
+                if block:
+                    out.append("\n")
+            else:
+                if block and previous_hidden:
+                    out.append("\n")
+                if nesting == 0:
+                    out.append(Element(token.tag, _attrs(token)))
+                    if block:
+                        out.append("\n")
+                else:
+                    new_line = block
+                    if block and index + 1 < count:
+                        following = tokens[index + 1]
+                        if following.type == "inline" or following.hidden or (
+                                following.nesting == -1 and following.tag == token.tag):
+                            new_line = False
+                    stack.append(((token.tag, _attrs(token), None, None), out))
+                    out = ["\n"] if new_line else []
+        elif kind == "code_block":
+            out += (Element("pre", _attrs(token), (Element("code", (), (token.content,)),)), "\n")
+        elif kind == "fence":
+            out += (Element("pre", (), (Element("code", _fence_attrs(token),
+                                                (token.content,)),)), "\n")
+        elif kind == "container_callout_open":
+            callout, title = _callout(token)
+            stack.append((("div", (("class", f"callout callout-{callout}"), ("role", "note")),
+                           None, None), out))
+            out = ["\n", Element("p", (("class", "callout-title"),), (title,)), "\n"]
+        elif kind == "container_callout_close":
+            opened, parent = stack.pop()
+            parent += (_node(opened, out), "\n")
+            out = parent
+        else:  # html_block: never, raw HTML is off
+            out.append(token.content)
+        previous_hidden = token.hidden
+    return Content(tuple(out))
 
 
 def inline_content(token: Token) -> Content:
     """The content of one inline token (a heading's or a paragraph's text)."""
-    builder = _TreeBuilder()
-    builder.inline(token.children or ())
-    return builder.finish()
+    return Content(tuple(_inline_nodes(token.children or ())))
 
 
 _CM_SPACE = ("\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
@@ -112,122 +159,64 @@ _CM_SPACE = ("\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u200
 """White space markdown-it trims and splits a fence's info string on (its MD_TRIM_CHARS)."""
 _CM_SPACE_RUN = re.compile(f"[{re.escape(_CM_SPACE)}]+")
 
+_OWN_RULES = frozenset(("inline", "code_block", "fence", "container_callout_open",
+                        "container_callout_close", "html_block"))
+"""Block tokens markdown-it renders with a rule of their own rather than renderToken."""
+
+_Opened = tuple[str, tuple[tuple[str, str], ...], tuple[str, str] | None, str | None]
+"""An element being built: tag, attributes, and for a lesson link (lesson id, heading id)
+and its title."""
+
+_BR = Element("br")
+
 
 def _attrs(token: Token) -> tuple[tuple[str, str], ...]:
-    return tuple((str(name), str(value)) for name, value in token.attrItems())
+    if not token.attrs:
+        return ()
+    return tuple((str(name), str(value)) for name, value in token.attrs.items())
 
 
-@dataclass
-class _Frame:
-    """An element being built: its tag and attributes, or the lesson it links to."""
-
-    tag: str
-    attrs: tuple[tuple[str, str], ...]
-    lesson: tuple[str, str] | None = None
-    title: str | None = None
-    children: list[Node] = field(default_factory=list)
+def _node(opened: _Opened, children: list[Node]) -> Element | LessonLink:
+    tag, attrs, lesson, title = opened
+    if lesson is not None:
+        return LessonLink(lesson[0], lesson[1], title, tuple(children))
+    return Element(tag, attrs, tuple(children))
 
 
-class _TreeBuilder:
-    def __init__(self) -> None:
-        self.stack = [_Frame("", ())]
-
-    def add(self, *nodes: Node) -> None:
-        self.stack[-1].children.extend(nodes)
-
-    def open(self, frame: _Frame) -> None:
-        self.stack.append(frame)
-
-    def close(self) -> None:
-        frame = self.stack.pop()
-        if frame.lesson is not None:
-            self.add(LessonLink(frame.lesson[0], frame.lesson[1], frame.title,
-                                tuple(frame.children)))
+def _inline_nodes(tokens: Sequence[Token]) -> list[Node]:
+    """The children of an inline token, as markdown-it's ``renderInline`` writes them."""
+    out: list[Node] = []
+    stack: list[tuple[_Opened, list[Node]]] = []
+    for child in tokens:
+        kind = child.type
+        if kind in ("text", "text_special", "html_inline"):  # html_inline: never (HTML off)
+            out.append(child.content)
+        elif kind == "softbreak":
+            out.append("\n")
+        elif kind == "hardbreak":
+            out += (_BR, "\n")
+        elif kind == "code_inline":
+            out.append(Element("code", _attrs(child), (child.content,)))
+        elif kind == "image":
+            out.append(_image(child))
+        elif kind == BLANK:
+            out.append(BlankSlot(child.meta[BLANK]))
+        elif child.nesting == 1:
+            lesson = child.meta.get(LESSON) if kind == "link_open" else None
+            if lesson is None:
+                stack.append(((child.tag, _attrs(child), None, None), out))
+            else:
+                title = child.attrGet("title")
+                stack.append((("a", (), (lesson[0], lesson[1]),
+                               None if title is None else str(title)), out))
+            out = []
+        elif child.nesting == -1:
+            opened, parent = stack.pop()
+            parent.append(_node(opened, out))
+            out = parent
         else:
-            self.add(Element(frame.tag, frame.attrs, tuple(frame.children)))
-
-    def finish(self) -> Content:
-        (root,) = self.stack
-        return Content(tuple(root.children))
-
-    def block(self, tokens: Sequence[Token], index: int) -> None:
-        token = tokens[index]
-        match token.type:
-            case "inline":
-                self.inline(token.children or ())
-            case "code_block":
-                self.add(Element("pre", _attrs(token), (Element("code", (), (token.content,)),)),
-                         "\n")
-            case "fence":
-                self.add(Element("pre", (), (Element("code", _fence_attrs(token),
-                                                     (token.content,)),)), "\n")
-            case "container_callout_open":
-                kind, title = _callout(token)
-                self.open(_Frame("div", (("class", f"callout callout-{kind}"),
-                                         ("role", "note"))))
-                self.add("\n", Element("p", (("class", "callout-title"),), (title,)), "\n")
-            case "container_callout_close":
-                self.close()
-                self.add("\n")
-            case "html_block":  # never: raw HTML is off
-                self.add(token.content)
-            case _:
-                self.render_token(tokens, index)
-
-    def render_token(self, tokens: Sequence[Token], index: int) -> None:
-        """markdown-it's ``renderToken``: the tag, and its new lines."""
-        token = tokens[index]
-        if token.hidden:  # the paragraphs of a tight list
-            return
-        if token.block and token.nesting != -1 and index and tokens[index - 1].hidden:
-            self.add("\n")
-        if token.nesting == -1:
-            self.close()
-            if token.block:
-                self.add("\n")
-            return
-        new_line = token.block
-        if token.block and token.nesting == 1 and index + 1 < len(tokens):
-            following = tokens[index + 1]
-            if following.type == "inline" or following.hidden or (
-                    following.nesting == -1 and following.tag == token.tag):
-                new_line = False
-        if token.nesting == 1:
-            self.open(_Frame(token.tag, _attrs(token)))
-        else:
-            self.add(Element(token.tag, _attrs(token)))
-            if new_line:
-                self.add("\n")
-            return
-        if new_line:
-            self.add("\n")
-
-    def inline(self, children: Sequence[Token]) -> None:
-        for child in children:
-            match child.type:
-                case "text" | "text_special" | "html_inline":  # html_inline: never (HTML off)
-                    self.add(child.content)
-                case "code_inline":
-                    self.add(Element("code", _attrs(child), (child.content,)))
-                case "softbreak":
-                    self.add("\n")
-                case "hardbreak":
-                    self.add(Element("br"), "\n")
-                case "image":
-                    self.add(_image(child))
-                case "link_open" if LESSON in child.meta:
-                    lesson, anchor = child.meta[LESSON]
-                    title = child.attrGet("title")
-                    self.open(_Frame("a", (), (lesson, anchor),
-                                     None if title is None else str(title)))
-                case _ if child.type == BLANK:
-                    self.add(BlankSlot(child.meta[BLANK]))
-                case _ if child.nesting == 1:
-                    self.open(_Frame(child.tag, _attrs(child)))
-                case _ if child.nesting == -1:
-                    self.close()
-                case _:
-                    self.add(Element(child.tag, _attrs(child)))
+            out.append(Element(child.tag, _attrs(child)))
+    return out
 
 
 def _image(token: Token) -> Image | Element:
