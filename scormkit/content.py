@@ -25,7 +25,7 @@ make it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias, assert_never
@@ -55,16 +55,22 @@ class Element:
     children: tuple[Node, ...]
     kinds: int = field(init=False, compare=False, repr=False)
     """Which references it holds (`IMAGE`, `LINK`, `BLANK` bits), worked out once."""
+    _spelled: list[str | None] | None = field(init=False, compare=False, repr=False)
+    """`to_xhtml` of an element without references, in the markdown-it and the compact
+    spelling, once rendered: the same for every page of every writer (a cache)."""
 
     def __init__(self, tag: str, attrs: tuple[tuple[str, str], ...] = (),
                  children: tuple[Node, ...] = ()) -> None:
         # Written out rather than generated: the readers make one per element of every
-        # lesson and quiz, and this sets each field once.
-        children, kinds = _normalized(children)
+        # lesson and quiz, and this sets each field once. Most elements hold one text.
+        kinds = 0
+        if len(children) != 1 or type(children[0]) is not str or not children[0]:
+            children, kinds = _normalized(children)
         _set(self, "tag", tag)
         _set(self, "attrs", attrs)
         _set(self, "children", children)
         _set(self, "kinds", kinds)
+        _set(self, "_spelled", None)
 
     def get(self, name: str) -> str | None:
         return next((value for key, value in self.attrs if key == name), None)
@@ -123,11 +129,31 @@ IMAGE, LINK, BLANK = 1, 2, 4
 `BlankSlot`."""
 
 
-def _normalized(nodes: Iterable[Node]) -> tuple[tuple[Node, ...], int]:
+def _normalized(nodes: tuple[Node, ...]) -> tuple[tuple[Node, ...], int]:
     """*nodes* without empty strings and with adjacent strings joined, and the `kinds` of
-    references they hold. (One pass: every node of every lesson and quiz goes through it.)"""
-    result: list[Node] = []
+    references they hold. (Every node of every lesson and quiz goes through it: exact type
+    tests rather than isinstance, and no copy when the nodes are already so.)"""
+    if type(nodes) is not tuple:  # a list or a generator, whatever a caller passed
+        nodes = tuple(nodes)
     kinds = 0
+    after_text = False
+    for node in nodes:
+        kind = type(node)
+        if kind is str:
+            if after_text or not node:
+                break
+            after_text = True
+            continue
+        after_text = False
+        if kind is Element or kind is LessonLink:
+            kinds |= node.kinds  # type: ignore[union-attr]
+        elif kind is Image:
+            kinds |= IMAGE
+        elif kind is BlankSlot:
+            kinds |= BLANK
+    else:
+        return nodes, kinds
+    result: list[Node] = []
     text = ""
     for node in nodes:
         if isinstance(node, str):
@@ -137,15 +163,9 @@ def _normalized(nodes: Iterable[Node]) -> tuple[tuple[Node, ...], int]:
             result.append(text)
             text = ""
         result.append(node)
-        if isinstance(node, Element | LessonLink):
-            kinds |= node.kinds
-        elif isinstance(node, Image):
-            kinds |= IMAGE
-        elif isinstance(node, BlankSlot):
-            kinds |= BLANK
     if text:
         result.append(text)
-    return tuple(result), kinds
+    return _normalized(tuple(result))
 
 
 BLOCK_TAGS = frozenset(("p", "div", "ul", "ol", "pre", "blockquote", "table", "h1", "h2",
@@ -166,12 +186,15 @@ class Content:
     _xhtml: str | None = field(init=False, compare=False, repr=False)
     """`to_xhtml` of content that holds no reference: the same for every writer, so it is
     rendered once (a cache; the content itself never changes)."""
+    _resolved: dict[Hashable, str] | None = field(init=False, compare=False, repr=False)
+    """`to_xhtml` by `Resolver.key`, for resolvers that have one (a cache)."""
 
     def __init__(self, nodes: tuple[Node, ...] = ()) -> None:
         nodes, kinds = _normalized(nodes)
         _set(self, "nodes", nodes)
         _set(self, "kinds", kinds)
         _set(self, "_xhtml", None)
+        _set(self, "_resolved", None)
 
     @classmethod
     def of(cls, *nodes: Node) -> Content:
@@ -190,6 +213,8 @@ class Content:
             nodes[0] = nodes[0].lstrip()
         if nodes and isinstance(nodes[-1], str):
             nodes[-1] = nodes[-1].rstrip()
+        if nodes == list(self.nodes):
+            return self
         return Content(tuple(nodes))
 
     def is_blank(self) -> bool:
@@ -255,6 +280,10 @@ class Resolver:
     ``<em class="lesson-ref">`` (quizzes hold no lesson links: the reader refuses them)."""
     blank: Callable[[BlankSlot], Content] | None = None
     """What stands in a blank's place; None where the writer handles blanks itself."""
+    key: Hashable | None = None
+    """What the resolution depends on, when resolvers with equal keys always resolve alike
+    (the page content is shown on): `to_xhtml` then renders content once per key, for every
+    writer. None: nothing is shared."""
 
 
 def package_paths(href: str) -> str:
@@ -304,9 +333,18 @@ def to_xhtml(content: Content, resolver: Resolver, *, compact: bool | None = Non
             _set(content, "_xhtml", _written(content, resolver, False))
         assert content._xhtml is not None
         return content._xhtml
-    if compact is None:
-        compact = content.has_references()
-    return _written(content, resolver, compact)
+    if compact is not None:
+        return _written(content, resolver, compact)
+    if resolver.key is None:
+        return _written(content, resolver, content.has_references())
+    resolved = content._resolved
+    if resolved is None:
+        resolved = {}
+        _set(content, "_resolved", resolved)
+    markup = resolved.get(resolver.key)
+    if markup is None:
+        markup = resolved[resolver.key] = _written(content, resolver, content.has_references())
+    return markup
 
 
 def _written(content: Content, resolver: Resolver, compact: bool) -> str:
@@ -317,6 +355,8 @@ def _written(content: Content, resolver: Resolver, compact: bool) -> str:
 
 def _escape_markdown(text: str) -> str:
     """markdown-it's ``escapeHtml``: text and attribute values alike."""
+    if not ("&" in text or "<" in text or ">" in text or '"' in text):  # most text
+        return text
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
 
@@ -336,17 +376,24 @@ def xml_attribute(value: str) -> str:
 
 
 def _escape_compact_text(text: str) -> str:
+    if not ("&" in text or "<" in text or ">" in text or "\r" in text):
+        return text
     return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _escape_compact_attribute(value: str) -> str:
+    if not ("&" in value or "<" in value or ">" in value or '"' in value
+            or "\n" in value or "\t" in value or "\r" in value):
+        return value
     return (xml_attribute(value).replace("&", "&amp;").replace("<", "&lt;")
             .replace(">", "&gt;").replace('"', "&quot;"))
 
 
-def _write(nodes: tuple[Node, ...], resolver: Resolver, compact: bool, out: list[str]) -> None:
+def _write(nodes: tuple[Node, ...], resolver: Resolver, compact: bool, out: list[str],
+           cache: bool = True) -> None:
+    """Append the markup of *nodes* to *out*; *cache*: keep the markup of the outermost
+    elements without references on them (not of the elements inside those)."""
     text = _escape_compact_text if compact else _escape_markdown
-    attribute = _escape_compact_attribute if compact else _escape_markdown
     for node in nodes:
         if type(node) is str:  # the most common node, first
             out.append(text(node))
@@ -359,7 +406,19 @@ def _write(nodes: tuple[Node, ...], resolver: Resolver, compact: bool, out: list
                 out.append(node.markup)
                 continue
             case BlankSlot():
-                _write(_blank_content(node, resolver).nodes, resolver, compact, out)
+                _write(_blank_content(node, resolver).nodes, resolver, compact, out, cache)
+                continue
+            case Element() if cache and not node.kinds:  # the same wherever it is shown
+                spelled = node._spelled
+                if spelled is None:
+                    spelled = [None, None]
+                    _set(node, "_spelled", spelled)
+                markup = spelled[compact]
+                if markup is None:
+                    inner: list[str] = []
+                    _write_element(node, resolver, compact, inner, False)
+                    markup = spelled[compact] = "".join(inner)
+                out.append(markup)
                 continue
             case Element():
                 element = node
@@ -367,14 +426,20 @@ def _write(nodes: tuple[Node, ...], resolver: Resolver, compact: bool, out: list
                 element = reference_element(node, resolver)
             case _:
                 assert_never(node)
-        attrs = "".join(f' {name}="{attribute(value)}"' for name, value in element.attrs)
-        if not element.children:
-            if compact:
-                out.append(f"<{element.tag}{attrs}/>")
-                continue
-            if element.tag in VOID_TAGS:
-                out.append(f"<{element.tag}{attrs} />")
-                continue
-        out.append(f"<{element.tag}{attrs}>")
-        _write(element.children, resolver, compact, out)
-        out.append(f"</{element.tag}>")
+        _write_element(element, resolver, compact, out, cache)
+
+
+def _write_element(element: Element, resolver: Resolver, compact: bool, out: list[str],
+                   cache: bool) -> None:
+    attribute = _escape_compact_attribute if compact else _escape_markdown
+    attrs = "".join(f' {name}="{attribute(value)}"' for name, value in element.attrs)
+    if not element.children:
+        if compact:
+            out.append(f"<{element.tag}{attrs}/>")
+            return
+        if element.tag in VOID_TAGS:
+            out.append(f"<{element.tag}{attrs} />")
+            return
+    out.append(f"<{element.tag}{attrs}>")
+    _write(element.children, resolver, compact, out, cache)
+    out.append(f"</{element.tag}>")

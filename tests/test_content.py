@@ -155,3 +155,44 @@ def test_assets_in_order_once_and_plain_text():
     assert content.has_references()
     assert content.plain_text() == "One B pic twoAagain"
     assert not Content.of(Element("p", (), ("x",)), BlankSlot("b1")).has_references()
+
+
+# ------------------------------------------------------------------------------------------
+# Resolution per page (writers/web.py), shared between targets
+
+
+def test_each_page_resolves_links_and_images_for_itself(make_course, tmp_path):
+    from scormkit.sources import load_course
+    from scormkit.writers import web
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n'
+    fm = "---\ntitle: {}\n---\n\n"
+    course = load_course(make_course(tmp_path, {
+        "lessons/01-a.md": fm.format("A") + "## Here\n\n![Dot](../media/d.svg) "
+                           "[up](#here) [to b](02-b.md) [b part](02-b.md#there \"T\")\n",
+        "lessons/02-b.md": fm.format("B") + "## There\n\n[to a](01-a.md)\n",
+        "media/d.svg": svg,
+    }))
+
+    def body(page: bytes, lesson_id: str) -> str:
+        root = etree.fromstring(page)
+        (section,) = root.xpath("//*[@id=$id]//*[@class='sk-lesson-body']", id=lesson_id)
+        return etree.tostring(section, encoding="unicode")
+
+    for _round in range(2):  # the second round is served from the per-page renderings
+        single = web.single_page(course, "scorm12")
+        first = body(single, "lesson-01-a")
+        assert '<img src="media/d.svg" alt="Dot"/>' in first
+        assert '<a href="#lesson-01-a--here">up</a>' in first
+        assert '<a href="#lesson-02-b">to b</a>' in first
+        assert '<a href="#lesson-02-b--there" title="T">b part</a>' in first
+        pages = web.lesson_pages(course, "scorm12")
+        own = body(pages["lessons/01-a.html"], "lesson-01-a")
+        assert '<img src="../media/d.svg" alt="Dot"/>' in own
+        assert '<a href="#lesson-01-a--here">up</a>' in own
+        # Another lesson is another SCO: no link out of this one.
+        assert '<em class="lesson-ref">to b</em>' in own
+        assert '<em class="lesson-ref">b part</em>' in own
+        assert '<em class="lesson-ref">to a</em>' in body(pages["lessons/02-b.html"],
+                                                          "lesson-02-b")
+        assert '<a href="#lesson-01-a">to a</a>' in body(single, "lesson-02-b")

@@ -92,6 +92,8 @@ class _Writer:
         self.quiz = quiz
         self.media = {asset.href: asset for asset in (*quiz.assets, *course.assets)}
         self.labels = qc.true_false_labels(course.language)
+        self.resolver = Resolver(lambda href: PLUGINFILE + quote(href))
+        """Images point at the ``<file>`` next to the text that shows them."""
 
     # -- text fields ------------------------------------------------------------------
 
@@ -106,8 +108,8 @@ class _Writer:
 
     def fill(self, element: etree._Element, content: Content,
              blanks: Callable[[BlankSlot], Content] | None = None) -> None:
-        etree.SubElement(element, "text").text = to_xhtml(content, Resolver(
-            lambda href: PLUGINFILE + quote(href), blank=blanks))
+        resolver = Resolver(self.resolver.asset, blank=blanks) if blanks else self.resolver
+        etree.SubElement(element, "text").text = to_xhtml(content, resolver)
         for href in content.assets():
             folder, name = posixpath.split(href)
             file = etree.SubElement(element, "file", name=name, path=f"/{folder}/"

@@ -92,7 +92,7 @@ class ItemBase:
         if plain:
             self.el(material, "mattext", content.plain_text(), texttype="text/plain")
         else:
-            resolver = dataclasses.replace(self.resolver, blank=blanks) if blanks else (
+            resolver = dataclasses.replace(self.resolver, blank=blanks, key=None) if blanks else (
                 self.resolver)
             self.el(material, "mattext", to_xhtml(content, resolver), texttype="text/html")
         return material

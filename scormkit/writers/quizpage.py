@@ -199,7 +199,7 @@ def _question_view(question: Question, number: int, resolver: Resolver, true_lab
 
     stem = resolver
     if isinstance(question, FillInBlank):  # a labelled text input in each blank
-        stem = dataclasses.replace(resolver, blank=_blank_inputs(question, dom, text))
+        stem = dataclasses.replace(resolver, blank=_blank_inputs(question, dom, text), key=None)
     common: dict[str, Any] = {
         "id": question.id,
         "dom_id": dom,

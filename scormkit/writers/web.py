@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,25 +35,25 @@ def lesson_page_path(lesson: Lesson) -> str:
     return f"lessons/{lesson.slug}.html"
 
 
-def page_resolver(
-    page_path: str, lesson_href: Callable[[LessonLink], str | None] | None = None
-) -> Resolver:
-    """How content is resolved on the page at *page_path*: images relative to the page;
-    *lesson_href(link)* gives a lesson link's href, or None to write it as emphasised text (a
-    link that would leave the current SCO). Without it every lesson link is such text."""
+def page_resolver(page_path: str, linkable: frozenset[str] | None = frozenset()) -> Resolver:
+    """How content is resolved on the page at *page_path*: images relative to the page; a
+    link to a lesson in *linkable* (None: every lesson, the single page that holds them all)
+    goes to its heading or section on this page, and a link to any other lesson is written
+    as emphasised text, as it would leave the current SCO.
+
+    The page path and *linkable* are all it depends on, so they are its key: every target
+    showing content on the same page shares one rendering (SCORM 1.2, 2004, cmi5 and CC)."""
     page_dir = posixpath.dirname(page_path) or "."
 
     def asset(href: str) -> str:
         return posixpath.relpath(href, page_dir)
 
-    if lesson_href is None:
-        return Resolver(asset)
-    return Resolver(asset, lesson_href)
+    def lesson(link: LessonLink) -> str | None:
+        if linkable is not None and link.lesson not in linkable:
+            return None
+        return f"#{link.anchor or link.lesson}"
 
-
-def same_page_link(link: LessonLink) -> str:
-    """A lesson link on a page that holds its target: the heading, else the lesson."""
-    return f"#{link.anchor or link.lesson}"
+    return Resolver(asset, lesson, key=("page", page_path, linkable))
 
 
 def render_page(
@@ -118,7 +117,7 @@ def single_page(course: Course, standard: str, page_path: str = "index.html") ->
 
     With a quiz, the quiz is the page's last section (and the last entry of the lesson list),
     scored in the browser by quiz.js."""
-    resolver = page_resolver(page_path, same_page_link)
+    resolver = page_resolver(page_path, None)
     lessons = [
         PageLesson(lesson.id, lesson.title, lesson.objectives, lesson.minutes,
                    to_xhtml(lesson.body, resolver), f"#{lesson.id}")
@@ -159,10 +158,7 @@ def lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
 
         # A link to another lesson would leave this SCO behind the LMS's back (the next page
         # would report into this SCO's record): only links within the lesson stay links.
-        def href(link: LessonLink, own: str = lesson.id) -> str | None:
-            return same_page_link(link) if link.lesson == own else None
-
-        body = to_xhtml(lesson.body, page_resolver(page_path, href))
+        body = to_xhtml(lesson.body, page_resolver(page_path, frozenset((lesson.id,))))
         current = PageLesson(lesson.id, lesson.title, lesson.objectives, lesson.minutes, body,
                              f"#{lesson.id}")
         pages[page_path] = render_page(
