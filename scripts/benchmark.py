@@ -67,14 +67,16 @@ The peers, and what each does and does not do (so that a ratio is read honestly)
   CP XSD, see tests/test_validate_peers.py) and its zips carry the current time.
 - text2qti 0.8.0 (PyPI, BSD-3), Canvas QTI 1.2 from plain text. It parses its own format and
   Markdown (Python-Markdown) in stems, choices and feedback, keeps all six types and every
-  feedback, and zips the assessment, its Canvas metadata and a manifest. No lessons, no QTI
-  2.1/3.0, no XSD validation; true/false is a two-choice multiple choice; it cannot express
-  matching or ordering.
+  feedback (a True/False choice pair becomes Canvas's true_false_question), and zips the
+  assessment, its Canvas metadata and a manifest. No lessons, no QTI 2.1/3.0, no XSD
+  validation; it cannot express matching or ordering.
 - qti-package-maker 26.7.14 (PyPI, LGPL-3), Canvas QTI 1.2 or Blackboard QTI 2.1 from BBQ
   lines. It checks that each HTML fragment is well-formed XML and zips items and a manifest.
   No Markdown (stems are given as HTML), no feedback of any kind (its items have no field for
   it), essays are dropped (its BBQ reader knows no ESS lines: a sixth of the questions), true/
-  false becomes multiple choice, no XSD validation, no lessons, no QTI 3.0.
+  false becomes multiple choice, no XSD validation, no lessons, no QTI 3.0. It also skips,
+  with a printed warning, a question whose CRC-16s of stem and of answers both equal an
+  earlier one's: 2 of the 1667 it could keep at L.
 - scormkit reads YAML and Markdown for lessons and quiz, checks them (line-numbered
   diagnostics), renders pages with the learner runtime, writes each target, validates every
   XML document against the official XSDs plus the packaging rules, and writes a reproducible
@@ -703,6 +705,7 @@ class Sample:
     tree_mib: float
     """Sampled peak of the summed PSS of the process tree (0 when not sampled)."""
     out_bytes: int
+    """Size of what the run wrote (the packages), in bytes."""
 
 
 SPAWNER = r"""
@@ -818,7 +821,6 @@ class Case:
     """Untimed, after the warm-up run: raises AssertionError when the output is wrong."""
     cold: bool = False
     sample_tree: bool = False
-    scormkit: bool = True
     samples: list[Sample] = field(default_factory=list)
     error: str | None = None
 
@@ -902,14 +904,6 @@ def scormkit_targets() -> list[str]:
     return [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
 
 
-def _zip_check(members: Callable[[zipfile.ZipFile], None]) -> Callable[[Path], None]:
-    def check(path: Path) -> None:
-        with zipfile.ZipFile(path) as archive:
-            assert archive.testzip() is None, f"{path.name}: corrupt member"
-            members(archive)
-    return check
-
-
 def check_peer_package(peer: str, path: Path, questions: tuple[Question, ...]) -> None:
     """Well-formed XML everywhere, and as many items as the peer can keep (raises
     AssertionError otherwise). Used after the warm-up and by the smoke test."""
@@ -934,7 +928,12 @@ def check_peer_package(peer: str, path: Path, questions: tuple[Question, ...]) -
         assert "index.html" in names, f"{path.name}: no index.html"
         return
     expected = expected_items(questions, peer)
-    assert items == expected, f"{path.name}: {items} items, expected {expected}"
+    # qti-package-maker skips a question whose CRC-16 of the stem and CRC-16 of the answers
+    # both equal an earlier question's (item_bank.py, add_item_cls: "Duplicate item ...
+    # skipping"); by the birthday bound a few of 2000 collide (2 at L). Up to 0.5 % may go.
+    slack = expected // 200 if peer == "qti-package-maker" else 0
+    assert expected - slack <= items <= expected, (
+        f"{path.name}: {items} items, expected {expected}")
 
 
 def build_cases(work: Path, size: Size, targets: list[str],
@@ -974,7 +973,7 @@ def build_cases(work: Path, size: Size, targets: list[str],
     def peer(name: str, label: str, argv: list[str], cwd: Path, output: str, **kw) -> Case:
         return Case(name, label, argv, cwd, lambda run: [run / output], setup=peer_setup,
                     check=lambda run: check_peer_package(label, run / output, course.questions),
-                    scormkit=False, **kw)
+                    **kw)
 
     cases: list[Case] = []
     if peers["simple-scorm-packager"]:
