@@ -9,7 +9,7 @@ from lxml import etree
 
 from scormkit.errors import Diagnostic, Severity
 from scormkit.validation.pipeline import PackageReport
-from scormkit.validation.profiles import PROFILES, default_severity, profile
+from scormkit.validation.profiles import PROFILES, severity_for
 from scormkit.validation.rules import ALL_KINDS, Rule, registry
 
 REPORT_VERSION = 1
@@ -108,10 +108,6 @@ def as_junit(reports: list[PackageReport], strict: bool = False, lms: str | None
                           encoding="UTF-8").decode()
 
 
-def _severity(lms: str | None):
-    chosen = profile(lms)
-    return chosen.severity if chosen is not None else default_severity
-
 
 # ---------------------------------------------------------------------------------------------
 # The rule listing
@@ -125,7 +121,7 @@ def _kinds(current: Rule) -> str:
 
 def rules_listing(lms: str | None = None, fmt: str = "text") -> str:
     """Every rule that runs with *lms* (all profiles' rules when None), with its severity."""
-    severity = _severity(lms)
+    severity = severity_for(lms)
     selected = [r for r in registry().values() if not r.lms or lms is None or lms in r.lms]
     if fmt == "json":
         return json.dumps([{

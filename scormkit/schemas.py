@@ -10,16 +10,20 @@ Compiled schemas are cached per process because compiling is the slow part.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from scormkit.errors import SchemaMissing
 from scormkit.resources import catalog_file, schema_dir
+
+if TYPE_CHECKING:  # imported where used: they are slow to import and not always needed
+    import xmlschema
+    from lxml import etree
+    from lxml.etree._docloader import _InputDocument  # opaque: not exported by lxml
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +133,7 @@ def require(names: Iterable[str]) -> None:
         )
 
 
-def _mapper(name: str) -> Any:
+def _mapper(name: str) -> Callable[[str], str]:
     """Map any schemaLocation (remote URL or relative path) to the installed file."""
     base = family_dir(name)
     fam = family(name)
@@ -168,7 +172,7 @@ def _mapper(name: str) -> Any:
 
 
 @cache
-def compiled(name: str, namespace: str) -> Any:
+def compiled(name: str, namespace: str) -> xmlschema.XMLSchema10:
     """The compiled xmlschema validator for documents whose root is in *namespace*."""
     import xmlschema
 
@@ -187,7 +191,7 @@ def compiled(name: str, namespace: str) -> Any:
 
 
 @cache
-def fast_compiled(name: str, namespace: str) -> Any:
+def fast_compiled(name: str, namespace: str) -> etree.XMLSchema | None:
     """The same schema compiled by libxml2 (lxml), or None when libxml2 cannot compile it.
 
     libxml2 validates about a hundred times faster than xmlschema but reports less precisely:
@@ -206,8 +210,9 @@ def fast_compiled(name: str, namespace: str) -> Any:
     mapper = _mapper(name)
 
     class LocalOnly(etree.Resolver):
-        def resolve(self, url: str, pubid: str | None, context: Any) -> Any:
-            mapped = mapper(url)
+        def resolve(self, url: str | None, pubid: str | None,
+                    context: object) -> _InputDocument:
+            mapped = mapper(url or "")
             local = Path(mapped[len("file://"):] if mapped.startswith("file://") else mapped)
             if local.is_file():
                 return self.resolve_filename(str(local), context)
@@ -232,7 +237,3 @@ def fast_compiled(name: str, namespace: str) -> Any:
 def entry_namespaces(name: str) -> tuple[str, ...]:
     return tuple(e.namespace for e in family(name).entries)
 
-
-def remove_installed(name: str) -> None:
-    """Delete an installed family (used by tests and `schemas install --force`)."""
-    shutil.rmtree(family_dir(name), ignore_errors=True)

@@ -15,8 +15,9 @@ import yaml
 
 from scormkit.errors import Location, SourceError
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # The C loader is about ten times faster; fall back when libyaml is absent.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 

@@ -15,7 +15,6 @@ from scormkit.formats import KINDS, MANIFEST, PackageKind
 from scormkit.validation.xml import safe_parser
 
 CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-CP114 = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 ADLCP13 = "http://www.adlnet.org/xsd/adlcp_v1p3"
 CC_NAMESPACES = {

@@ -19,7 +19,7 @@ package `build` writes passes `scormkit validate --strict`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +30,8 @@ from scormkit.package import Package
 from scormkit.validation import rules
 from scormkit.validation.detect import Kind, detect
 from scormkit.validation.packaging import check_content_package
-from scormkit.validation.profiles import default_severity, profile
-from scormkit.validation.rules import SCORM, Context, Rule
+from scormkit.validation.profiles import severity_for
+from scormkit.validation.rules import SCORM, Context
 from scormkit.validation.xml import check_documents
 
 
@@ -59,7 +59,7 @@ def validate_archive(path: str | Path, *, lms: str | None = None, runtime: bool 
     folder, ValueError for an unknown profile; an unsafe archive is a reported problem.
     """
     shown = str(path)
-    severity = _severity(lms)
+    severity = severity_for(lms)
     try:
         files = read_package(Path(path))
     except UnsafeArchive as unsafe:
@@ -71,7 +71,7 @@ def validate_archive(path: str | Path, *, lms: str | None = None, runtime: bool 
 def validate_files(files: Mapping[str, bytes], shown: str = "package", *,
                    lms: str | None = None, runtime: bool = False) -> PackageReport:
     """Check a package already read into memory (member name -> bytes)."""
-    severity = _severity(lms)
+    severity = severity_for(lms)
     found: list[Diagnostic] = []
     members = dict(files)
     kind = detect(members, found)
@@ -85,7 +85,7 @@ def validate_files(files: Mapping[str, bytes], shown: str = "package", *,
     context = Context(members, kind, lms)
     for name, root in xml.parsed.items():
         context.remember(name, root)
-    root = context.manifest
+    root = context.parsed_manifest
     if kind.manifest == MANIFEST and root is not None and rules.local(root) == "manifest":
         found += check_content_package(members, root)
     if runtime and kind.key in SCORM:
@@ -134,7 +134,3 @@ def _order(diagnostic: Diagnostic) -> tuple[int, str, int]:
         return (0, "", 0)
     return (1, location.path, location.line or 0)
 
-
-def _severity(lms: str | None) -> Callable[[Rule], Severity]:
-    chosen = profile(lms)
-    return chosen.severity if chosen is not None else default_severity

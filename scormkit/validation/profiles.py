@@ -8,6 +8,7 @@ less the profile's own rules. Facts and sources: ../shared/reference/lms-rules.m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scormkit.errors import Severity
@@ -65,3 +66,9 @@ def profile(name: str | None) -> Profile | None:
     except KeyError:
         raise ValueError(f"unknown LMS profile '{name}'; known: "
                          f"{', '.join(sorted(PROFILES))}") from None
+
+
+def severity_for(lms: str | None) -> Callable[[Rule], Severity]:
+    """The severity each rule has under the LMS profile *lms* (None: the defaults)."""
+    chosen = profile(lms)
+    return chosen.severity if chosen is not None else default_severity

@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from lxml import etree
+
 from scormkit.errors import Diagnostic, Location
 from scormkit.runtime_tools import (
     CHROMIUM_HINT,
@@ -136,7 +138,7 @@ def launch_urls(context: Context) -> list[str]:
     return [u for u in urls.values() if _inside(u)]
 
 
-def _url(resource: Any, parameters: str | None) -> str:
+def _url(resource: etree._Element, parameters: str | None) -> str:
     base = resource.get("{http://www.w3.org/XML/1998/namespace}base") or ""
     url = base + resource.get("href", "")
     if parameters:

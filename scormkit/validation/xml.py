@@ -62,6 +62,13 @@ def parse_document(name: str, data: bytes,
         return None
 
 
+def local(element: object) -> str:
+    """Local name of an element's tag; "" for comments, processing instructions and
+    anything else that is not an element."""
+    tag = getattr(element, "tag", None)
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
 def quiet_parse(data: bytes | None) -> etree._Element | None:
     """Root of *data* parsed as `parse_document` would, or None without a word (for callers
     whose problems the XML pass reports)."""
@@ -94,7 +101,7 @@ def validate_tree(path: str, root: etree._Element, family: str, *, fast: bool = 
     namespace = etree.QName(root).namespace or ""
     if namespace not in schemas.entry_namespaces(family):
         return [Diagnostic(
-            "xsd-unknown-root", f"root element {root.tag} is not a {family} document",
+            "xsd-unknown-root", f"root element {etree.QName(root).text} is not a {family} document",
             Location(path, root.sourceline))]
     if fast:
         quick = schemas.fast_compiled(family, namespace)
@@ -102,7 +109,10 @@ def validate_tree(path: str, root: etree._Element, family: str, *, fast: bool = 
             return []
     diagnostics: list[Diagnostic] = []
     schema = schemas.compiled(family, namespace)
-    for error in schema.iter_errors(root.getroottree(), use_location_hints=False):
+    # xmlschema reads lxml trees (its ElementTree protocol), but elementpath's protocol and
+    # types-lxml's stubs disagree on some signatures (find's namespaces mapping).
+    for error in schema.iter_errors(root.getroottree(),  # type: ignore[arg-type]
+                                    use_location_hints=False):
         reason = error.reason or str(error.message)
         diagnostics.append(Diagnostic(
             "xsd-invalid", f"not valid against {schemas.family(family).label}: {reason}",

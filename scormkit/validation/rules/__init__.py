@@ -30,9 +30,8 @@ from lxml import etree
 
 from scormkit.errors import Diagnostic, Location, Severity
 from scormkit.formats import KINDS, MANIFEST, PackageKind, Standard, kinds_of
+from scormkit.validation.xml import local as local  # re-exported: the checks' toolkit
 from scormkit.validation.xml import quiet_parse
-
-Kind = PackageKind
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -80,7 +79,7 @@ class Rule:
     source: str = ""
     """Where the rule comes from (lms-rules.md section, specification)."""
 
-    def applies(self, kind: Kind | None, lms: str | None) -> bool:
+    def applies(self, kind: PackageKind | None, lms: str | None) -> bool:
         if self.lms and lms not in self.lms:
             return False
         return self.kinds is None or (kind is not None and kind.key in self.kinds)
@@ -141,17 +140,12 @@ def registry() -> dict[str, Rule]:
 # What checks see
 
 
-def local(element: object) -> str:
-    tag = getattr(element, "tag", None)
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
 @dataclass
 class Context:
     """A package as the checks see it: members, kind, and parsed documents (cached)."""
 
     files: dict[str, bytes]
-    kind: Kind
+    kind: PackageKind
     lms: str | None = None
     _parsed: dict[str, etree._Element | None] = field(default_factory=dict, repr=False)
     cache: dict[str, object] = field(default_factory=dict, repr=False)
@@ -169,31 +163,46 @@ class Context:
         return self._parsed[name]
 
     @cached_property
-    def manifest(self) -> etree._Element | None:
+    def parsed_manifest(self) -> etree._Element | None:
+        """The root document (the kind's manifest), or None when it did not parse."""
         return self.xml(self.kind.manifest) if self.kind.manifest else None
+
+    @property
+    def manifest(self) -> etree._Element:
+        """The root document, for checks: `run_checks` runs them only when it parsed."""
+        root = self.parsed_manifest
+        if root is None:
+            raise LookupError(f"{self.kind.manifest} did not parse: no check can run")
+        return root
 
     @cached_property
     def ns(self) -> str:
-        root = self.manifest
+        root = self.parsed_manifest
         return (etree.QName(root).namespace or "") if root is not None else ""
 
     def q(self, name: str) -> str:
         """Clark name of *name* in the manifest's namespace."""
         return f"{{{self.ns}}}{name}" if self.ns else name
 
+    @property
+    def manifest_name(self) -> str:
+        """Member name of the root document (detection names it for every kind, the Moodle
+        XML file included)."""
+        return self.kind.manifest or ""
+
     def at(self, element: etree._Element, path: str | None = None) -> Location:
-        return Location(path or self.kind.manifest or "", element.sourceline)
+        return Location(path or self.manifest_name, element.sourceline)
 
     @cached_property
     def resources(self) -> dict[str, etree._Element]:
-        root = self.manifest
+        root = self.parsed_manifest
         if root is None:
             return {}
         return {r.get("identifier", ""): r for r in root.iter(self.q("resource"))}
 
     @cached_property
     def default_organization(self) -> etree._Element | None:
-        root = self.manifest
+        root = self.parsed_manifest
         if root is None:
             return None
         organizations = root.find(self.q("organizations"))
@@ -220,7 +229,7 @@ class Context:
 def run_checks(context: Context, rules: Iterable[Rule],
                severity: Callable[[Rule], Severity]) -> Iterator[Diagnostic]:
     """Run the check of every applicable rule on a package whose root document parsed."""
-    if context.manifest is None:
+    if context.parsed_manifest is None:
         return
     for current in rules:
         if current.check is None or not current.applies(context.kind, context.lms):
@@ -231,7 +240,7 @@ def run_checks(context: Context, rules: Iterable[Rule],
                              finding.hint or current.hint, level)
 
 
-def finish(diagnostics: Iterable[Diagnostic], kind: Kind | None, lms: str | None,
+def finish(diagnostics: Iterable[Diagnostic], kind: PackageKind | None, lms: str | None,
            severity: Callable[[Rule], Severity]) -> Iterator[Diagnostic]:
     """Give diagnostics found by a stage their rule's severity (and hint, when they have
     none); drop those of rules that do not apply to this kind or LMS."""

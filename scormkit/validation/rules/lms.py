@@ -83,7 +83,7 @@ def check_moodle_sequencing(context: Context) -> Iterator[Finding]:
       hint="build the moodlexml target, or a Common Cartridge 1.1 with the quiz inside")
 def check_moodle_qti(context: Context) -> Iterator[Finding]:
     yield Finding(f"Moodle cannot import {context.kind.label} without a third-party plugin",
-                  Location(context.kind.manifest))
+                  Location(context.manifest_name))
 
 
 @rule("moodle-cmi5-plugin", WARNING, "cmi5 in Moodle needs the third-party mod_cmi5launch "

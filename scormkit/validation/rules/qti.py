@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from lxml import etree
 
@@ -85,15 +86,21 @@ def qti12_documents(context: Context) -> Iterator[tuple[str, etree._Element, etr
             continue
         name = context.resource_file(resource)
         root = context.xml(name) if name else None
-        if root is not None:
+        if name and root is not None:
             yield name, root, resource
 
 
-def metadata(item: etree._Element) -> dict[str, tuple[str, etree._Element]]:
+Metadata = dict[str, tuple[str, etree._Element]]
+"""qtimetadatafield label -> (entry, field element)."""
+Item12 = tuple[str, etree._Element, Metadata]
+"""(member, item, metadata) of a QTI 1.2 item."""
+
+
+def metadata(item: etree._Element) -> Metadata:
     """qtimetadatafield label -> (entry, field element) of a QTI 1.2 item."""
     ns = etree.QName(item).namespace
     q = (lambda name: f"{{{ns}}}{name}") if ns else (lambda name: name)
-    fields: dict[str, tuple[str, etree._Element]] = {}
+    fields: Metadata = {}
     for field in item.iterfind(f"{q('itemmetadata')}/{q('qtimetadata')}/"
                                f"{q('qtimetadatafield')}"):
         label = field.findtext(q("fieldlabel"))
@@ -103,21 +110,21 @@ def metadata(item: etree._Element) -> dict[str, tuple[str, etree._Element]]:
     return fields
 
 
-def qti12_items(context: Context) -> list[tuple[str, etree._Element, dict]]:
+def qti12_items(context: Context) -> list[Item12]:
     """(member, item, metadata) of every item of the package's QTI 1.2 documents, computed
     once per package (five rules walk them)."""
     cached = context.cache.get("qti12_items")
     if cached is None:
-        cached = []
+        found: list[Item12] = []
         for name, root, _ in qti12_documents(context):
             ns = etree.QName(root).namespace
             for item in root.iter(f"{{{ns}}}item" if ns else "item"):
-                cached.append((name, item, metadata(item)))
-        context.cache["qti12_items"] = cached
-    return cached  # type: ignore[return-value]
+                found.append((name, item, metadata(item)))
+        context.cache["qti12_items"] = cached = found
+    return cast(list[Item12], cached)  # only this function stores under its key
 
 
-def canvas_items(context: Context) -> Iterator[tuple[str, etree._Element, dict]]:
+def canvas_items(context: Context) -> Iterator[Item12]:
     """Items that carry Canvas metadata (a question_type field)."""
     for name, item, fields in qti12_items(context):
         if "question_type" in fields:
@@ -193,8 +200,8 @@ def check_canvas_meta(context: Context) -> Iterator[Finding]:
         if root is None:
             continue
         if root.tag != f"{{{CANVAS_META}}}quiz":
-            yield Finding(f"the root element is {root.tag}, not {{{CANVAS_META}}}quiz",
-                          Location(name, root.sourceline))
+            yield Finding(f"the root element is {etree.QName(root).text}, not "
+                          f"{{{CANVAS_META}}}quiz", Location(name, root.sourceline))
             continue
         for child in root:
             field, text = local(child), (child.text or "").strip()
@@ -261,7 +268,7 @@ _CANVAS_TO_BLACKBOARD = {
 }
 
 
-def _qti12_item_type(item: etree._Element, fields: dict) -> str:
+def _qti12_item_type(item: etree._Element, fields: Metadata) -> str:
     if "question_type" in fields:
         value = fields["question_type"][0]
         return _CANVAS_TO_BLACKBOARD.get(value, value.replace("_question", "").replace("_", " "))
@@ -340,14 +347,14 @@ def check_blackboard_types(context: Context) -> Iterator[Finding]:
     for ident, resource in context.resources.items():
         if "_item_" not in resource.get("type", ""):
             continue
-        name = context.resource_file(resource)
-        root = context.xml(name) if name else None
-        if root is None:
+        member = context.resource_file(resource)
+        root = context.xml(member) if member else None
+        if not member or root is None:
             continue
         kind = _qti2_item_type(root)
         if kind not in BLACKBOARD_TYPES:
             yield Finding(f"item '{root.get('identifier', ident)}' is a {kind} question",
-                          Location(name, root.sourceline))
+                          Location(member, root.sourceline))
 
 
 @rule("blackboard-qti12", WARNING, "a QTI 1.2 package not exported by Blackboard imports "
@@ -356,4 +363,4 @@ def check_blackboard_types(context: Context) -> Iterator[Finding]:
       hint="build the qti21 target for Blackboard, or wrap the test in a Common Cartridge")
 def check_blackboard_qti12(context: Context) -> Iterator[Finding]:
     yield Finding("Blackboard reports the import of QTI 1.2 from other tools as complete "
-                  "but creates no questions", Location(context.kind.manifest))
+                  "but creates no questions", Location(context.manifest_name))

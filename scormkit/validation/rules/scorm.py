@@ -22,12 +22,10 @@ from scormkit.validation.rules import (
     rule,
 )
 
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
 ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
-CP2004 = "http://www.imsglobal.org/xsd/imscp_v1p1"
 IMSMD12 = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
 NAMESPACES_12 = {CP12: "imscp_rootv1p1p2", ADLCP12: "adlcp_rootv1p2"}
 NAMESPACES_2004 = {ADLCP13: "adlcp_v1p3", IMSSS: "imsss", ADLSEQ: "adlseq_v1p3",
@@ -59,9 +57,7 @@ TITLE_LIMIT = 255
 
 
 def schemaversion(context: Context) -> etree._Element | None:
-    root = context.manifest
-    return None if root is None else root.find(
-        f"{context.q('metadata')}/{context.q('schemaversion')}")
+    return context.manifest.find(f"{context.q('metadata')}/{context.q('schemaversion')}")
 
 
 def scormtype(context: Context, resource: etree._Element) -> tuple[str | None, str | None]:
@@ -75,8 +71,7 @@ def scormtype(context: Context, resource: etree._Element) -> tuple[str | None, s
 
 
 def items(context: Context) -> list[etree._Element]:
-    root = context.manifest
-    return [] if root is None else list(root.iter(context.q("item")))
+    return list(context.manifest.iter(context.q("item")))
 
 
 @rule("schemaversion-invalid", ERROR, "metadata/schemaversion is not the exact string of the "
@@ -193,7 +188,7 @@ def check_schema_set(context: Context) -> Iterator[Finding]:
     missing = [name for name in missing if name not in declared]  # schema-file-missing's
     if missing:
         yield Finding(f"{len(missing)} schema file(s) missing at the root: "
-                      f"{', '.join(missing)}", Location(context.kind.manifest))
+                      f"{', '.join(missing)}", Location(context.manifest_name))
 
 
 def _namespaces_used(root: etree._Element) -> dict[str, etree._Element]:
@@ -219,10 +214,11 @@ def check_version_mixing(context: Context) -> Iterator[Finding]:
     used = _namespaces_used(root)
     element = schemaversion(context)
     version = (element.text or "").strip() if element is not None else ""
+    where = element if element is not None else root  # a version was read: the element
     if context.kind.key == "scorm12":
         if version in VERSIONS_2004:
             yield Finding(f"SCORM 1.2 namespaces with schemaversion '{version}' (SCORM 2004)",
-                          context.at(element))
+                          context.at(where))
         for namespace, name in NAMESPACES_2004.items():
             if namespace in used:
                 yield Finding(f"SCORM 2004 element or attribute from {name} in a SCORM 1.2 "
@@ -230,7 +226,7 @@ def check_version_mixing(context: Context) -> Iterator[Finding]:
                               context.at(used[namespace]))
     else:
         if version == "1.2":
-            yield Finding("SCORM 2004 namespaces with schemaversion '1.2'", context.at(element))
+            yield Finding("SCORM 2004 namespaces with schemaversion '1.2'", context.at(where))
         for namespace, name in NAMESPACES_12.items():
             if namespace in used:
                 yield Finding(f"SCORM 1.2 namespace {name} in a SCORM 2004 manifest "
@@ -321,7 +317,8 @@ def _descriptions(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
       "1000 characters", kinds=SCORM12, source="lms-rules 3.5 P9 (exelearning/iteexe#96)",
       hint="shorten it to 1000 characters: SCORM Cloud flags longer descriptions")
 def check_lom_description(context: Context) -> Iterator[Finding]:
-    documents = [(context.kind.manifest, context.manifest)]
+    documents: list[tuple[str, etree._Element | None]] = [
+        (context.manifest_name, context.manifest)]
     for element in context.manifest.iter(f"{{{ADLCP12}}}location"):
         name = (element.text or "").strip()
         if name in context.files:
