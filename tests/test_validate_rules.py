@@ -19,6 +19,7 @@ from .validate_helpers import check, codes, edit, packages  # noqa: F401 - fixtu
 
 ROOT = Path(__file__).resolve().parent.parent
 M = "imsmanifest.xml"
+ITEM = "items/job-title.xml"
 Q12 = "tpm-skills-quiz/tpm-skills-quiz.xml"
 META = "tpm-skills-quiz/assessment_meta.xml"
 LONG = "x" * 1200
@@ -66,9 +67,19 @@ CASES: dict[str, tuple[str, Edit, str | None]] = {
     "manifest-missing": ("scorm12", lambda f: (f.pop(M), f)[1], None),
     "xml-malformed": ("qti21", lambda f: edit(f, "items/job-title.xml", "</assessmentItem>",
                                               ""), None),
-    "xml-external-dtd": ("scorm12", lambda f: edit(f, M, "<manifest", '<!DOCTYPE manifest '
-                                                   'SYSTEM "http://example.org/m.dtd"><manifest'),
+    "xml-external-dtd": ("qti21", lambda f: edit(f, ITEM, "<assessmentItem", '<!DOCTYPE '
+                                                 'assessmentItem SYSTEM "qti.dtd"><assessmentItem'),
                          None),
+    "xml-remote-dtd": ("qti21", lambda f: edit(f, ITEM, "<assessmentItem", '<!DOCTYPE '
+                                               'assessmentItem SYSTEM "http://example.org/q.dtd">'
+                                               "<assessmentItem"), None),
+    "manifest-doctype": ("scorm12", lambda f: edit(f, M, "<manifest", '<!DOCTYPE manifest SYSTEM '
+                                                   '"imscp.dtd"><manifest'), None),
+    "xml-internal-dtd": ("qti21", lambda f: edit(f, ITEM, "<assessmentItem", '<!DOCTYPE '
+                                                 'assessmentItem [<!ATTLIST assessmentItem '
+                                                 'adaptive CDATA "true">]><assessmentItem'), None),
+    "xml-encoding": ("scorm12", lambda f: edit(f, M, 'encoding="UTF-8"',
+                                               'encoding="windows-1252"'), None),
     "xsd-invalid": ("scorm12", lambda f: edit(f, M, "<title>", "<bogus/><title>"), None),
     "xsd-unknown-root": ("scorm12", lambda f: edit(
         f, M, 'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"',
@@ -132,7 +143,6 @@ CASES: dict[str, tuple[str, Edit, str | None]] = {
     "organizations-empty": ("scorm12", lambda f: edit(
         f, M, r"<organizations .*</organizations>", "<organizations/>", regex=True), None),
     "status-never-set": ("scorm12", _no_status_words, None),
-    # Common Cartridge
     "cc-sniff-failed": ("cc11", lambda f: edit(f, M, "<manifest", f"<!-- {'x' * 600} -->\n"
                                                "<manifest"), None),
     "cc-resource-type": ("cc11", lambda f: edit(f, M, 'type="webcontent"',
@@ -213,7 +223,9 @@ CASES: dict[str, tuple[str, Edit, str | None]] = {
 # (tests/test_validate_runtime.py).
 ELSEWHERE = {code for _, code in CORPUS.values()} | {
     "runtime-no-initialize", "runtime-no-status", "runtime-no-finish", "runtime-api-error",
-    "runtime-network", "runtime-skipped"}
+    "runtime-network", "runtime-skipped"} | {
+    # tests/test_validate_hostile.py: folders with special files, failures of scormkit
+    "zip-special-file", "internal-error"}
 
 
 def packages_cmi5_text() -> bytes:
