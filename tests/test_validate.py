@@ -83,7 +83,7 @@ def test_unpacked_folder_is_checked_like_the_zip(good_zip, tmp_path):
      ["prefix-not-literal"]),
     (lambda f: f.__setitem__("imsmanifest.xml", f["imsmanifest.xml"].replace(
         b' adlcp:scormtype="sco"', b"")),
-     ["launch-not-sco", "scormtype-missing"]),
+     ["launch-not-sco", "sco-data-ignored", "scormtype-missing"]),
     (lambda f: f.__setitem__("imsmanifest.xml", f["imsmanifest.xml"].replace(
         b"<title>", b"<bogus/><title>", 1)), ["xsd-invalid"]),
 ])
