@@ -254,7 +254,9 @@ CASES: dict[str, tuple[str, Edit, str | None]] = {
 # (tests/test_validate_runtime.py).
 ELSEWHERE = {code for _, code in CORPUS.values()} | {
     "runtime-no-initialize", "runtime-no-status", "runtime-no-finish", "runtime-api-error",
-    "runtime-network", "runtime-skipped"} | {
+    "runtime-network", "runtime-skipped", "runtime-hang", "runtime-dialog",
+    "runtime-top-navigation", "runtime-script-error", "runtime-crash",
+    "runtime-time-limit"} | {
     # tests/test_validate_hostile.py: folders with special files, failures of scormkit
     "zip-special-file", "internal-error"}
 

@@ -515,7 +515,7 @@ def _qti12_problems(item: etree._Element, fields: dict[str, tuple[str, etree._El
         for test in condition.iter():
             if local(test) != "varequal":
                 continue
-            response, value = test.get("respident", ""), (test.text or "").strip()
+            response, value = str(test.get("respident") or ""), (test.text or "").strip()
             if response in lids and value not in lids[response]:
                 problems.append(_Problem(
                     "qti-correct-unknown-choice", f"item '{ident}' tests response "
@@ -556,10 +556,10 @@ def _qti_problems(context: Context) -> list[tuple[str, _Problem]]:
         for resource in context.resources.values():
             if "_item_" not in resource.get("type", ""):
                 continue
-            name = context.resource_file(resource)
-            root = context.xml(name) if name else None
-            if name and root is not None and _name(root) == "assessmentitem":
-                found += [(name, p) for p in _qti2_problems(root)]
+            member = context.resource_file(resource)
+            root = context.xml(member) if member else None
+            if member and root is not None and _name(root) == "assessmentitem":
+                found += [(member, p) for p in _qti2_problems(root)]
     context.cache["qti_problems"] = found
     return found
 

@@ -224,7 +224,8 @@ def _namespaces_used(root: etree._Element, namespaces: Iterable[str]
         if not isinstance(holder, etree._Element):
             continue
         for key in holder.attrib:
-            namespace = key[1:key.find("}")] if key.startswith("{") else ""
+            name = key if isinstance(key, str) else key.decode()
+            namespace = name[1:name.find("}")] if name.startswith("{") else ""
             if namespace in wanted:
                 found.setdefault(namespace, []).append(holder)
     return {namespace: min(elements, key=lambda e: e.sourceline or 0)

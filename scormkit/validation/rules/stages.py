@@ -128,11 +128,37 @@ declare("runtime-no-finish", ERROR, "the SCO did not call LMSFinish/Terminate wh
              "it LMSs may drop the session's data")
 declare("runtime-api-error", ERROR, "a call to the LMS API failed (error code, call order, "
         "wrong API version)", stage="runtime", kinds=SCORM, source="lms-rules 3.6")
-declare("runtime-network", WARNING, "the content tried to reach another host than the LMS "
-        "(the request was refused)", stage="runtime", kinds=SCORM,
-        source="scormkit packages work offline; LMSs may sandbox content",
+declare("runtime-network", ERROR, "the content tried to reach something other than the "
+        "package's own server: another host, another port of 127.0.0.1 (the request was "
+        "refused)", stage="runtime", kinds=SCORM,
+        source="scormkit packages work offline; LMSs may sandbox content; issue 12",
         hint="ship fonts, scripts and media inside the package: learners behind firewalls or "
-             "offline LMS players get a broken page")
+             "offline LMS players get a broken page, and a package must not talk to services "
+             "on the learner's machine")
+declare("runtime-hang", ERROR, "the SCO's page stopped responding (an endless loop?) and was "
+        "stopped", stage="runtime", kinds=SCORM, source="issue 12",
+        hint="a SCO that never yields freezes the LMS's window with it (the LMS page and the "
+             "SCO share one thread): find the loop that never ends")
+declare("runtime-dialog", ERROR, "the SCO opened an alert, confirm, prompt or "
+        "leave-page dialog", stage="runtime", kinds=SCORM, source="issue 12",
+        hint="show messages in the page: a dialog blocks the LMS's window until the learner "
+             "answers it, and LMS players that sandbox content never show it")
+declare("runtime-top-navigation", ERROR, "the SCO navigated the LMS's own window (top)",
+        stage="runtime", kinds=SCORM, source="issue 12; lms-rules 3.6 (content runs in a "
+        "frame of the LMS)",
+        hint="navigate within the SCO's own frame: replacing the top window unloads the LMS, "
+             "so the session's data is lost")
+declare("runtime-script-error", WARNING, "an uncaught exception in the SCO's scripts (from "
+        "script load on)", stage="runtime", kinds=SCORM, source="issue 12",
+        hint="fix the script: when the exception stops tracking, runtime-no-initialize, "
+             "-no-status or -no-finish say so too")
+declare("runtime-crash", ERROR, "the SCO's page crashed (its renderer ran out of memory or "
+        "failed)", stage="runtime", kinds=SCORM, source="issue 12",
+        hint="a SCO that allocates without end takes the LMS's window down with it")
+declare("runtime-time-limit", WARNING, "the runtime check reached its time limit before "
+        "launching every SCO", stage="runtime", kinds=SCORM, source="issue 12",
+        hint="the check stops after 300 s so that CI jobs end; the SCOs not launched were "
+             "not checked")
 declare("runtime-skipped", WARNING, "--runtime was asked for but Chromium or scorm-again is "
         "not available", stage="runtime", kinds=SCORM,
         hint="install Chromium with the system's package manager (or set SCORMKIT_CHROMIUM) "
