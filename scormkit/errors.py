@@ -78,11 +78,12 @@ class Diagnostic:
             hint=printable(self.hint, MESSAGE_LIMIT) if self.hint is not None else None)
 
     def render(self) -> str:
-        shown = self.safe()
-        where = f"{shown.location}: " if shown.location else ""
-        text = f"{where}{shown.severity.value}: {shown.message} [{shown.code}]"
-        if shown.hint:
-            text += f"\n    hint: {shown.hint}"
+        """The diagnostic as `build` and `schemas` print it; a message scormkit writes on
+        several lines keeps them (`validate`'s reports render .safe() instead)."""
+        where = f"{self.location}: " if self.location else ""
+        text = f"{where}{self.severity.value}: {self.message} [{self.code}]"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
         return text
 
     def to_dict(self) -> dict[str, object]:

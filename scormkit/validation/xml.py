@@ -1,15 +1,20 @@
 """XML documents of a package: the one safe parser and the one XSD pass.
 
-Every document is parsed once, by `parse_document`: entity declarations are refused before
-parsing (external entities, entity bombs), no DTD is loaded, nothing is fetched, and
-libxml2's depth limit applies. The XSD pass then validates each document against the official
-XSD of its root namespace (the root document against its kind's family). libxml2 validates
-first: it is about a hundred times faster per document than xmlschema and compiles most
-schemas faster (0.3 s against 1.6 s for QTI 2.1). A document libxml2 rejects, or whose schema
-libxml2 cannot compile, is validated again by xmlschema, whose messages name the element and
-the rule broken; so only failures pay for the precise validator. Both are XSD 1.0
-processors, and the writer tests run both on every document we emit, so a disagreement fails
-a test.
+Every document is parsed by `parse_document`, with DTD loading, entity substitution and
+network access off and libxml2's limits on (depth, text nodes, entity amplification), and
+only once its encoding, size and node count are known to be safe (sniff_encoding,
+count_nodes). What it refuses is decided from what the parser decoded (the document's
+DTD, its entities), not from its bytes: a byte search misses a UTF-16 DOCTYPE. A document
+that declares entities, or any other internal subset, is dropped. Parsed trees are kept in a
+TreeCache bounded by their node count, so that the rules read them without parsing them
+again and memory does not grow with the package. The XSD pass then validates each document
+against the official XSD of its root namespace (the root document against its kind's
+family). libxml2 validates first: it is about a hundred times faster per document than
+xmlschema and compiles most schemas faster (0.3 s against 1.6 s for QTI 2.1). A document
+libxml2 rejects, or whose schema libxml2 cannot compile, is validated again by xmlschema,
+whose messages name the element and the rule broken; so only failures pay for the precise
+validator. Both are XSD 1.0 processors, and the writer tests run both on every document we
+emit, so a disagreement fails a test.
 """
 
 from __future__ import annotations
@@ -247,14 +252,6 @@ def _too_large(name: str, size: int, nodes: int) -> Diagnostic:
         f"documents of at most {MAX_XML_BYTES // 2**20} MiB and {MAX_XML_NODES:,} nodes",
         Location(name), "split it (a question bank into several files, images out of the "
         "XML): LMS importers hold the whole document in memory too")
-
-
-def quiet_parse(data: bytes | None) -> etree._Element | None:
-    """Root of *data* parsed as `parse_document` would, or None without a word (for callers
-    whose problems the XML pass reports)."""
-    if data is None:
-        return None
-    return parse_document("", data, [])
 
 
 def lenient_parse(data: bytes) -> etree._Element | None:
