@@ -120,6 +120,8 @@ FINISH_SECONDS = 3.0
 LOAD_SECONDS = 10.0
 """How long the LMS stand-in page may take to load (it is ours: only a starved machine
 needs that long)."""
+DWELL_SECONDS = 1.5
+"""The least time a SCO stays loaded before it is unloaded."""
 HANG_SECONDS = 5.0
 """How long a page may leave a DevTools ping unanswered before it is stopped as hung."""
 SCO_SECONDS = LOAD_SECONDS + INIT_SECONDS + SETTLE_SECONDS + FINISH_SECONDS + HANG_SECONDS
@@ -832,10 +834,14 @@ class _Sco:
             "expression": f"window.__scormkitStart({json.dumps(self.nonce)}, "
                           f"{json.dumps(self.binding)})", "contextId": self.context_id})
         self.started = True
+        launched = self.clock()
         result = self.result
-        self._wait(lambda: result.initialized, min(end, self.clock() + INIT_SECONDS))
+        self._wait(lambda: result.initialized, min(end, launched + INIT_SECONDS))
         if result.initialized:
             self._wait(lambda: result.status is not None, min(end, self.clock() + SETTLE_SECONDS))
+        # Even a SCO that is done at once stays loaded DWELL_SECONDS, as a learner would
+        # keep it: what it requests or does while it loads is seen.
+        self._wait(lambda: False, min(end, launched + DWELL_SECONDS))
         if self.ended:
             return
         if self.sco_frame is not None:
