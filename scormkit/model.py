@@ -1,7 +1,10 @@
 """The in-memory course model: what every reader produces and every writer consumes.
 
 Frozen dataclasses with tuples, so one writer cannot change what the next one sees. No I/O,
-no XML here: HTML fragments are rendered once by the readers and are well-formed XHTML.
+no XML here: lesson and quiz content is a tree (`scormkit.content`) whose references (images,
+links to lessons, blanks) each writer resolves for its own layout.
+
+Layers: errors <- content <- questions <- model; nothing here imports a reader or a writer.
 """
 
 from __future__ import annotations
@@ -9,23 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scormkit.content import Asset, Content
 from scormkit.errors import Location
 from scormkit.questions import Quiz
 
-LESSON_LINK_SCHEME = "scormkit-lesson:"
-"""Readers render a link to another lesson as ``href="scormkit-lesson:<lesson id>[#frag]"``;
-each writer resolves it to where that lesson lives in its own package layout."""
-
-
-@dataclass(frozen=True, slots=True)
-class Asset:
-    """A media file copied into packages."""
-
-    source_path: Path
-    """Absolute path on disk."""
-    href: str
-    """POSIX path inside the package, e.g. ``media/roles.svg``."""
-    media_type: str
+__all__ = ["Asset", "Course", "Lesson", "Tracking"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +28,9 @@ class Lesson:
     title: str
     objectives: tuple[str, ...]
     minutes: int | None
-    body_html: str
-    """XHTML fragment; lesson links use LESSON_LINK_SCHEME."""
+    body: Content
+    """The lesson text (block content); links to lessons are `scormkit.content.LessonLink`,
+    headings carry their page-unique ``id`` (``<lesson id>--<slug>``)."""
     assets: tuple[Asset, ...]
     source: Location
 

@@ -1,8 +1,9 @@
 """The quiz model: what the quiz reader produces and every quiz writer consumes.
 
-Frozen dataclasses with tuples, like `scormkit.model`. HTML fragments (``*_html``) are rendered
-once by the reader with the shared Markdown parser (raw HTML off), so they are well-formed
-XHTML; images in them use ``scormkit-asset:<package path>`` like lesson bodies do.
+Frozen dataclasses with tuples, like `scormkit.model`. Prompts, choices and feedback are
+`Content` trees (`scormkit.content`) built once by the reader from the shared Markdown parser
+(raw HTML off): images in them are `Image` references to assets, and a fill-in-the-blank
+prompt holds a `BlankSlot` per blank; each writer resolves them for its own package.
 
 Questions form a closed union (`Question`); writers ``match`` on the class. Every node keeps
 its `source` Location (excluded from ``==``, so a model parsed back from a package compares
@@ -31,12 +32,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
+from scormkit.content import EMPTY, Asset, Content
 from scormkit.errors import Location
-
-if TYPE_CHECKING:
-    from scormkit.model import Asset
 
 QUESTION_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 """Quiz, pool and question ids (use ``fullmatch``): an NCName without '.', at most 64
@@ -44,10 +43,6 @@ characters."""
 
 MAX_CHOICES = 26
 """Choices (or matching premises + responses, or ordering items) per question: one letter each."""
-
-BLANK_TAG = '<span class="scormkit-blank" data-blank="{id}"></span>'
-"""How a blank appears in `FillInBlank.prompt_html`; use `FillInBlank.prompt_parts` to split."""
-_BLANK_RE = re.compile(r'<span class="scormkit-blank" data-blank="([A-Za-z0-9_-]+)"></span>')
 
 
 def short_id(index: int) -> str:
@@ -67,17 +62,17 @@ def format_decimal(value: Decimal) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Feedback:
-    """Question-level feedback; an empty string means none."""
+    """Question-level feedback (block content); empty content means none."""
 
-    correct_html: str = ""
+    correct: Content = EMPTY
     """Shown when the answer earns full marks."""
-    incorrect_html: str = ""
+    incorrect: Content = EMPTY
     """Shown when it does not (including partially right answers)."""
-    general_html: str = ""
+    general: Content = EMPTY
     """Shown after any answer (explanations, references)."""
 
     def __bool__(self) -> bool:
-        return bool(self.correct_html or self.incorrect_html or self.general_html)
+        return bool(self.correct or self.incorrect or self.general)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +81,12 @@ class Choice:
 
     id: str
     """``a``, ``b``, ... in source order (`short_id`)."""
-    text_html: str
-    """Inline XHTML when the choice is one paragraph (the usual case), block XHTML otherwise."""
+    text: Content
+    """Inline content when the choice is one paragraph (the usual case), blocks otherwise."""
     correct: bool
     pinned: bool
     """Keeps its position when choices are shuffled (e.g. "None of the above")."""
-    feedback_html: str
+    feedback: Content
     """Shown when the learner picks this choice; may be empty."""
     source: Location = field(compare=False)
 
@@ -117,7 +112,7 @@ class NumericAnswer:
     """The exact value or the centre of a tolerance; ``None`` for a range."""
     tolerance: Decimal | None
     """The ``+-`` margin; ``None`` for an exact value and for a range."""
-    feedback_html: str
+    feedback: Content
     source: Location = field(compare=False)
 
     @property
@@ -136,8 +131,8 @@ class MatchItem:
     """A premise (left side) or a response (right side) of a matching question."""
 
     id: str
-    text_html: str
-    """Inline XHTML."""
+    text: Content
+    """Inline content."""
     source: Location = field(compare=False)
 
 
@@ -151,8 +146,8 @@ class MatchPair:
 @dataclass(frozen=True, slots=True)
 class OrderItem:
     id: str
-    text_html: str
-    """Inline XHTML."""
+    text: Content
+    """Inline content."""
     source: Location = field(compare=False)
 
 
@@ -164,8 +159,8 @@ class SingleChoice:
     id: str
     title: str
     """Plain text from the ``##`` heading (QTI/Moodle/Canvas question title)."""
-    prompt_html: str
-    """The stem: block XHTML."""
+    prompt: Content
+    """The stem (block content)."""
     points: Decimal
     feedback: Feedback
     choices: tuple[Choice, ...]
@@ -189,7 +184,7 @@ class MultipleResponse:
     kind: ClassVar[str] = "multiple"
     id: str
     title: str
-    prompt_html: str
+    prompt: Content
     points: Decimal
     feedback: Feedback
     choices: tuple[Choice, ...]
@@ -210,19 +205,19 @@ class TrueFalse:
     kind: ClassVar[str] = "truefalse"
     id: str
     title: str
-    prompt_html: str
+    prompt: Content
     points: Decimal
     feedback: Feedback
     answer: bool
-    true_feedback_html: str
+    true_feedback: Content
     """Shown when the learner answers "true"; may be empty."""
-    false_feedback_html: str
+    false_feedback: Content
     source: Location = field(compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class FillInBlank:
-    """Text with one or more gaps. `prompt_html` holds one `BLANK_TAG` per blank.
+    """Text with one or more gaps. `prompt` holds one `BlankSlot` per blank, in order.
 
     With `partial_credit`, each right blank earns ``points / len(blanks)``; without it, full
     points only when every blank is right.
@@ -231,7 +226,7 @@ class FillInBlank:
     kind: ClassVar[str] = "fill"
     id: str
     title: str
-    prompt_html: str
+    prompt: Content
     points: Decimal
     feedback: Feedback
     blanks: tuple[Blank, ...]
@@ -239,17 +234,9 @@ class FillInBlank:
     partial_credit: bool
     source: Location = field(compare=False)
 
-    def prompt_parts(self) -> tuple[str | Blank, ...]:
-        """The prompt as XHTML pieces and the Blank that goes between them, in order."""
-        by_id = {blank.id: blank for blank in self.blanks}
-        pieces = _BLANK_RE.split(self.prompt_html)
-        parts: list[str | Blank] = []
-        for index, piece in enumerate(pieces):
-            if index % 2:
-                parts.append(by_id[piece])
-            elif piece:
-                parts.append(piece)
-        return tuple(parts)
+    def blank(self, blank_id: str) -> Blank:
+        """The blank a `BlankSlot` of the prompt names."""
+        return next(blank for blank in self.blanks if blank.id == blank_id)
 
     def matches(self, blank: Blank, response: str) -> bool:
         """Whether *response* is an accepted answer of *blank* (spaces collapsed, case rule)."""
@@ -266,7 +253,7 @@ class Numeric:
     kind: ClassVar[str] = "numeric"
     id: str
     title: str
-    prompt_html: str
+    prompt: Content
     points: Decimal
     feedback: Feedback
     answers: tuple[NumericAnswer, ...]
@@ -283,7 +270,7 @@ class Matching:
     kind: ClassVar[str] = "matching"
     id: str
     title: str
-    prompt_html: str
+    prompt: Content
     points: Decimal
     feedback: Feedback
     pairs: tuple[MatchPair, ...]
@@ -314,7 +301,7 @@ class Ordering:
     kind: ClassVar[str] = "ordering"
     id: str
     title: str
-    prompt_html: str
+    prompt: Content
     points: Decimal
     feedback: Feedback
     items: tuple[OrderItem, ...]
@@ -323,15 +310,15 @@ class Ordering:
 
 @dataclass(frozen=True, slots=True)
 class Essay:
-    """Free text graded by a person. Only `feedback.general_html` is used."""
+    """Free text graded by a person. Only `feedback.general` is used."""
 
     kind: ClassVar[str] = "essay"
     id: str
     title: str
-    prompt_html: str
+    prompt: Content
     points: Decimal
     feedback: Feedback
-    grading_html: str
+    grading: Content
     """Notes for the grader (never shown to learners); may be empty."""
     source: Location = field(compare=False)
 
@@ -380,8 +367,8 @@ class Quiz:
     slug: str
     """File name without ``.quiz.md`` (or ``.md``), for file names in packages."""
     title: str
-    intro_html: str
-    """Block XHTML written before the first heading; may be empty."""
+    intro: Content
+    """Block content written before the first heading; may be empty."""
     items: tuple[Question | Pool, ...]
     """Questions and pools in source order."""
     passing_score: int | None

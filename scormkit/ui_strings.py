@@ -5,10 +5,12 @@ stable message id ``<group>.<name>`` with ``{placeholders}``:
 
 - ``page.*`` and ``quiz.*``: rendered on the server, by ``templates/_shared/page.html.j2`` and
   ``quiz.html.j2`` (as the ``t`` mapping) and by ``scormkit.writers.quizpage``;
-- ``runtime.*``: written by ``scormkit/runtime/scormkit.js``, which receives them (without the
-  group prefix) as ``strings`` in the page's ``#scormkit-config`` JSON;
-- ``quizjs.*``: written by ``scormkit/runtime/quiz.js``, which receives them as ``strings`` in
-  the page's ``#scormkit-quiz`` JSON.
+- ``runtime.*``: written by the learner runtime (``scormkit/runtime/page/``, English fallback
+  in ``page/messages.js``), which receives them (without the group prefix) as ``strings`` in
+  the page's ``#scormkit-config`` JSON;
+- ``quizjs.*``: written by the quiz player (``scormkit/runtime/quiz/``, English fallback in
+  ``quiz/messages.js``), which receives them as ``strings`` in the page's ``#scormkit-quiz``
+  JSON.
 
 The table is picked by the primary subtag of the course language (``fr-CA`` -> ``fr``); a
 language or a key missing here falls back to English. The English texts are the reference:
@@ -81,6 +83,18 @@ EN: dict[str, str] = {
                      "management system to keep saving your progress.",
     "runtime.viewed": " (viewed)",
     "runtime.table": "Table",
+    "runtime.saveRetrying": "Your progress could not be saved just now: trying again.",
+    "runtime.saveUnreachable": "Your learning management system cannot be reached, so your "
+                               "latest progress is not saved yet. Keep this page open: it "
+                               "keeps trying.",
+    "runtime.saveRefused": "Your learning management system refused to record your progress "
+                           "(error {code}). What you do from now on in this session is not "
+                           "saved: please tell your course administrator.",
+    "runtime.exit": "Exit",
+    "runtime.exiting": "Saving and leaving…",
+    "runtime.exited": "You have left this course: you can close this window.",
+    "runtime.exitFailed": "Your learning management system did not confirm the end of this "
+                          "session (error {code}). Press Exit again to leave anyway.",
     # --- quiz.js ---
     "quizjs.questionOf": "Question {n} of {total}",
     "quizjs.position": "{item}: position {n} of {total}.",
@@ -183,6 +197,21 @@ FR: dict[str, str] = {
                      "plateforme de formation pour continuer à enregistrer votre progression.",
     "runtime.viewed": " (consultée)",
     "runtime.table": "Tableau",
+    "runtime.saveRetrying": "Votre progression n’a pas pu être enregistrée à l’instant : "
+                            "nouvel essai en cours.",
+    "runtime.saveUnreachable": "Votre plateforme de formation est injoignable : votre "
+                               "progression récente n’est pas encore enregistrée. Gardez "
+                               "cette page ouverte : elle continue d’essayer.",
+    "runtime.saveRefused": "Votre plateforme de formation a refusé d’enregistrer votre "
+                           "progression (erreur {code}). Ce que vous faites désormais dans "
+                           "cette session n’est pas enregistré : prévenez le responsable de "
+                           "votre formation.",
+    "runtime.exit": "Quitter",
+    "runtime.exiting": "Enregistrement et sortie…",
+    "runtime.exited": "Vous avez quitté ce cours : vous pouvez fermer cette fenêtre.",
+    "runtime.exitFailed": "Votre plateforme de formation n’a pas confirmé la fin de cette "
+                          "session (erreur {code}). Appuyez de nouveau sur Quitter pour "
+                          "partir quand même.",
     "quizjs.questionOf": "Question {n} sur {total}",
     "quizjs.position": "{item} : position {n} sur {total}.",
     "quizjs.attemptOf": "Tentative {n} sur {total}.",
@@ -278,6 +307,20 @@ DE: dict[str, str] = {
                      "Lernplattform, damit Ihr Fortschritt weiter gespeichert wird.",
     "runtime.viewed": " (angesehen)",
     "runtime.table": "Tabelle",
+    "runtime.saveRetrying": "Ihr Fortschritt konnte gerade nicht gespeichert werden: neuer "
+                            "Versuch läuft.",
+    "runtime.saveUnreachable": "Ihre Lernplattform ist nicht erreichbar, Ihr neuester "
+                               "Fortschritt ist noch nicht gespeichert. Lassen Sie diese "
+                               "Seite geöffnet: Sie versucht es weiter.",
+    "runtime.saveRefused": "Ihre Lernplattform hat das Speichern Ihres Fortschritts abgelehnt "
+                           "(Fehler {code}). Was Sie ab jetzt in dieser Sitzung tun, wird "
+                           "nicht gespeichert: Bitte informieren Sie die Kursverwaltung.",
+    "runtime.exit": "Beenden",
+    "runtime.exiting": "Wird gespeichert und beendet…",
+    "runtime.exited": "Sie haben diesen Kurs verlassen: Sie können dieses Fenster schließen.",
+    "runtime.exitFailed": "Ihre Lernplattform hat das Ende dieser Sitzung nicht bestätigt "
+                          "(Fehler {code}). Drücken Sie erneut auf Beenden, um den Kurs "
+                          "trotzdem zu verlassen.",
     "quizjs.questionOf": "Frage {n} von {total}",
     "quizjs.position": "{item}: Position {n} von {total}.",
     "quizjs.attemptOf": "Versuch {n} von {total}.",
@@ -377,6 +420,20 @@ ES: dict[str, str] = {
                      "aprendizaje para seguir guardando su progreso.",
     "runtime.viewed": " (vista)",
     "runtime.table": "Tabla",
+    "runtime.saveRetrying": "No se ha podido guardar su progreso en este momento: se está "
+                            "intentando de nuevo.",
+    "runtime.saveUnreachable": "No se puede contactar con su plataforma de aprendizaje: su "
+                               "progreso más reciente aún no está guardado. Mantenga esta "
+                               "página abierta: seguirá intentándolo.",
+    "runtime.saveRefused": "Su plataforma de aprendizaje ha rechazado registrar su progreso "
+                           "(error {code}). Lo que haga a partir de ahora en esta sesión no "
+                           "se guarda: avise al responsable del curso.",
+    "runtime.exit": "Salir",
+    "runtime.exiting": "Guardando y saliendo…",
+    "runtime.exited": "Ha salido de este curso: puede cerrar esta ventana.",
+    "runtime.exitFailed": "Su plataforma de aprendizaje no ha confirmado el final de esta "
+                          "sesión (error {code}). Pulse Salir de nuevo para salir de todos "
+                          "modos.",
     "quizjs.questionOf": "Pregunta {n} de {total}",
     "quizjs.position": "{item}: posición {n} de {total}.",
     "quizjs.attemptOf": "Intento {n} de {total}.",

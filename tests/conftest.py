@@ -8,6 +8,8 @@ Fixtures here stay generic so every test module can use them:
   ``course.yaml`` and one lesson; a value of ``None`` removes a default file; ``bytes`` values
   are written as is (e.g. for non-UTF-8 files).
 - ``run_cli``: ``run_cli(["build", ...], cwd)`` -> ``(exit_code, stdout, stderr)``.
+- ``xhtml(content)``: model content (`scormkit.content.Content`) as XHTML text, images at
+  their package paths; for content without references it is exactly markdown-it's rendering.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from scormkit.content import BlankSlot, Content, Element, Resolver, package_paths, to_xhtml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_COURSE = REPO_ROOT / "course_src"
@@ -37,6 +41,16 @@ minutes: 5
 
 This is the first lesson.
 """
+
+
+def _blank(slot: BlankSlot) -> Content:
+    return Content.of(Element("span", (("data-blank", slot.blank),)))
+
+
+def xhtml(content: Content) -> str:
+    """*content* as XHTML text, images at their package paths (no writer's layout), a blank
+    as ``<span data-blank="b1"></span>``."""
+    return to_xhtml(content, Resolver(package_paths, blank=_blank))
 
 
 def default_course_yaml(lessons: list[str]) -> str:

@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree, isoschematron
 
 from scormkit import schema_install, schemas
+from scormkit.content import EMPTY, Content, Element
 from scormkit.errors import Location, UnsupportedFeature
 from scormkit.questions import Essay, Feedback, NumericAnswer
 from scormkit.sources import load_course
@@ -36,6 +37,7 @@ from scormkit.sources.quiz import parse_quiz
 from scormkit.validation import validate_files, validate_package
 from scormkit.validation.xml import validate_xml
 from scormkit.writers import WRITERS, ccquiz, quizcommon
+from tests.conftest import xhtml
 from tests.test_quiz_writers import quiz_sources
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -640,7 +642,7 @@ def test_ordering_becomes_one_choice_per_item(scenario, items):
     for number, entry in enumerate(shown, start=1):
         part = items[f"ordering.{entry.id}"]
         assert part.get("title") == f"Lifecycle ({number}/3)"
-        assert f"<p><strong>{entry.text_html}</strong></p>" in part.findtext(f".//{Q}mattext")
+        assert f"<p><strong>{xhtml(entry.text)}</strong></p>" in part.findtext(f".//{Q}mattext")
         read = moodle_reads(part)
         assert [a["text"] for a in read["answers"].values()] == ["1", "2", "3"]
         right = [a["text"] for a in read["answers"].values() if a["score"]]
@@ -729,8 +731,8 @@ def test_any_quiz_becomes_a_valid_assessment_or_a_located_error(scenario, source
 
 
 def _part(points: str, share: Fraction = Fraction(1)) -> ccquiz.Part:
-    question = Essay("e", "E", "<p>E</p>", Decimal(points), Feedback(), "",
-                     Location("quizzes/q.md", 3))
+    question = Essay("e", "E", Content.of(Element("p", (), ("E",))), Decimal(points),
+                     Feedback(), EMPTY, Location("quizzes/q.md", 3))
     return ccquiz.Part(question, "e", "E", "essay", share)
 
 
@@ -764,13 +766,13 @@ def test_weights_beyond_99_are_an_error():
 
 def test_accepted_answers_for_graders():
     at = Location("quizzes/q.md", 3)
+    ok = Content.of(Element("p", (), ("Ok.",)))
     answers = [
-        NumericAnswer(Decimal("1.50"), Decimal("1.50"), Decimal("1.50"), None, "", at),
-        NumericAnswer(Decimal("9"), Decimal("11"), Decimal("10"), Decimal("1"), "<p>Ok.</p>",
-                      at),
-        NumericAnswer(Decimal("-2"), Decimal("2.5"), None, None, "", at),
+        NumericAnswer(Decimal("1.50"), Decimal("1.50"), Decimal("1.50"), None, EMPTY, at),
+        NumericAnswer(Decimal("9"), Decimal("11"), Decimal("10"), Decimal("1"), ok, at),
+        NumericAnswer(Decimal("-2"), Decimal("2.5"), None, None, EMPTY, at),
     ]
-    assert ccquiz.accepted_html(answers) == (
+    assert xhtml(ccquiz.accepted(answers)) == (
         "<ul><li>1.5</li><li>10 ± 1: <p>Ok.</p></li><li>-2 – 2.5</li></ul>")
 
 

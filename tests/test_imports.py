@@ -9,17 +9,16 @@ only when asked, so it is not an edge: lower layers may read the registry withou
 importing the writers.
 
 The layers, bottom up: the shared basics (errors, ids, paths, resources, package, archive,
-schemas, templating, ui_strings); the model (model, questions); the registry (formats); the
-readers (sources/) and the validation pipeline (validation/); the writers (writers/); the
-orchestration (build); the front ends (report, cli, the package's __init__ and __main__).
+schemas, templating, ui_strings, jsbundle); the model (model, questions); the registry
+(formats); the readers (sources/) and the validation pipeline (validation/); the writers
+(writers/); the orchestration (build); the front ends (report, cli, the package's __init__
+and __main__).
 """
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scormkit"
 
@@ -98,33 +97,29 @@ def _edges(sources: tuple[str, ...], targets: tuple[str, ...]) -> list[str]:
                   if _under(a, *sources) and _under(b, *targets))
 
 
-MODEL_CYCLE = frozenset({"scormkit.model", "scormkit.questions"})
-"""The model's cycle (questions.py names model.Asset for its type hints): issue 9, part 3,
-on branch issue-9b, reshapes both modules."""
-
-
 def test_the_graph_is_read():
     """The reader sees lazy and type-only imports and resolves relative ones."""
     assert "scormkit.writers.web" in GRAPH["scormkit.writers.scorm12"]  # from package import
     assert "scormkit.validation.runtime_check" in GRAPH["scormkit.validation.pipeline"]  # lazy
-    assert "scormkit.model" in GRAPH["scormkit.questions"]  # under TYPE_CHECKING
     assert {"scormkit.errors", "scormkit.formats"} <= GRAPH["scormkit.validation.rules"]
 
 
+def test_type_only_imports_count(tmp_path):
+    module = tmp_path / "hinted.py"
+    module.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                      "    from scormkit.model import Course\n", encoding="utf-8")
+    assert _imports("scormkit.hinted", module) == {"scormkit.model"}
+
+
 def test_no_import_cycles():
-    assert [sorted(c) for c in _cycles(GRAPH) if c != MODEL_CYCLE] == []
-
-
-@pytest.mark.xfail(strict=True, reason="model.py <-> questions.py: issue 9 part 3 (branch "
-                   "issue-9b); remove this mark once it is merged and the test passes")
-def test_no_cycle_between_model_and_questions():
-    assert MODEL_CYCLE not in _cycles(GRAPH)
+    assert [sorted(c) for c in _cycles(GRAPH)] == []
 
 
 def test_readers_model_registry_and_validation_never_import_writers_or_cli():
     lower = ("scormkit.sources", "scormkit.model", "scormkit.questions", "scormkit.formats",
              "scormkit.validation", "scormkit.errors", "scormkit.ids", "scormkit.paths",
-             "scormkit.resources", "scormkit.package", "scormkit.archive", "scormkit.schemas")
+             "scormkit.resources", "scormkit.package", "scormkit.archive", "scormkit.schemas",
+             "scormkit.jsbundle")
     assert _edges(lower, ("scormkit.writers", "scormkit.cli", "scormkit.build")) == []
 
 
@@ -140,10 +135,6 @@ def test_validation_does_not_read_the_sources():
     assert _edges(("scormkit.validation",), ("scormkit.sources",)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="writers/web.py and writers/quizcommon.py import the "
-                   "readers' asset marker (sources.lesson, sources.media): issue 9 part 3 "
-                   "(branch issue-9b) replaces the marker strings; remove this mark once it "
-                   "is merged and the test passes")
 def test_writers_read_the_model_not_the_readers():
     assert _edges(("scormkit.writers",), ("scormkit.sources",)) == []
 

@@ -19,6 +19,8 @@ from scormkit.build import build_package
 from scormkit.errors import ScormkitError
 from scormkit.sources import load_course
 
+from .conftest import xhtml
+
 SLOW = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -101,7 +103,7 @@ def _load_or_located_error(files: dict[str, str | bytes]) -> None:
         else:
             assert [x.id for x in course.lessons] == ["lesson-01-intro", "lesson-02-other"]
             for lesson in course.lessons:
-                etree.fromstring(f"<div>{lesson.body_html}</div>".encode())
+                etree.fromstring(f"<div>{xhtml(lesson.body)}</div>".encode())
 
 
 # --- (1) any lesson file: a Course or a located ScormkitError, nothing else ------------------

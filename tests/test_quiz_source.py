@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scormkit.content import EMPTY, BlankSlot, Content, Element, Image
 from scormkit.errors import Diagnostic, ScormkitError, SourceErrors
 from scormkit.questions import (
-    BLANK_TAG,
     QUESTION_CLASSES,
     Blank,
     Choice,
@@ -48,7 +48,7 @@ from scormkit.questions import (
 from scormkit.sources import load_course
 from scormkit.sources.quiz import load_quiz, parse_quiz, quiz_slug
 
-from .conftest import EXAMPLE_COURSE
+from .conftest import EXAMPLE_COURSE, xhtml
 
 FM = "---\ntitle: Quiz\n---\n\n"
 """Minimal front matter: the body starts on line 5."""
@@ -103,6 +103,11 @@ def line_of(text: str, needle: str, start: int = 0) -> int:
     raise AssertionError(f"{needle!r} not in the text")
 
 
+def texts(feedback: Feedback) -> tuple[str, str, str]:
+    """The three kinds of question feedback as XHTML text."""
+    return xhtml(feedback.correct), xhtml(feedback.incorrect), xhtml(feedback.general)
+
+
 def only(quiz: Quiz) -> Question:
     [question] = quiz.items
     assert not isinstance(question, Pool)
@@ -119,14 +124,14 @@ def test_front_matter_settings(quiz_of):
         "time_limit: 30\nshuffle: true\n---\n\n"))
     assert (quiz.id, quiz.title, quiz.passing_score, quiz.max_attempts, quiz.time_limit) == (
         "final-check", "Final check", 75, 2, 30)
-    assert quiz.intro_html == "<p>Read <em>carefully</em>.</p>\n"
+    assert xhtml(quiz.intro) == "<p>Read <em>carefully</em>.</p>\n"
     assert only(quiz).shuffle is True
 
 
 def test_defaults_and_derived_quiz_id(quiz_of):
     quiz = quiz_of("## Q\n\n- [x] a\n- [ ] b\n", name="quizzes/01 Final.quiz.md")
     assert (quiz.id, quiz.slug) == ("quiz-01-final", "01 Final")
-    assert (quiz.passing_score, quiz.max_attempts, quiz.time_limit, quiz.intro_html) == (
+    assert (quiz.passing_score, quiz.max_attempts, quiz.time_limit, xhtml(quiz.intro)) == (
         None, None, None, "")
     assert only(quiz).shuffle is False
     assert quiz.source.line == 1
@@ -182,17 +187,17 @@ def test_single_choice(quiz_of):
     assert isinstance(question, SingleChoice)
     assert (question.id, question.title, question.points, question.shuffle) == (
         "where", "Where they work", Decimal(2), True)
-    assert question.prompt_html == (
+    assert xhtml(question.prompt) == (
         "<p>Which organisation <em>does not</em> run technical projects?</p>\n")
-    assert [(c.id, c.text_html, c.correct, c.pinned) for c in question.choices] == [
+    assert [(c.id, xhtml(c.text), c.correct, c.pinned) for c in question.choices] == [
         ("a", "A bank", False, False),
         ("b", "A <code>nonprofit</code>", False, False),
         ("c", "None of the above", True, True),
     ]
-    assert question.choices[0].feedback_html == "<p>Banks run many.</p>\n"
-    assert question.choices[1].feedback_html == ""
+    assert xhtml(question.choices[0].feedback) == "<p>Banks run many.</p>\n"
+    assert xhtml(question.choices[1].feedback) == ""
     assert question.correct_choice.id == "c"
-    assert question.feedback == Feedback(
+    assert texts(question.feedback) == (
         "<p>Right.</p>\n", "<p>Every one of them does.</p>\n", "<p>See lesson 1.</p>\n")
     assert [c.source.line for c in question.choices] == [9, 11, 12]
     assert question.source.line == 5
@@ -201,21 +206,21 @@ def test_single_choice(quiz_of):
 def test_the_heading_is_the_question_when_there_is_no_stem(quiz_of):
     question = only(quiz_of("## Is *this* the stem?\n\n- [x] yes\n- [ ] no\n"))
     assert question.title == "Is this the stem?"
-    assert question.prompt_html == "<p>Is <em>this</em> the stem?</p>\n"
+    assert xhtml(question.prompt) == "<p>Is <em>this</em> the stem?</p>\n"
 
 
 def test_labelled_feedback_lines_can_share_one_quote(quiz_of):
     question = only(quiz_of("## Q\n\n- [x] a\n- [ ] b\n\n"
                             "> Correct: Well done.\n> Incorrect: Not quite,\n> read again.\n"
                             ">\n> Second paragraph.\n> Feedback: Always shown.\n"))
-    assert question.feedback == Feedback(
+    assert texts(question.feedback) == (
         "<p>Well done.</p>\n", "<p>Not quite,\nread again.</p>\n<p>Second paragraph.</p>\n",
         "<p>Always shown.</p>\n")
 
 
 def test_feedback_label_on_its_own_line(quiz_of):
     question = only(quiz_of("## Q\n\n- [x] a\n- [ ] b\n\n> Feedback:\n> The text.\n"))
-    assert question.feedback.general_html == "<p>The text.</p>\n"
+    assert xhtml(question.feedback.general) == "<p>The text.</p>\n"
 
 
 def test_multiple_response(quiz_of):
@@ -232,7 +237,7 @@ def test_true_false(quiz_of):
                             "- [x] false\n  > It is blue.\n- [ ] TRUE\n"))
     assert isinstance(question, TrueFalse)
     assert question.answer is False
-    assert (question.true_feedback_html, question.false_feedback_html) == (
+    assert (xhtml(question.true_feedback), xhtml(question.false_feedback)) == (
         "", "<p>It is blue.</p>\n")
 
 
@@ -243,11 +248,12 @@ def test_fill_in_the_blank(quiz_of):
     assert (question.case_sensitive, question.partial_credit) == (True, True)
     assert [(b.id, b.answers, b.source.line) for b in question.blanks] == [
         ("b1", ("3", "three"), 7), ("b2", ("5", "five years"), 7)]
-    assert question.prompt_html == (
-        f"<p>Employers ask for {BLANK_TAG.format(id='b1')} to {BLANK_TAG.format(id='b2')} "
+    assert xhtml(question.prompt) == (
+        '<p>Employers ask for <span data-blank="b1"></span> to <span data-blank="b2"></span> '
         "years.</p>\n")
-    assert question.prompt_parts() == (
-        "<p>Employers ask for ", question.blanks[0], " to ", question.blanks[1], " years.</p>\n")
+    assert question.prompt == Content.of(Element("p", (), (
+        "Employers ask for ", BlankSlot("b1"), " to ", BlankSlot("b2"), " years.")), "\n")
+    assert [question.blank(slot) for slot in ("b1", "b2")] == list(question.blanks)
     assert question.matches(question.blanks[1], "  five   years ")
     assert not question.matches(question.blanks[1], "Five years")
 
@@ -256,7 +262,7 @@ def test_fill_in_the_blank_is_case_insensitive_by_default(quiz_of):
     question = only(quiz_of("## Q {type: fill}\n\nA [[Cat]].\n\n- a list in the stem\n"))
     assert isinstance(question, FillInBlank)
     assert question.matches(question.blanks[0], "cAT")
-    assert "<li>a list in the stem</li>" in question.prompt_html
+    assert "<li>a list in the stem</li>" in xhtml(question.prompt)
 
 
 def test_numeric(quiz_of):
@@ -270,7 +276,7 @@ def test_numeric(quiz_of):
         ("tolerance", -13, 7, -3, 10),
         ("exact", Decimal("-7.5"), Decimal("-7.5"), Decimal("-7.5"), None),
     ]
-    assert question.answers[0].feedback_html == "<p>Exactly.</p>\n"
+    assert xhtml(question.answers[0].feedback) == "<p>Exactly.</p>\n"
     assert question.answers[2].accepts(Decimal("12")) and not question.answers[2].accepts(
         Decimal("12.01"))
 
@@ -280,13 +286,13 @@ def test_matching(quiz_of):
                             "- Teacher -> explains\n- *Coach* → encourages `a->b`\n"
                             "- Mentor -> explains\n- -> shouts\n"))
     assert isinstance(question, Matching)
-    assert [(p.premise.id, p.premise.text_html, p.response.id, p.response.text_html)
+    assert [(p.premise.id, xhtml(p.premise.text), p.response.id, xhtml(p.response.text))
             for p in question.pairs] == [
         ("a", "Teacher", "d", "explains"),
         ("b", "<em>Coach</em>", "e", "encourages <code>a-&gt;b</code>"),
         ("c", "Mentor", "d", "explains"),
     ]
-    assert [(d.id, d.text_html) for d in question.distractors] == [("f", "shouts")]
+    assert [(d.id, xhtml(d.text)) for d in question.distractors] == [("f", "shouts")]
     assert [r.id for r in question.responses] == ["d", "e", "f"]
     assert [p.id for p in question.premises] == ["a", "b", "c"]
     assert (question.shuffle, question.partial_credit) == (False, False)
@@ -295,7 +301,7 @@ def test_matching(quiz_of):
 def test_ordering(quiz_of):
     question = only(quiz_of("## Q {type: ordering}\n\n1. Prepare\n2. Plan\n3. **Build**\n"))
     assert isinstance(question, Ordering)
-    assert [(i.id, i.text_html) for i in question.items] == [
+    assert [(i.id, xhtml(i.text)) for i in question.items] == [
         ("a", "Prepare"), ("b", "Plan"), ("c", "<strong>Build</strong>")]
 
 
@@ -303,8 +309,8 @@ def test_essay(quiz_of):
     question = only(quiz_of("## Q {type: essay, points: 5}\n\nExplain.\n\n"
                             "> Grading: Look for two points.\n\n> Feedback: Thanks.\n"))
     assert isinstance(question, Essay)
-    assert question.grading_html == "<p>Look for two points.</p>\n"
-    assert question.feedback == Feedback(general_html="<p>Thanks.</p>\n")
+    assert xhtml(question.grading) == "<p>Look for two points.</p>\n"
+    assert texts(question.feedback) == ("", "", "<p>Thanks.</p>\n")
     assert question.points == 5
 
 
@@ -351,20 +357,19 @@ def test_markdown_images_and_links(tmp_path, quiz_of):
                    "> Feedback: ![Roles again](../media/roles.svg)\n",
                    name="quizzes/q.quiz.md")
     question = only(quiz)
-    assert '<img src="scormkit-asset:media/roles.svg" alt="Three roles" />' in (
-        question.prompt_html)
-    assert "&lt;b&gt;raw&lt;/b&gt;" in question.prompt_html
-    assert question.choices[0].text_html == (
+    assert Image("media/roles.svg", "Three roles") in question.prompt.walk()
+    assert "&lt;b&gt;raw&lt;/b&gt;" in xhtml(question.prompt)
+    assert xhtml(question.choices[0].text) == (
         'See <a href="https://example.org" rel="noopener">the site</a>')
-    assert "scormkit-asset:media/roles.svg" in question.choices[1].text_html
-    assert "scormkit-asset:media/roles.svg" in question.feedback.general_html
+    assert question.choices[1].text.assets() == ("media/roles.svg",)
+    assert question.feedback.general.assets() == ("media/roles.svg",)
     assert [a.href for a in quiz.assets] == ["media/roles.svg"]
 
 
 def test_settings_in_braces_can_be_escaped(quiz_of):
     question = only(quiz_of("## Sets \\{a, b\\}\n\n- [x] The set \\{1, 2\\}\n- [ ] b\n"))
     assert question.title == "Sets {a, b}"
-    assert question.choices[0].text_html == "The set {1, 2}"
+    assert xhtml(question.choices[0].text) == "The set {1, 2}"
     assert question.choices[0].pinned is False
 
 
@@ -637,8 +642,8 @@ def test_example_quiz():
     assert any(not pool.draws_all for pool in quiz.pools)
     choices = [c for q in questions if isinstance(q, SingleChoice | MultipleResponse)
                for c in q.choices]
-    assert any(c.pinned and "None of the above" in c.text_html for c in choices)
-    assert any(c.feedback_html for c in choices)
+    assert any(c.pinned and "None of the above" in xhtml(c.text) for c in choices)
+    assert any(c.feedback for c in choices)
     assert quiz.assets and set(quiz.assets) <= set(course.assets)
     # Everything but the essay (graded by a person) is enough to pass.
     essay = sum(q.points for q in questions if isinstance(q, Essay))
@@ -729,7 +734,7 @@ def test_arbitrary_text_never_crashes(fuzz_root, text):
 
 
 def print_quiz(quiz: Quiz) -> str:
-    """Write *quiz* in the quiz format (test-only; HTML fields come from `inline_md`)."""
+    """Write *quiz* in the quiz format (test-only; content comes from `inline_md`)."""
     out = ["---", f"id: {scalar(quiz.id)}", f"title: {json.dumps(quiz.title)}"]
     if quiz.passing_score is not None:
         out.append(f"passing_score: {quiz.passing_score}")
@@ -738,8 +743,8 @@ def print_quiz(quiz: Quiz) -> str:
     if quiz.time_limit is not None:
         out.append(f"time_limit: {quiz.time_limit}")
     out += ["---", ""]
-    if quiz.intro_html:
-        out += [SOURCE[quiz.intro_html], ""]
+    if quiz.intro:
+        out += [SOURCE[quiz.intro], ""]
     for item in quiz.items:
         if isinstance(item, Pool):
             out += [f"# {item.title} {{id: {scalar(item.id)}, draw: {item.draw}}}", ""]
@@ -766,26 +771,20 @@ def print_question(q: Question) -> list[str]:
     if isinstance(q, FillInBlank):
         settings.append(f"case: {str(q.case_sensitive).lower()}")
     out = [f"## {q.title} {{{', '.join(settings)}}}", ""]
-    if isinstance(q, FillInBlank):
-        text = SOURCE[q.prompt_html]
-        for blank in q.blanks:
-            text = text.replace(BLANK_TAG.format(id=blank.id), f"[[{'|'.join(blank.answers)}]]")
-        out += [text, ""]
-    else:
-        out += [SOURCE[q.prompt_html], ""]
+    out += [SOURCE[q.prompt], ""]  # a fill-in prompt's source has its [[blanks]]
 
-    def feedback(html: str) -> list[str]:
-        return [f"  > {SOURCE[html]}"] if html else []
+    def feedback(content: Content) -> list[str]:
+        return [f"  > {SOURCE[content]}"] if content else []
 
     match q:
         case SingleChoice() | MultipleResponse():
             for c in q.choices:
                 pin = " {pin}" if c.pinned else ""
-                out += [f"- [{'x' if c.correct else ' '}] {SOURCE[c.text_html]}{pin}",
-                        *feedback(c.feedback_html)]
+                out += [f"- [{'x' if c.correct else ' '}] {SOURCE[c.text]}{pin}",
+                        *feedback(c.feedback)]
         case TrueFalse():
-            out += [f"- [{'x' if q.answer else ' '}] True", *feedback(q.true_feedback_html),
-                    f"- [{' ' if q.answer else 'x'}] False", *feedback(q.false_feedback_html)]
+            out += [f"- [{'x' if q.answer else ' '}] True", *feedback(q.true_feedback),
+                    f"- [{' ' if q.answer else 'x'}] False", *feedback(q.false_feedback)]
         case Numeric():
             for a in q.answers:
                 if a.kind == "range":
@@ -796,58 +795,63 @@ def print_question(q: Question) -> list[str]:
                 else:
                     assert a.value is not None
                     text = format_decimal(a.value)
-                out += [f"- {text}", *feedback(a.feedback_html)]
+                out += [f"- {text}", *feedback(a.feedback)]
         case Matching():
             for pair in q.pairs:
-                out.append(f"- {SOURCE[pair.premise.text_html]} -> "
-                           f"{SOURCE[pair.response.text_html]}")
-            out += [f"- -> {SOURCE[d.text_html]}" for d in q.distractors]
+                out.append(f"- {SOURCE[pair.premise.text]} -> "
+                           f"{SOURCE[pair.response.text]}")
+            out += [f"- -> {SOURCE[d.text]}" for d in q.distractors]
         case Ordering():
-            out += [f"{n}. {SOURCE[item.text_html]}" for n, item in enumerate(q.items, 1)]
+            out += [f"{n}. {SOURCE[item.text]}" for n, item in enumerate(q.items, 1)]
         case Essay():
             pass
     out.append("")
-    labels = [("Correct", q.feedback.correct_html), ("Incorrect", q.feedback.incorrect_html),
-              ("Feedback", q.feedback.general_html)]
+    labels = [("Correct", q.feedback.correct), ("Incorrect", q.feedback.incorrect),
+              ("Feedback", q.feedback.general)]
     if isinstance(q, Essay):
-        labels.append(("Grading", q.grading_html))
-    lines = [f"> {label}: {SOURCE[html]}" for label, html in labels if html]
+        labels.append(("Grading", q.grading))
+    lines = [f"> {label}: {SOURCE[content]}" for label, content in labels if content]
     return out + (lines + [""] if lines else [])
 
 
-SOURCE: dict[str, str] = {}
-"""HTML -> the Markdown it was generated from (filled by the strategies)."""
+SOURCE: dict[Content, str] = {}
+"""Content -> the Markdown it was generated from (filled by the strategies)."""
 
 _WORD = st.text(alphabet=string.ascii_letters, min_size=1, max_size=7)
 
 
 @st.composite
-def inline_md(draw: st.DrawFn) -> str:
-    """Inline Markdown and its XHTML: words, some emphasised or in code; returns the HTML
-    (the Markdown is remembered in SOURCE)."""
+def inline_md(draw: st.DrawFn) -> Content:
+    """Inline Markdown and its content: words, some emphasised or in code; returns the
+    content (the Markdown is remembered in SOURCE)."""
     words = draw(st.lists(st.tuples(_WORD, st.sampled_from(["", "*", "`"])), min_size=1,
                           max_size=5))
     md = " ".join(f"{mark}{word}{mark}" for word, mark in words)
-    html = " ".join({"": w, "*": f"<em>{w}</em>", "`": f"<code>{w}</code>"}[m]
-                    for w, m in words)
-    SOURCE[html] = md
-    return html
+    nodes: list[str | Element] = []
+    for index, (word, mark) in enumerate(words):
+        nodes += [" "] if index else []
+        nodes.append({"": word, "*": Element("em", (), (word,)),
+                      "`": Element("code", (), (word,))}[mark])
+    content = Content(tuple(nodes))
+    SOURCE[content] = md
+    return content
 
 
 @st.composite
-def block_md(draw: st.DrawFn) -> str:
-    html = draw(inline_md())
-    SOURCE[f"<p>{html}</p>\n"] = SOURCE[html]
-    return f"<p>{html}</p>\n"
+def block_md(draw: st.DrawFn) -> Content:
+    inline = draw(inline_md())
+    block = Content.of(Element("p", (), inline.nodes), "\n")
+    SOURCE[block] = SOURCE[inline]
+    return block
 
 
-def maybe_block(draw: st.DrawFn) -> str:
-    return draw(st.one_of(st.just(""), block_md()))
+def maybe_block(draw: st.DrawFn) -> Content:
+    return draw(st.one_of(st.just(EMPTY), block_md()))
 
 
-def unique_inline(draw: st.DrawFn, low: int, high: int) -> list[str]:
+def unique_inline(draw: st.DrawFn, low: int, high: int) -> list[Content]:
     return draw(st.lists(inline_md(), min_size=low, max_size=high,
-                         unique_by=lambda h: " ".join(h.split()).casefold()))
+                         unique_by=lambda c: " ".join(xhtml(c).split()).casefold()))
 
 
 _PLAIN = st.lists(_WORD, min_size=1, max_size=4).map(" ".join)
@@ -860,8 +864,8 @@ def question(draw: st.DrawFn, qid: str, points: Decimal | None = None) -> Questi
     kind = draw(st.sampled_from(sorted(QUESTION_CLASSES)))
     fb = Feedback(maybe_block(draw), maybe_block(draw), maybe_block(draw))
     if kind == "essay":
-        fb = Feedback(general_html=maybe_block(draw))
-    common = {"id": qid, "title": draw(_PLAIN), "prompt_html": draw(block_md()),
+        fb = Feedback(general=maybe_block(draw))
+    common = {"id": qid, "title": draw(_PLAIN), "prompt": draw(block_md()),
               "points": points if points is not None else Decimal(draw(st.integers(1, 9))),
               "feedback": fb, "source": None}
     loc = None
@@ -879,8 +883,8 @@ def question(draw: st.DrawFn, qid: str, points: Decimal | None = None) -> Questi
                                 partial_credit=draw(st.booleans()))
     if kind == "truefalse":
         return TrueFalse(**common, answer=draw(st.booleans()),
-                         true_feedback_html=maybe_block(draw),
-                         false_feedback_html=maybe_block(draw))
+                         true_feedback=maybe_block(draw),
+                         false_feedback=maybe_block(draw))
     if kind == "fill":
         case = draw(st.booleans())
         count = draw(st.integers(1, 3))
@@ -889,13 +893,18 @@ def question(draw: st.DrawFn, qid: str, points: Decimal | None = None) -> Questi
             answers = draw(st.lists(_PLAIN, min_size=1, max_size=3,
                                     unique_by=(lambda a: a) if case else str.casefold))
             blanks.append(Blank(f"b{n}", tuple(answers), loc))
-        pieces = [draw(inline_md())]
+        pieces: list[Content | Blank] = [draw(inline_md())]
         for blank in blanks:
-            pieces += [BLANK_TAG.format(id=blank.id), draw(inline_md())]
-        md = " ".join(SOURCE.get(p, p) for p in pieces)
-        html = f"<p>{' '.join(pieces)}</p>\n"
-        SOURCE[html] = md
-        return FillInBlank(**{**common, "prompt_html": html}, blanks=tuple(blanks),
+            pieces += [blank, draw(inline_md())]
+        md = " ".join(SOURCE[p] if isinstance(p, Content) else f"[[{'|'.join(p.answers)}]]"
+                      for p in pieces)
+        nodes: list = []
+        for index, piece in enumerate(pieces):
+            nodes += [" "] if index else []
+            nodes += piece.nodes if isinstance(piece, Content) else [BlankSlot(piece.id)]
+        prompt = Content.of(Element("p", (), tuple(nodes)), "\n")
+        SOURCE[prompt] = md
+        return FillInBlank(**{**common, "prompt": prompt}, blanks=tuple(blanks),
                            case_sensitive=case, partial_credit=draw(st.booleans()))
     if kind == "numeric":
         answers: list[NumericAnswer] = []
@@ -931,7 +940,7 @@ def question(draw: st.DrawFn, qid: str, points: Decimal | None = None) -> Questi
     if kind == "ordering":
         return Ordering(**common, items=tuple(OrderItem(short_id(i), t, loc)
                                               for i, t in enumerate(unique_inline(draw, 2, 6))))
-    return Essay(**common, grading_html=maybe_block(draw))
+    return Essay(**common, grading=maybe_block(draw))
 
 
 @st.composite
@@ -949,7 +958,7 @@ def quizzes(draw: st.DrawFn) -> Quiz:
         items.append(Pool(pool_id, draw(_PLAIN), draw_count, members, None))
     return Quiz(
         id=next(ids), slug="q", title=draw(_PLAIN),
-        intro_html=maybe_block(draw), items=tuple(items),
+        intro=maybe_block(draw), items=tuple(items),
         passing_score=draw(st.none() | st.integers(0, 100)),
         max_attempts=draw(st.none() | st.integers(1, 10)),
         time_limit=draw(st.none() | st.integers(1, 120)),
@@ -971,10 +980,11 @@ def test_round_trip(fuzz_root, quiz):
 
 def test_printer_output_is_the_documented_format():
     """The printer writes what docs/quiz-format.md shows (a sanity check of the test tool)."""
-    html = "<p>Pick one.</p>\n"
-    SOURCE.update({html: "Pick one.", "A": "A", "B": "B"})
-    q = SingleChoice("pick", "Pick", html, Decimal(1), Feedback(), (
-        Choice("a", "A", True, False, "", None), Choice("b", "B", False, True, "", None)),
+    prompt = Content.of(Element("p", (), ("Pick one.",)), "\n")
+    a, b = Content.of("A"), Content.of("B")
+    SOURCE.update({prompt: "Pick one.", a: "A", b: "B"})
+    q = SingleChoice("pick", "Pick", prompt, Decimal(1), Feedback(), (
+        Choice("a", a, True, False, EMPTY, None), Choice("b", b, False, True, EMPTY, None)),
         False, None)
     assert print_question(q) == [
         "## Pick {id: pick, points: 1, shuffle: false}", "", "Pick one.", "", "- [x] A",

@@ -30,10 +30,10 @@ from lxml import etree
 
 from scormkit import formats
 from scormkit.build import build_package
+from scormkit.content import EMPTY, BlankSlot, Content, Element, Image, Node
 from scormkit.errors import Location, SourceError, UnsupportedFeature
 from scormkit.package import Package
 from scormkit.questions import (
-    BLANK_TAG,
     Blank,
     Choice,
     Essay,
@@ -60,6 +60,8 @@ from scormkit.validation.xml import validate_xml
 from scormkit.writers import WRITERS, quizcommon
 from scormkit.writers.moodlexml import MOODLE_FRACTIONS
 from scormkit.writers.qti12 import canvas_shuffle
+
+from .conftest import xhtml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "course_src"
@@ -454,7 +456,7 @@ def test_ordering_fallback_matches_items_to_positions(packages, scenario):
     item = root.find(f".//{Q12}item[@ident='ordering']")
     premises = [lid.findtext(f"{Q12}material/{Q12}mattext")
                 for lid in item.iterfind(f"{Q12}presentation/{Q12}response_lid")]
-    assert premises == [i.text_html for i in shown]
+    assert premises == [xhtml(i.text) for i in shown]
     positions = [m.text for m in item.iterfind(
         f"{Q12}presentation/{Q12}response_lid[1]/{Q12}render_choice/{Q12}response_label/"
         f"{Q12}material/{Q12}mattext")]
@@ -464,8 +466,8 @@ def test_ordering_fallback_matches_items_to_positions(packages, scenario):
     assert question_el.get("type") == "matching"
     pairs = [(s.findtext("text"), s.findtext("answer/text"))
              for s in question_el.iter("subquestion")]
-    order = {item.text_html: str(n) for n, item in enumerate(question.items, start=1)}
-    assert pairs == [(i.text_html, order[i.text_html]) for i in shown]
+    order = {xhtml(item.text): str(n) for n, item in enumerate(question.items, start=1)}
+    assert pairs == [(xhtml(i.text), order[xhtml(i.text)]) for i in shown]
 
 
 # ------------------------------------------------------------------------------------------
@@ -727,15 +729,16 @@ def test_builds_are_byte_identical(scenario_dir, tmp_path, target):
 # ------------------------------------------------------------------------------------------
 # Round trip: source -> model -> QTI 2.1 -> model
 
-def canon(html_text: str) -> str:
+def canon(content: Content) -> str:
     """Equivalent XHTML compares equal (attribute quoting, empty elements, escapes)."""
+    html_text = xhtml(content)
     if not html_text:
         return html_text
     return etree.tostring(etree.fromstring(f"<div>{html_text}</div>"), method="c14n").decode()
 
 
 def normalized(value):
-    """A model value with every XHTML field canonicalised. Partial credit on a question with
+    """A model value with all its content canonicalised. Partial credit on a question with
     one blank changes nothing (all or nothing is the same), and QTI does not tell them apart."""
     if isinstance(value, FillInBlank) and len(value.blanks) == 1:
         value = dataclasses.replace(value, partial_credit=False)
@@ -745,7 +748,7 @@ def normalized(value):
         changes = {}
         for f in dataclasses.fields(value):
             current = getattr(value, f.name)
-            if f.name.endswith("_html"):
+            if isinstance(current, Content):
                 changes[f.name] = canon(current)
             elif isinstance(current, tuple) or dataclasses.is_dataclass(current):
                 changes[f.name] = normalized(current)
@@ -765,30 +768,33 @@ class Qti21Reader:
         self.folder = posixpath.dirname(test_href)
 
     def html(self, element: etree._Element, stop: etree._Element | None = None,
-             skip: tuple[str, ...] = ()) -> str:
-        holder = etree.Element("div")
-        holder.text = element.text
+             skip: tuple[str, ...] = ()) -> Content:
+        nodes: list[Node] = [element.text or ""]
         for child in element:
             if child is stop:
                 break
             if etree.QName(child).localname in skip:
                 continue
-            holder.append(copy.deepcopy(child))
-        for node in holder.iter():
-            if isinstance(node.tag, str) and node.tag.startswith("{"):
-                node.tag = etree.QName(node).localname
-            if node.tag == "img":  # back to the package path the model holds
-                path = posixpath.normpath(posixpath.join(self.folder, node.get("src")))
-                node.set("src", "scormkit-asset:" + path)
-        etree.cleanup_namespaces(holder)
-        text = etree.tostring(holder, encoding="unicode")
-        return text[len("<div>"):-len("</div>")] if text != "<div/>" else ""
+            nodes += [self.node(child), child.tail or ""]
+        return Content(tuple(nodes))
+
+    def node(self, element: etree._Element) -> Node:
+        tag = etree.QName(element).localname
+        if tag == "img":  # back to the package path the model holds
+            path = posixpath.normpath(posixpath.join(self.folder, element.get("src")))
+            return Image(path, element.get("alt"), element.get("title"))
+        if tag == "blank":
+            return BlankSlot(element.get("id"))
+        children: list[Node] = [element.text or ""]
+        for child in element:
+            children += [self.node(child), child.tail or ""]
+        return Element(tag, tuple(element.attrib.items()), tuple(children))
 
     def quiz(self, template: Quiz) -> Quiz:
         test = self.test
         main = test.find(f".//{Q21}assessmentSection")
         intro = main.find(f"{Q21}rubricBlock")
-        intro_html = self.html(intro) if intro is not None else ""
+        intro_content = self.html(intro) if intro is not None else EMPTY
         items: list[Question | Pool] = []
         for child in main:
             local = etree.QName(child).localname
@@ -808,7 +814,7 @@ class Qti21Reader:
         limit = test.find(f"{Q21}timeLimits")
         return Quiz(
             id=test.get("identifier"), slug=template.slug, title=test.get("title"),
-            intro_html=intro_html, items=tuple(items),
+            intro=intro_content, items=tuple(items),
             passing_score=(int(Decimal(threshold) * 100 / maximum)
                            if threshold is not None else None),
             max_attempts=template.max_attempts,  # a delivery setting: not part of QTI
@@ -825,8 +831,8 @@ class Qti21Reader:
             "id": root.get("identifier"), "title": root.get("title"),
             "points": Decimal(root.findtext(f"{Q21}outcomeDeclaration[@identifier='MAXSCORE']/"
                                             f"{Q21}defaultValue/{Q21}value")),
-            "feedback": Feedback(feedback.get("CORRECT", ""), feedback.get("INCORRECT", ""),
-                                 feedback.get("GENERAL", "")),
+            "feedback": Feedback(feedback.get("CORRECT", EMPTY), feedback.get("INCORRECT", EMPTY),
+                                 feedback.get("GENERAL", EMPTY)),
             "source": here,
         }
         declarations = {d.get("identifier"): d for d in root.iter(f"{Q21}responseDeclaration")}
@@ -842,22 +848,22 @@ class Qti21Reader:
         if kind == "choiceInteraction":
             choices = interaction.findall(f"{Q21}simpleChoice")
             if [c.get("identifier") for c in choices] == ["true", "false"]:
-                return TrueFalse(**common, prompt_html=prompt, answer=correct == ["true"],
-                                 true_feedback_html=feedback.get("true", ""),
-                                 false_feedback_html=feedback.get("false", ""))
+                return TrueFalse(**common, prompt=prompt, answer=correct == ["true"],
+                                 true_feedback=feedback.get("true", EMPTY),
+                                 false_feedback=feedback.get("false", EMPTY))
             model = tuple(Choice(c.get("identifier"), self.html(c),
                                  c.get("identifier") in correct, c.get("fixed") == "true",
-                                 feedback.get(c.get("identifier"), ""), here) for c in choices)
+                                 feedback.get(c.get("identifier"), EMPTY), here) for c in choices)
             shuffle = interaction.get("shuffle") == "true"
             if declarations["RESPONSE"].get("cardinality") == "single":
-                return SingleChoice(**common, prompt_html=prompt, choices=model,
+                return SingleChoice(**common, prompt=prompt, choices=model,
                                     shuffle=shuffle)
-            return MultipleResponse(**common, prompt_html=prompt, choices=model,
+            return MultipleResponse(**common, prompt=prompt, choices=model,
                                     shuffle=shuffle, partial_credit=declarations[
                                         "RESPONSE"].find(f"{Q21}mapping") is not None)
         if kind == "textEntryInteraction" and declarations[
                 interaction.get("responseIdentifier")].get("baseType") == "float":
-            return Numeric(**common, prompt_html=prompt,
+            return Numeric(**common, prompt=prompt,
                            answers=self.numeric_answers(root, feedback, here))
         if kind == "textEntryInteraction":
             blanks = []
@@ -868,11 +874,11 @@ class Qti21Reader:
                 answers = [e.get("mapKey") for e in declaration.iter(f"{Q21}mapEntry")]
                 case = declaration.find(f".//{Q21}mapEntry").get("caseSensitive") == "true"
                 blanks.append(Blank(blank_id, tuple(answers), here))
-                span = etree.fromstring(BLANK_TAG.format(id=blank_id))
+                span = etree.Element("blank", id=blank_id)  # a BlankSlot (see node)
                 span.tail = entry.tail
                 entry.getparent().replace(entry, span)
             partial = root.find(f".//{Q21}divide") is not None
-            return FillInBlank(**common, prompt_html=self.html(prompt_root), blanks=tuple(blanks),
+            return FillInBlank(**common, prompt=self.html(prompt_root), blanks=tuple(blanks),
                                case_sensitive=case, partial_credit=partial)
         if kind == "matchInteraction":
             premise_set, response_set = interaction.findall(f"{Q21}simpleMatchSet")
@@ -883,7 +889,7 @@ class Qti21Reader:
             pairs = tuple(MatchPair(premises[p], responses[r])
                           for p, r in (value.split() for value in correct))
             used = {pair.response.id for pair in pairs}
-            return Matching(**common, prompt_html=prompt, pairs=pairs,
+            return Matching(**common, prompt=prompt, pairs=pairs,
                             distractors=tuple(r for rid, r in responses.items() if rid not in used),
                             shuffle=interaction.get("shuffle") == "true",
                             partial_credit=declarations["RESPONSE"].find(
@@ -891,19 +897,19 @@ class Qti21Reader:
         if kind == "orderInteraction":
             texts = {c.get("identifier"): self.html(c)
                      for c in interaction.iter(f"{Q21}simpleChoice")}
-            return Ordering(**common, prompt_html=prompt,
+            return Ordering(**common, prompt=prompt,
                             items=tuple(OrderItem(i, texts[i], here) for i in correct))
         assert kind == "extendedTextInteraction", kind
         rubric = body.find(f"{Q21}rubricBlock")
-        return Essay(**common, prompt_html=prompt,
-                     grading_html=self.html(rubric) if rubric is not None else "")
+        return Essay(**common, prompt=prompt,
+                     grading=self.html(rubric) if rubric is not None else EMPTY)
 
     def numeric_answers(self, root, feedback, here) -> tuple[NumericAnswer, ...]:
         condition = root.find(f"{Q21}responseProcessing/{Q21}responseCondition")
         answers = []
         for number, branch in enumerate(condition, start=1):
             test = branch[0]
-            text = feedback.get(f"n{number}", "")
+            text = feedback.get(f"n{number}", EMPTY)
             if etree.QName(test).localname == "and":
                 low, high = (Decimal(t.findtext(f"{Q21}baseValue")) for t in test)
                 answers.append(NumericAnswer(low, high, None, None, text, here))

@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 
 from scormkit import ids
+from scormkit.content import Element, Image, LessonLink
 from scormkit.errors import Diagnostic, ScormkitError, SourceError, SourceErrors
+from scormkit.model import Lesson
 from scormkit.sources import load_course
+
+from .conftest import xhtml
 
 # A valid course.yaml; line numbers below refer to it.
 COURSE_YAML = """\
@@ -111,15 +115,22 @@ def test_example_ids_are_stable(course_copy):
     lesson = course_copy / "lessons" / "01-is-this-role-for-you.md"
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("quick", "short"), "utf-8")
     second = load_course(course_copy)
-    assert second.lessons[0].body_html != first.lessons[0].body_html
+    assert second.lessons[0].body != first.lessons[0].body
     assert [x.id for x in second.lessons] == [x.id for x in first.lessons] == EXAMPLE_IDS
     assert second.id == first.id
 
 
+def lesson_links(lesson: Lesson) -> list[tuple[str, str]]:
+    """(lesson id, heading id) of every link to a lesson, in order."""
+    return [(node.lesson, node.anchor) for node in lesson.body.walk()
+            if isinstance(node, LessonLink)]
+
+
 def test_example_lesson_links_become_placeholders(course_copy):
     course = load_course(course_copy)
-    hrefs = re.findall(r'href="([^"]*)"', course.lessons[0].body_html)
-    assert "scormkit-lesson:lesson-02-how-the-work-gets-done" in hrefs
+    hrefs = [node.get("href") or "" for node in course.lessons[0].body.walk()
+             if isinstance(node, Element) and node.tag == "a"]
+    assert ("lesson-02-how-the-work-gets-done", "") in lesson_links(course.lessons[0])
     assert not any(h.endswith(".md") for h in hrefs)
 
 
@@ -139,11 +150,11 @@ def test_lesson_links_and_anchors_become_placeholders(load):
         LESSON: FM + "## Hello\n\n[next](02-next.md) [part](02-next.md#there) [up](#hello)\n",
         "lessons/02-next.md": FM + "## There\n\n[back](./01-intro.md)\n",
     })
-    first, second = (lesson.body_html for lesson in course.lessons)
-    assert 'href="scormkit-lesson:lesson-02-next"' in first
-    assert 'href="scormkit-lesson:lesson-02-next#lesson-02-next--there"' in first
-    assert 'href="scormkit-lesson:lesson-01-intro#lesson-01-intro--hello"' in first
-    assert 'href="scormkit-lesson:lesson-01-intro"' in second
+    first, second = (lesson_links(lesson) for lesson in course.lessons)
+    assert ("lesson-02-next", "") in first
+    assert ("lesson-02-next", "lesson-02-next--there") in first
+    assert ("lesson-01-intro", "lesson-01-intro--hello") in first
+    assert ("lesson-01-intro", "") in second
 
 
 def test_page_names_are_safe_and_unique(load):
@@ -179,19 +190,19 @@ def test_front_matter_id_is_used_for_links(load):
         LESSON: "---\ntitle: One\nid: welcome\n---\n\n## Start\n\n[self](#start)\n",
     })
     assert course.lessons[0].id == "welcome"
-    assert 'href="scormkit-lesson:welcome#welcome--start"' in course.lessons[0].body_html
+    assert ("welcome", "welcome--start") in lesson_links(course.lessons[0])
 
 
 def test_external_links_are_kept_with_noopener(load):
-    html = load({LESSON: FM + "[site](https://example.org/a?b=1) [mail](mailto:a@b.c)\n"}
-                ).lessons[0].body_html
+    html = xhtml(load({LESSON: FM + "[site](https://example.org/a?b=1) [mail](mailto:a@b.c)\n"}
+                      ).lessons[0].body)
     assert '<a href="https://example.org/a?b=1" rel="noopener">site</a>' in html
     assert '<a href="mailto:a@b.c">mail</a>' in html
 
 
 def test_callouts_render_as_notes(load):
-    html = load({LESSON: FM + "::: note\nRemember this.\n:::\n\n::: warning Mind the gap\n"
-                 "Careful.\n:::\n"}).lessons[0].body_html
+    html = xhtml(load({LESSON: FM + "::: note\nRemember this.\n:::\n\n::: warning Mind the gap\n"
+                       "Careful.\n:::\n"}).lessons[0].body)
     assert '<div class="callout callout-note" role="note">' in html
     assert '<p class="callout-title">Note</p>' in html
     assert "<p>Remember this.</p>" in html
@@ -200,16 +211,16 @@ def test_callouts_render_as_notes(load):
 
 
 def test_tables_render(load):
-    html = load({LESSON: FM + "| Theme | Detail |\n| --- | --- |\n| People | Trust |\n"}
-                ).lessons[0].body_html
+    html = xhtml(load({LESSON: FM + "| Theme | Detail |\n| --- | --- |\n| People | Trust |\n"}
+                      ).lessons[0].body)
     assert "<table>" in html
     assert re.search(r"<th[^>]*>Theme</th>", html)
     assert re.search(r"<td[^>]*>Trust</td>", html)
 
 
 def test_headings_shift_one_level_with_page_unique_ids(load):
-    html = load({LESSON: FM + "## Intro\n\n### Detail\n\n## Intro\n\n## Über & co\n"}
-                ).lessons[0].body_html
+    html = xhtml(load({LESSON: FM + "## Intro\n\n### Detail\n\n## Intro\n\n## Über & co\n"}
+                      ).lessons[0].body)
     assert re.findall(r"<(h\d) id=\"([^\"]+)\">", html) == [
         ("h3", "lesson-01-intro--intro"),
         ("h4", "lesson-01-intro--detail"),
@@ -226,13 +237,12 @@ def test_images_become_asset_placeholders(load):
         LESSON: FM + "![A small square](../media/dot.svg)\n",
         "media/dot.svg": SVG,
     })
-    html = course.lessons[0].body_html
-    assert '<img src="scormkit-asset:media/dot.svg" alt="A small square" />' in html
+    assert Image("media/dot.svg", "A small square") in course.lessons[0].body.walk()
     assert [(a.href, a.media_type) for a in course.assets] == [("media/dot.svg", "image/svg+xml")]
 
 
 def test_raw_html_is_escaped_not_passed_through(load):
-    html = load({LESSON: FM + "Text <script>alert(1)</script> & more\n"}).lessons[0].body_html
+    html = xhtml(load({LESSON: FM + "Text <script>alert(1)</script> & more\n"}).lessons[0].body)
     assert "<script>" not in html
     assert "&lt;script&gt;" in html and "&amp; more" in html
 
@@ -685,7 +695,7 @@ def test_non_utf8_lesson(errors_of):
 
 
 def test_lesson_with_only_front_matter_loads(load):
-    assert load({LESSON: "---\ntitle: T\n---"}).lessons[0].body_html == ""
+    assert xhtml(load({LESSON: "---\ntitle: T\n---"}).lessons[0].body) == ""
 
 
 # --- images -------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Lesson files: YAML front matter (title, objectives, minutes, optional id) + CommonMark body.
 
 Reading is in two passes so that links between lessons can be checked: `read_lesson_head`
-parses every file and fixes its id, then `render_lesson` rewrites headings, images and links
-and renders the body once all lesson ids and heading anchors are known.
+parses every file and fixes its id, then `render_lesson` checks images and links and builds
+the body's content tree once all lesson ids and heading anchors are known: a link to a lesson
+becomes a `scormkit.content.LessonLink` (lesson id + heading id) that each writer resolves for
+its own page layout.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from markdown_it.token import Token
 
 from scormkit import ids
 from scormkit.errors import Diagnostic, Location, SourceError
-from scormkit.model import LESSON_LINK_SCHEME, Asset, Lesson
+from scormkit.model import Asset, Lesson
 from scormkit.sources import markdown
 from scormkit.sources.fields import XML_ILLEGAL as _XML_ILLEGAL
 from scormkit.sources.fields import check_keys, text_field, text_list
-from scormkit.sources.media import ASSET_SCHEME as ASSET_SCHEME  # re-exported for writers
 from scormkit.sources.media import MEDIA_TYPES as MEDIA_TYPES
 from scormkit.sources.media import block_location, check_image
 from scormkit.sources.media import is_external as _is_external
@@ -111,7 +112,7 @@ def render_lesson(
     lessons_by_path: dict[str, LessonHead | None],
     errors: list[Diagnostic],
 ) -> Lesson:
-    """Second pass: check and rewrite the body's headings, images and links, render XHTML."""
+    """Second pass: check the body's images and links, build its content tree."""
     assets: dict[str, Asset] = {}
     for token in head.tokens:
         if token.type == "inline":
@@ -122,14 +123,13 @@ def render_lesson(
                         assets[asset.href] = asset
                 elif child.type == "link_open":
                     _link(child, token, head, lessons_by_path, errors)
-    html = markdown.render(head.tokens)
     return Lesson(
         id=head.id,
         slug=head.ref.path.stem,
         title=head.title,
         objectives=head.objectives,
         minutes=head.minutes,
-        body_html=html,
+        body=markdown.content(head.tokens),
         assets=tuple(assets[h] for h in sorted(assets)),
         source=Location(head.ref.shown, 1),
     )
@@ -218,4 +218,4 @@ def _link(
                 f"'#{parts.fragment}'", loc,
                 f"headings there: {', '.join(sorted(target.anchors)) or 'none'}"))
             return
-    link.attrSet("href", f"{LESSON_LINK_SCHEME}{target.id}" + (f"#{anchor}" if anchor else ""))
+    link.meta[markdown.LESSON] = (target.id, anchor)

@@ -1,32 +1,50 @@
-"""The one configured CommonMark parser (markdown-it-py) used for every Markdown source.
+"""The one configured CommonMark parser (markdown-it-py) used for every Markdown source, and
+the conversion of its tokens into content trees (`scormkit.content`).
 
-Raw HTML is off, so lesson bodies are always well-formed XHTML that QTI item bodies and HTML
-pages can both embed; tables, strikethrough, front matter and callout containers are on.
+Raw HTML is off, so content is always XHTML that QTI item bodies and HTML pages can both
+embed; tables, strikethrough, front matter and callout containers are on.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, unescapeAll
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from scormkit.content import BlankSlot, Content, Element, Image, LessonLink, Node
+
 CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "warning": "Warning"}
+
+ASSET = "scormkit_asset"
+"""``Token.meta`` key of an image the reader checked: the asset's package path."""
+LESSON = "scormkit_lesson"
+"""``Token.meta`` key of a link to a lesson: ``(lesson id, heading element id or "")``."""
+BLANK = "scormkit_blank"
+"""Token type (and ``meta`` key: the blank id) the quiz reader puts where a blank was."""
+
+
+def _callout(token: Token) -> tuple[str, str]:
+    """Kind and title of a callout container (``::: tip Optional title``)."""
+    kind, _, title = token.info.strip().partition(" ")
+    return kind, title.strip() or CALLOUT_KINDS[kind]
 
 
 def _render_callout(
     self: Any, tokens: Sequence[Token], idx: int, _options: Any, env: Any
 ) -> str:
+    # markdown-it's own rendering; `content` builds the same markup as a tree.
     token = tokens[idx]
     if token.nesting != 1:
         return "</div>\n"
-    kind, _, title = token.info.strip().partition(" ")
-    title = title.strip() or CALLOUT_KINDS[kind]
+    kind, title = _callout(token)
     return (
         f'<div class="callout callout-{kind}" role="note">\n'
         f'<p class="callout-title">{escapeHtml(title)}</p>\n'
@@ -51,12 +69,6 @@ def parser() -> MarkdownIt:
     return md
 
 
-def render(tokens: Sequence[Token], env: dict[str, Any] | None = None) -> str:
-    """Render tokens (possibly rewritten by a reader) to XHTML."""
-    md = parser()
-    return md.renderer.render(list(tokens), md.options, env or {})
-
-
 def inline_text(token: Token) -> str:
     """Plain text of an inline token (heading titles, image alt text)."""
     parts: list[str] = []
@@ -68,3 +80,166 @@ def inline_text(token: Token) -> str:
         elif child.type == "image":
             parts.append(inline_text(child))
     return "".join(parts).strip()
+
+
+# ------------------------------------------------------------------------------------------
+# Tokens -> content tree
+
+def content(tokens: Sequence[Token]) -> Content:
+    """The content tree of block-level *tokens*: what markdown-it's renderer would write,
+    as structure. An image the reader checked (``meta[ASSET]``) becomes an `Image`, a link
+    to a lesson (``meta[LESSON]``) a `LessonLink`, a `BLANK` token a `BlankSlot`.
+
+    It follows ``RendererHTML.render`` rule for rule, new lines included, so that
+    `scormkit.content.to_xhtml` of the tree is byte for byte markdown-it's rendering of the
+    tokens (tests/test_content.py checks this on arbitrary Markdown). One loop with local
+    state, not a method per token: every lesson and quiz goes through it."""
+    out: list[Node] = []
+    stack: list[tuple[_Opened, list[Node]]] = []
+    count = len(tokens)
+    previous_hidden = False
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "inline":
+            out += _inline_nodes(token.children or ())
+        elif kind not in _OWN_RULES:
+            # markdown-it's renderToken: the tag, and its new lines.
+            block, nesting = token.block, token.nesting
+            if token.hidden:  # the paragraphs of a tight list
+                pass
+            elif nesting == -1:
+                opened, parent = stack.pop()
+                parent.append(_node(opened, out))
+                out = parent
+                if block:
+                    out.append("\n")
+            else:
+                if block and previous_hidden:
+                    out.append("\n")
+                if nesting == 0:
+                    out.append(Element(token.tag, _attrs(token)))
+                    if block:
+                        out.append("\n")
+                else:
+                    new_line = block
+                    if block and index + 1 < count:
+                        following = tokens[index + 1]
+                        if following.type == "inline" or following.hidden or (
+                                following.nesting == -1 and following.tag == token.tag):
+                            new_line = False
+                    stack.append(((token.tag, _attrs(token), None, None), out))
+                    out = ["\n"] if new_line else []
+        elif kind == "code_block":
+            out += (Element("pre", _attrs(token), (Element("code", (), (token.content,)),)), "\n")
+        elif kind == "fence":
+            out += (Element("pre", (), (Element("code", _fence_attrs(token),
+                                                (token.content,)),)), "\n")
+        elif kind == "container_callout_open":
+            callout, title = _callout(token)
+            stack.append((("div", (("class", f"callout callout-{callout}"), ("role", "note")),
+                           None, None), out))
+            out = ["\n", Element("p", (("class", "callout-title"),), (title,)), "\n"]
+        elif kind == "container_callout_close":
+            opened, parent = stack.pop()
+            parent += (_node(opened, out), "\n")
+            out = parent
+        else:  # html_block: never, raw HTML is off
+            out.append(token.content)
+        previous_hidden = token.hidden
+    return Content(tuple(out))
+
+
+def inline_content(token: Token) -> Content:
+    """The content of one inline token (a heading's or a paragraph's text)."""
+    return Content(tuple(_inline_nodes(token.children or ())))
+
+
+_CM_SPACE = ("\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+             "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+"""White space markdown-it trims and splits a fence's info string on (its MD_TRIM_CHARS)."""
+_CM_SPACE_RUN = re.compile(f"[{re.escape(_CM_SPACE)}]+")
+
+_OWN_RULES = frozenset(("inline", "code_block", "fence", "container_callout_open",
+                        "container_callout_close", "html_block"))
+"""Block tokens markdown-it renders with a rule of their own rather than renderToken."""
+
+_Opened = tuple[str, tuple[tuple[str, str], ...], tuple[str, str] | None, str | None]
+"""An element being built: tag, attributes, and for a lesson link (lesson id, heading id)
+and its title."""
+
+_BR = Element("br")
+
+
+def _attrs(token: Token) -> tuple[tuple[str, str], ...]:
+    if not token.attrs:
+        return ()
+    return tuple((str(name), str(value)) for name, value in token.attrs.items())
+
+
+def _node(opened: _Opened, children: list[Node]) -> Element | LessonLink:
+    tag, attrs, lesson, title = opened
+    if lesson is not None:
+        return LessonLink(lesson[0], lesson[1], title, tuple(children))
+    return Element(tag, attrs, tuple(children))
+
+
+def _inline_nodes(tokens: Sequence[Token]) -> list[Node]:
+    """The children of an inline token, as markdown-it's ``renderInline`` writes them."""
+    out: list[Node] = []
+    stack: list[tuple[_Opened, list[Node]]] = []
+    for child in tokens:
+        kind = child.type
+        if kind in ("text", "text_special", "html_inline"):  # html_inline: never (HTML off)
+            out.append(child.content)
+        elif kind == "softbreak":
+            out.append("\n")
+        elif kind == "hardbreak":
+            out += (_BR, "\n")
+        elif kind == "code_inline":
+            out.append(Element("code", _attrs(child), (child.content,)))
+        elif kind == "image":
+            out.append(_image(child))
+        elif kind == BLANK:
+            out.append(BlankSlot(child.meta[BLANK]))
+        elif child.nesting == 1:
+            lesson = child.meta.get(LESSON) if kind == "link_open" else None
+            if lesson is None:
+                stack.append(((child.tag, _attrs(child), None, None), out))
+            else:
+                title = child.attrGet("title")
+                stack.append((("a", (), (lesson[0], lesson[1]),
+                               None if title is None else str(title)), out))
+            out = []
+        elif child.nesting == -1:
+            opened, parent = stack.pop()
+            parent.append(_node(opened, out))
+            out = parent
+        else:
+            out.append(Element(child.tag, _attrs(child)))
+    return out
+
+
+def _image(token: Token) -> Image | Element:
+    md = parser()
+    renderer = md.renderer
+    assert isinstance(renderer, RendererHTML)
+    # markdown-it's alt text: the image's content with the markup stripped.
+    alt = renderer.renderInlineAsText(token.children, md.options, {}) if token.children else ""
+    asset = token.meta.get(ASSET)
+    if asset is not None:
+        title = token.attrGet("title")
+        return Image(str(asset), alt, None if title is None else str(title))
+    # An image the reader refused (its error stops the build): kept as markdown-it has it.
+    attrs = dict(_attrs(token))
+    attrs["alt"] = alt
+    return Element("img", tuple(attrs.items()))
+
+
+def _fence_attrs(token: Token) -> tuple[tuple[str, str], ...]:
+    """A fenced block's ``<code>`` attributes: ``class="language-<first word of info>"``."""
+    info = unescapeAll(token.info).strip(_CM_SPACE) if token.info else ""
+    attrs = dict(_attrs(token))
+    if info:
+        language = parser().options.langPrefix + _CM_SPACE_RUN.split(info, maxsplit=1)[0]
+        attrs["class"] = f"{attrs['class']} {language}" if "class" in attrs else language
+    return tuple(attrs.items())

@@ -1,7 +1,8 @@
 """Images and paths in Markdown sources, shared by the lesson and quiz readers.
 
 An image must have alt text, live inside the course folder and be of a type every browser
-shows; its ``src`` is rewritten to ``scormkit-asset:<package path>`` and an Asset is returned.
+shows; its token is marked with the asset's package path (``meta[markdown.ASSET]``, which
+makes it a `scormkit.content.Image`) and an Asset is returned.
 """
 
 from __future__ import annotations
@@ -11,13 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it.token import Token
 
+from scormkit.content import Asset
 from scormkit.errors import Diagnostic, Location
-from scormkit.model import Asset
 from scormkit.sources import markdown
-
-ASSET_SCHEME = "scormkit-asset:"
-"""Readers render media references as ``scormkit-asset:<package path>``; writers make the
-path relative to the page that shows it."""
 
 MEDIA_TYPES = {
     ".svg": "image/svg+xml",
@@ -74,7 +71,7 @@ def check_image(
     kind: str = "lesson",
 ) -> Asset | None:
     """Check the image token *image* of the course file *from_file* (a path relative to
-    *root*); rewrite its src and return its Asset, or record why it cannot be used. *kind*
+    *root*); mark it with its asset and return the Asset, or record why it cannot be used. *kind*
     names the file in hints ("lesson", "quiz")."""
     src = str(image.attrGet("src") or "")
     if not markdown.inline_text(image):
@@ -111,5 +108,5 @@ def check_image(
             "unsupported-media", f"'{src}' is not an image type browsers show everywhere", loc,
             f"use one of: {', '.join(sorted(MEDIA_TYPES))}"))
         return None
-    image.attrSet("src", ASSET_SCHEME + relpath)
+    image.meta[markdown.ASSET] = relpath
     return Asset(path.resolve(), relpath, media_type)

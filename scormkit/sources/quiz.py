@@ -33,8 +33,8 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
+from scormkit.content import EMPTY, Asset, Content, Element
 from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors
-from scormkit.model import Asset
 from scormkit.paths import display_path
 from scormkit.questions import (
     QUESTION_CLASSES,
@@ -200,7 +200,7 @@ class _QuizReader(AnswerReader):
             id=settings["id"].value,
             slug=quiz_slug(self.relpath),
             title=settings["title"],
-            intro_html=qt.render_blocks(intro) if intro else "",
+            intro=qt.block_content(intro) if intro else EMPTY,
             items=tuple(items),
             passing_score=settings["passing_score"],
             max_attempts=settings["attempts"],
@@ -421,13 +421,14 @@ class _QuizReader(AnswerReader):
             return None
         blanks = self.blanks(stem, loc) if kind == "fill" else []
         if stem or kind == "fill":
-            prompt = qt.render_blocks(stem)
+            prompt = qt.block_content(stem)
         else:  # no text under the heading: the heading is the question
-            prompt = f"<p>{markdown.render([title_inline]).strip()}</p>\n"
+            heading = markdown.inline_content(title_inline).strip()
+            prompt = Content.of(Element("p", (), heading.nodes), "\n")
         common: dict[str, Any] = {
             "id": question_id.value if question_id else "",
             "title": title,
-            "prompt_html": prompt,
+            "prompt": prompt,
             "points": points or pool_points or Decimal(1),
             "feedback": feedback,
             "source": loc,
@@ -455,7 +456,7 @@ class _QuizReader(AnswerReader):
                                    case_sensitive=flags["case"],
                                    partial_credit=flags["partial"])
         else:
-            question = Essay(**common, grading_html=grading)
+            question = Essay(**common, grading=grading)
         return question if question_id is not None else None
 
     def points(self, doc: YamlDoc, data: dict[str, Any]) -> Decimal | None:

@@ -15,9 +15,9 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from scormkit.content import EMPTY, Content
 from scormkit.errors import Diagnostic, Location, SourceError
 from scormkit.questions import (
-    BLANK_TAG,
     MAX_CHOICES,
     Blank,
     Choice,
@@ -104,14 +104,14 @@ class AnswerReader:
         match = LABEL.match(inline.children[0].content)
         return match.group(1).lower() if match else None
 
-    def feedback(self, blocks: list[list[Token]], kind: str) -> tuple[Feedback, str]:
+    def feedback(self, blocks: list[list[Token]], kind: str) -> tuple[Feedback, Content]:
         """Question feedback and, for essays, the grading notes."""
         allowed = ("feedback", "grading") if kind == "essay" else (
             "correct", "incorrect", "feedback")
-        found: dict[str, str] = {}
+        found: dict[str, Content] = {}
         for label, loc, parts in self.feedback_segments(blocks):
-            html = qt.render_blocks(parts)
-            if not html.strip():
+            text = qt.block_content(parts)
+            if text.is_blank():
                 self.error("empty-feedback", f"the '{label.capitalize()}:' feedback is empty",
                            loc, "write the feedback after the colon, or remove it")
             elif label not in allowed:
@@ -124,10 +124,10 @@ class AnswerReader:
                 self.error("duplicate-feedback", f"'{label.capitalize()}:' feedback is given "
                            "twice", loc, "merge the two into one")
             else:
-                found[label] = html
-        feedback = Feedback(found.get("correct", ""), found.get("incorrect", ""),
-                            found.get("feedback", ""))
-        return feedback, found.get("grading", "")
+                found[label] = text
+        feedback = Feedback(found.get("correct", EMPTY), found.get("incorrect", EMPTY),
+                            found.get("feedback", EMPTY))
+        return feedback, found.get("grading", EMPTY)
 
     def feedback_segments(self, blocks: list[list[Token]]
                           ) -> list[tuple[str, Location, list[list[Token]]]]:
@@ -180,14 +180,14 @@ class AnswerReader:
             items.append(item)
         return items
 
-    def item_feedback(self, item: _Item) -> str:
+    def item_feedback(self, item: _Item) -> Content:
         if item.feedback is None:
-            return ""
-        html = qt.render_blocks(qt.inner(item.feedback))
-        if not html.strip():
+            return EMPTY
+        text = qt.block_content(qt.inner(item.feedback))
+        if text.is_blank():
             self.error("empty-feedback", "this answer's feedback is empty",
                        self.loc(item.feedback), "write it after '>' or remove the quote")
-        return html
+        return text
 
     def no_item_feedback(self, item: _Item, kind: str) -> None:
         if item.feedback is not None:
@@ -251,21 +251,21 @@ class AnswerReader:
                            "or '[ ]' (wrong)", item.loc, _MERGED_LIST_HINT)
                 continue
             settings = self.item_settings(item)
-            html = qt.render_content(item.content) if item.content else ""
-            if not html.strip():
+            text = qt.item_content(item.content) if item.content else EMPTY
+            if text.is_blank():
                 self.error("empty-choice", "this choice has no text", item.loc,
                            "write the choice after '[x]' or '[ ]'")
                 continue
-            if qt.plain_key(html) in seen:
+            if qt.plain_key(text) in seen:
                 self.error("duplicate-choice", "this choice repeats an earlier one", item.loc,
                            "remove it or reword it")
                 continue
-            seen.add(qt.plain_key(html))
+            seen.add(qt.plain_key(text))
             if len(choices) == MAX_CHOICES:
                 self.error("too-many-choices", f"a question can have at most {MAX_CHOICES} "
                            "choices", item.loc, "SCORM 1.2 gives each choice one letter a-z")
                 break
-            choices.append(Choice(short_id(len(choices)), html, item.marker != " ",
+            choices.append(Choice(short_id(len(choices)), text, item.marker != " ",
                                   settings.get("pin", False), self.item_feedback(item),
                                   item.loc))
         if len(self.errors) != before:
@@ -312,8 +312,8 @@ class AnswerReader:
                        "the marked line is the right answer")
             return None
         return TrueFalse(**common, answer=marked[0],
-                         true_feedback_html=self.item_feedback(by_value[True]),
-                         false_feedback_html=self.item_feedback(by_value[False]))
+                         true_feedback=self.item_feedback(by_value[True]),
+                         false_feedback=self.item_feedback(by_value[False]))
 
     def numbers(self, answers: list[list[Token]], loc: Location) -> tuple[NumericAnswer, ...]:
         result: list[NumericAnswer] = []
@@ -364,7 +364,7 @@ class AnswerReader:
 
     def pairs(self, answers: list[list[Token]], loc: Location
               ) -> tuple[tuple[MatchPair, ...], tuple[MatchItem, ...]]:
-        rows: list[tuple[str, str, Location]] = []
+        rows: list[tuple[Content, Content, Location]] = []
         before = len(self.errors)
         for item in self.items(answers, markers=False):
             self.no_item_feedback(item, "matching")
@@ -373,7 +373,7 @@ class AnswerReader:
                 rows.append(row)
         # Premises first (a, b, ...), then each distinct response once (including the
         # distractors, written '-> response'), so every id of the question is unique.
-        premises: list[tuple[MatchItem, str]] = []
+        premises: list[tuple[MatchItem, Content]] = []
         seen: set[str] = set()
         for left, right, here in rows:
             if not left:
@@ -400,7 +400,7 @@ class AnswerReader:
             if key not in responses:
                 responses[key] = MatchItem(short_id(next_id), right, premise.source)
                 next_id += 1
-            pairs.append(MatchPair(MatchItem(short_id(index), premise.text_html,
+            pairs.append(MatchPair(MatchItem(short_id(index), premise.text,
                                              premise.source), responses[key]))
         for right, here in extra:
             if qt.plain_key(right) in responses:
@@ -415,8 +415,8 @@ class AnswerReader:
                        "add lines 'premise -> response'")
         return tuple(pairs), tuple(distractors)
 
-    def pair(self, item: _Item) -> tuple[str, str, Location] | None:
-        """(premise html, response html, location) of one 'premise -> response' line."""
+    def pair(self, item: _Item) -> tuple[Content, Content, Location] | None:
+        """(premise, response, location) of one 'premise -> response' line."""
         inline = item.inline
         split = None
         if inline is not None and len(item.content) == 1 and inline.children:
@@ -438,25 +438,25 @@ class AnswerReader:
         right_head.content = text[found.end():]
         left = qt.strip_edges([*children[:index], left_tail])
         right = qt.strip_edges([right_head, *children[index + 1:]])
-        left_html = markdown.render([qt.inline(left)]).strip() if left else ""
-        right_html = markdown.render([qt.inline(right)]).strip() if right else ""
-        if not right_html:
+        left_text = markdown.inline_content(qt.inline(left)).strip() if left else EMPTY
+        right_text = markdown.inline_content(qt.inline(right)).strip() if right else EMPTY
+        if not right_text:
             self.error("missing-match", "this pair has no response after '->'", item.loc,
                        "write what the premise matches after the arrow")
             return None
-        return left_html, right_html, item.loc
+        return left_text, right_text, item.loc
 
     def order_items(self, answers: list[list[Token]], loc: Location) -> tuple[OrderItem, ...]:
         result: list[OrderItem] = []
         seen: set[str] = set()
         for item in self.items(answers, markers=False):
             self.no_item_feedback(item, "ordering")
-            html = qt.render_content(item.content) if item.content else ""
-            if not html:
+            text = qt.item_content(item.content) if item.content else EMPTY
+            if not text:
                 self.error("empty-choice", "this item has no text", item.loc,
                            "write the item or remove the line")
                 continue
-            if qt.plain_key(html) in seen:
+            if qt.plain_key(text) in seen:
                 self.error("duplicate-choice", "this item repeats an earlier one", item.loc,
                            "items to order must differ")
                 continue
@@ -464,15 +464,16 @@ class AnswerReader:
                 self.error("too-many-choices", f"at most {MAX_CHOICES} items can be ordered",
                            item.loc, "SCORM 1.2 gives each item one letter a-z")
                 break
-            seen.add(qt.plain_key(html))
-            result.append(OrderItem(short_id(len(result)), html, item.loc))
+            seen.add(qt.plain_key(text))
+            result.append(OrderItem(short_id(len(result)), text, item.loc))
         if len(result) < 2:
             self.error("too-few-items", "an ordering question needs at least two items", loc,
                        "list the items in the right order, one per line")
         return tuple(result)
 
     def blanks(self, stem: list[list[Token]], loc: Location) -> list[tuple[list[str], Location]]:
-        """Replace every ``[[a|b]]`` in the stem's text by a blank placeholder."""
+        """Replace every ``[[a|b]]`` in the stem's text by a blank token (a `BlankSlot` in
+        the prompt)."""
         found: list[tuple[list[str], Location]] = []
         for token in (t for block in stem for t in block):
             if token.type != "inline" or not token.children:
@@ -487,9 +488,9 @@ class AnswerReader:
                     if index % 2:
                         here = self.loc(token, f"[[{piece}]]")
                         found.append((piece.split("|"), here))
-                        tag = Token("html_inline", "", 0)
-                        tag.content = BLANK_TAG.format(id=f"b{len(found)}")
-                        children.append(tag)
+                        slot = Token(markdown.BLANK, "", 0)
+                        slot.meta[markdown.BLANK] = f"b{len(found)}"
+                        children.append(slot)
                     elif piece:
                         if "[[" in piece:
                             opening = piece[piece.index("[["):].split("\n")[0]

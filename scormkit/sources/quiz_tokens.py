@@ -1,5 +1,5 @@
-"""Token helpers for the quiz reader: walking markdown-it-py block tokens and rendering
-pieces of them with the shared parser."""
+"""Token helpers for the quiz reader: walking markdown-it-py block tokens and turning pieces
+of them into content trees (`scormkit.content`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from markdown_it.token import Token
 
+from scormkit.content import Content, Resolver, package_paths, to_xhtml
 from scormkit.sources import markdown
 
 # Settings in braces at the end of a heading or a choice; applied to one token's text.
@@ -64,28 +65,32 @@ def paragraph(children: list[Token]) -> list[Token]:
     return [opening, inline(children), closing]
 
 
-def render_blocks(blocks: Iterable[list[Token]], *, show_paragraphs: bool = False) -> str:
-    """Render blocks; *show_paragraphs* keeps the <p> of paragraphs that were direct children
-    of a tight list item (a choice written over several blocks)."""
+def block_content(blocks: Iterable[list[Token]], *, show_paragraphs: bool = False) -> Content:
+    """The content of *blocks*; *show_paragraphs* keeps the <p> of paragraphs that were
+    direct children of a tight list item (a choice written over several blocks)."""
     blocks = list(blocks)
     if show_paragraphs:
         for block in blocks:
             if block[0].type == "paragraph_open":
                 block[0].hidden = block[-1].hidden = False
-    return markdown.render([token for block in blocks for token in block])
+    return markdown.content([token for block in blocks for token in block])
 
 
-def render_content(blocks: list[list[Token]]) -> str:
-    """One paragraph renders inline (choices, items); anything else as blocks."""
+def item_content(blocks: list[list[Token]]) -> Content:
+    """One paragraph is inline content (choices, items); anything else blocks."""
     if len(blocks) == 1 and (inline := inline_of(blocks[0])) and blocks[0][0].type == (
             "paragraph_open"):
-        return markdown.render([inline]).strip()
-    return render_blocks(blocks, show_paragraphs=True)
+        return markdown.inline_content(inline).strip()
+    return block_content(blocks, show_paragraphs=True)
 
 
-def plain_key(html_or_text: str) -> str:
-    """Whitespace-collapsed, case-folded key for duplicate checks."""
-    return " ".join(html_or_text.split()).casefold()
+_KEY_RESOLVER = Resolver(package_paths)
+
+
+def plain_key(content: Content) -> str:
+    """Whitespace-collapsed, case-folded key for duplicate checks (of the markup, so that
+    *a* and a differ)."""
+    return " ".join(to_xhtml(content, _KEY_RESOLVER, compact=False).split()).casefold()
 
 
 def strip_leading(children: list[Token], pattern: re.Pattern[str]) -> bool:

@@ -38,9 +38,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import reduce
 from math import gcd, lcm
+from typing import assert_never
 
 from lxml import etree
 
+from scormkit.content import EMPTY, BlankSlot, Content, Element, Resolver, to_xhtml
 from scormkit.errors import UnsupportedFeature
 from scormkit.questions import (
     Choice,
@@ -143,7 +145,7 @@ def parts_of(question: Question, target: str) -> list[Part]:
         case FillInBlank():
             return pieces("blank", [blank.id for blank in q.blanks])
         case Numeric() if all(answer.kind == "exact" for answer in q.answers):
-            with_feedback = [a for a in q.answers if a.feedback_html]
+            with_feedback = [a for a in q.answers if a.feedback]
             if len(q.answers) > 1 and with_feedback:
                 raise qc.unsupported(
                     q, target, "feedback for one numeric answer among several",
@@ -159,7 +161,8 @@ def parts_of(question: Question, target: str) -> list[Part]:
             return pieces("order", [item.id for item in qc.scrambled(q)])
         case Essay():
             return [Part(q, q.id, q.title, "essay")]
-    raise AssertionError(f"unknown question type {type(q).__name__}")
+        case _:
+            assert_never(q)
 
 
 def weights(parts: Sequence[Part], target: str) -> list[int]:
@@ -190,14 +193,10 @@ class CcItemBuilder(ItemBase):
     """One `Part` -> one ``item`` of the CC QTI profile."""
 
     def __init__(self, part: Part, weight: int, labels: tuple[str, str],
-                 src: Callable[[str], str]) -> None:
-        super().__init__(part.question, labels)
+                 resolver: Resolver) -> None:
+        super().__init__(part.question, labels, resolver)
         self.part = part
         self.weight = weight
-        self.src = src
-
-    def html(self, html_text: str) -> str:
-        return qc.rewrite_assets(html_text, self.src)
 
     def meta(self, item: etree._Element, profile: str) -> None:
         fields = [("cc_profile", profile), ("cc_weighting", str(self.weight))]
@@ -207,27 +206,27 @@ class CcItemBuilder(ItemBase):
 
     # -- feedback ---------------------------------------------------------------------
 
-    def general(self, rp: etree._Element, extra_html: str = "") -> None:
+    def general(self, rp: etree._Element, extra: Content = EMPTY) -> None:
         """General feedback: the only kind in a ``continue="Yes"`` condition."""
-        html_text = self.q.feedback.general_html + extra_html
-        if html_text:
+        content = self.q.feedback.general + extra
+        if content:
             respcondition, conditionvar = self.condition(rp, cont=True)
             self.el(conditionvar, "other")
-            self.show(respcondition, "general_fb", html_text)
+            self.show(respcondition, "general_fb", content)
 
     def incorrect(self, rp: etree._Element) -> None:
         """Reached when no full-marks condition matched (unanswered included)."""
-        if self.q.feedback.incorrect_html:
+        if self.q.feedback.incorrect:
             respcondition, conditionvar = self.condition(rp)
             self.el(conditionvar, "other")
-            self.show(respcondition, "general_incorrect_fb", self.q.feedback.incorrect_html)
+            self.show(respcondition, "general_incorrect_fb", self.q.feedback.incorrect)
 
-    def full_marks(self, respcondition: etree._Element, own_feedback: str = "",
+    def full_marks(self, respcondition: etree._Element, own_feedback: Content = EMPTY,
                    own_ident: str = "") -> None:
         self.setvar(respcondition, PERCENT)
         if own_feedback:
             self.show(respcondition, f"{own_ident}_fb", own_feedback)
-        self.show(respcondition, "correct_fb", self.q.feedback.correct_html)
+        self.show(respcondition, "correct_fb", self.q.feedback.correct)
 
     # -- the item ---------------------------------------------------------------------
 
@@ -253,7 +252,7 @@ class CcItemBuilder(ItemBase):
                 self.numeric(item, q)
             case "numeric-essay":
                 assert isinstance(q, Numeric)
-                self.essay(item, q.prompt_html, accepted_html(q.answers))
+                self.essay(item, q.prompt, accepted(q.answers))
             case "match":
                 assert isinstance(q, Matching)
                 self.match(item, q)
@@ -261,11 +260,12 @@ class CcItemBuilder(ItemBase):
                 assert isinstance(q, Ordering)
                 self.order(item, q)
             case "essay":
-                self.essay(item, q.prompt_html)
+                self.essay(item, q.prompt)
         self.feedbacks(item)
         return item
 
-    def pick_one(self, item: etree._Element, options: Sequence[tuple[str, bool, str]]) -> None:
+    def pick_one(self, item: etree._Element, options: Sequence[tuple[str, bool, Content]]
+                 ) -> None:
         """Response processing of a one-answer choice: (label, right?, own feedback) each.
 
         One ``continue="No"`` condition per label: the right one sets SCORE to 100 and shows
@@ -279,18 +279,18 @@ class CcItemBuilder(ItemBase):
                 self.varequal(conditionvar, "response1", ident)
                 self.full_marks(respcondition, feedback, ident)
         for ident, right, feedback in options:
-            if not right and (feedback or self.q.feedback.incorrect_html):
+            if not right and (feedback or self.q.feedback.incorrect):
                 respcondition, conditionvar = self.condition(rp)
                 self.varequal(conditionvar, "response1", ident)
                 self.show(respcondition, f"{ident}_fb", feedback)
-                self.show(respcondition, "general_incorrect_fb", self.q.feedback.incorrect_html)
+                self.show(respcondition, "general_incorrect_fb", self.q.feedback.incorrect)
         self.incorrect(rp)
 
     def single(self, item: etree._Element, q: SingleChoice) -> None:
         answer_ids = [self.label_id(c.id) for c in q.choices]
         self.meta(item, MULTIPLE_CHOICE)
         self.choices_presentation(item, q, answer_ids)
-        self.pick_one(item, [(ident, c.correct, c.feedback_html)
+        self.pick_one(item, [(ident, c.correct, c.feedback)
                              for c, ident in zip(q.choices, answer_ids, strict=True)])
 
     def true_false(self, item: etree._Element, q: TrueFalse) -> None:
@@ -298,8 +298,8 @@ class CcItemBuilder(ItemBase):
         answer_ids = ["true", "false"]
         self.meta(item, TRUE_FALSE)
         self.true_false_presentation(item, q, answer_ids)
-        self.pick_one(item, [("true", q.answer, q.true_feedback_html),
-                             ("false", not q.answer, q.false_feedback_html)])
+        self.pick_one(item, [("true", q.answer, q.true_feedback),
+                             ("false", not q.answer, q.false_feedback)])
 
     def multiple(self, item: etree._Element, q: MultipleResponse) -> None:
         answer_ids = [self.label_id(c.id) for c in q.choices]
@@ -317,21 +317,21 @@ class CcItemBuilder(ItemBase):
                 self.varequal(self.el(both, "not"), "response1", ident)
         self.full_marks(respcondition)
         for choice, ident in zip(q.choices, answer_ids, strict=True):
-            if choice.feedback_html:
+            if choice.feedback:
                 respcondition, conditionvar = self.condition(rp)
                 self.varequal(conditionvar, "response1", ident)
-                self.show(respcondition, f"{ident}_fb", choice.feedback_html)
+                self.show(respcondition, f"{ident}_fb", choice.feedback)
                 if not choice.correct:
-                    self.show(respcondition, "general_incorrect_fb",
-                              q.feedback.incorrect_html)
+                    self.show(respcondition, "general_incorrect_fb", q.feedback.incorrect)
         self.incorrect(rp)
 
-    def typed(self, item: etree._Element, prompt_html: str, accepted: Sequence[str], *,
-              case: bool = False, own_feedback: str = "") -> None:
+    def typed(self, item: etree._Element, prompt: Content, accepted: Sequence[str], *,
+              case: bool = False, own_feedback: Content = EMPTY,
+              blanks: Callable[[BlankSlot], Content] | None = None) -> None:
         """A cc.fib item: every accepted answer in one full-marks condition."""
         self.meta(item, FILL_IN)
         presentation = self.el(item, "presentation")
-        self.material(presentation, prompt_html)
+        self.material(presentation, prompt, blanks=blanks)
         self.text_response(presentation)
         rp = self.outcomes(item)
         self.general(rp)
@@ -346,61 +346,60 @@ class CcItemBuilder(ItemBase):
 
     def fill(self, item: etree._Element, q: FillInBlank) -> None:
         asked = q.blanks[self.part.index]
-        prompt = qc.replace_blanks(
-            q.prompt_html, lambda blank_id: "_____" if blank_id == asked.id else "…")
-        self.typed(item, prompt, asked.answers, case=q.case_sensitive)
+        self.typed(item, q.prompt, asked.answers, case=q.case_sensitive,
+                   blanks=lambda slot: Content.of("_____" if slot.blank == asked.id else "…"))
 
     def numeric(self, item: etree._Element, q: Numeric) -> None:
         values = [format_decimal(a.value) for a in q.answers if a.value is not None]
-        own = q.answers[0].feedback_html if len(q.answers) == 1 else ""
-        self.typed(item, q.prompt_html, values, own_feedback=own)
+        own = q.answers[0].feedback if len(q.answers) == 1 else EMPTY
+        self.typed(item, q.prompt, values, own_feedback=own)
 
-    def one_of(self, item: etree._Element, prompt_html: str,
-               options: Sequence[tuple[str, str]], right: str, *, shuffle: bool) -> None:
-        """A cc.multiple_choice item built from (id, inline XHTML) options."""
-        choices = [Choice(option_id, text_html, option_id == right, False, "", self.q.source)
-                   for option_id, text_html in options]
+    def one_of(self, item: etree._Element, prompt: Content,
+               options: Sequence[tuple[str, Content]], right: str, *, shuffle: bool) -> None:
+        """A cc.multiple_choice item built from (id, inline content) options."""
+        choices = [Choice(option_id, text, option_id == right, False, EMPTY, self.q.source)
+                   for option_id, text in options]
         answer_ids = [self.label_id(option_id) for option_id, _text in options]
         self.meta(item, MULTIPLE_CHOICE)
-        self.choice_presentation(item, prompt_html, choices, answer_ids, single=True,
+        self.choice_presentation(item, prompt, choices, answer_ids, single=True,
                                  shuffle=shuffle)
-        self.pick_one(item, [(ident, c.correct, "")
+        self.pick_one(item, [(ident, c.correct, EMPTY)
                              for c, ident in zip(choices, answer_ids, strict=True)])
 
     def match(self, item: etree._Element, q: Matching) -> None:
         pair = q.pairs[self.part.index]
-        self.one_of(item, q.prompt_html + emphasised(pair.premise.text_html),
-                    [(r.id, r.text_html) for r in q.responses], pair.response.id,
+        self.one_of(item, q.prompt + emphasised(pair.premise.text),
+                    [(r.id, r.text) for r in q.responses], pair.response.id,
                     shuffle=q.shuffle)
 
     def order(self, item: etree._Element, q: Ordering) -> None:
         asked = qc.scrambled(q)[self.part.index]
         positions = qc.position_labels(len(q.items))
         right = positions[q.items.index(asked)]
-        self.one_of(item, q.prompt_html + emphasised(asked.text_html),
-                    [(f"p{position}", position) for position in positions], f"p{right}",
-                    shuffle=False)
+        self.one_of(item, q.prompt + emphasised(asked.text),
+                    [(f"p{position}", Content.of(position)) for position in positions],
+                    f"p{right}", shuffle=False)
 
-    def essay(self, item: etree._Element, prompt_html: str, note_html: str = "") -> None:
+    def essay(self, item: etree._Element, prompt: Content, note: Content = EMPTY) -> None:
         self.meta(item, ESSAY)
         presentation = self.el(item, "presentation")
-        self.material(presentation, prompt_html)
+        self.material(presentation, prompt)
         self.text_response(presentation)
         rp = self.outcomes(item)
         respcondition, conditionvar = self.condition(rp, cont=True)
         self.el(conditionvar, "other")
-        self.show(respcondition, "general_fb", self.q.feedback.general_html + note_html)
+        self.show(respcondition, "general_fb", self.q.feedback.general + note)
 
 
-def emphasised(inline_html: str) -> str:
+def emphasised(inline: Content) -> Content:
     """The piece a split item asks about, as a paragraph under the prompt."""
-    return f"<p><strong>{inline_html}</strong></p>"
+    return Content.of(Element("p", (), (Element("strong", (), inline.nodes),)))
 
 
-def accepted_html(answers: Sequence[NumericAnswer]) -> str:
+def accepted(answers: Sequence[NumericAnswer]) -> Content:
     """The accepted answers of a numeric question, for the person who grades it (and the
     learner after submitting): ``11``, ``159010 ± 1000``, ``10 – 12``."""
-    entries = []
+    entries: list[Element] = []
     for answer in answers:
         if answer.kind == "range":
             text = f"{format_decimal(answer.low)} – {format_decimal(answer.high)}"
@@ -410,9 +409,9 @@ def accepted_html(answers: Sequence[NumericAnswer]) -> str:
         else:
             assert answer.value is not None
             text = format_decimal(answer.value)
-        feedback = f": {answer.feedback_html}" if answer.feedback_html else ""
-        entries.append(f"<li>{text}{feedback}</li>")
-    return f"<ul>{''.join(entries)}</ul>"
+        feedback = (": ", *answer.feedback.nodes) if answer.feedback else ()
+        entries.append(Element("li", (), (text, *feedback)))
+    return Content.of(Element("ul", (), tuple(entries)))
 
 
 def assessment_metadata(quiz: Quiz, target: str) -> list[tuple[str, str]]:
@@ -442,16 +441,18 @@ def build_assessment(quiz: Quiz, labels: tuple[str, str], folder: str, target: s
     def src(href: str) -> str:
         return FILEBASE + posixpath.relpath(href, folder)
 
+    resolver = Resolver(src)
+
     parts = [part for question in quiz.all_questions() for part in parts_of(question, target)]
     item_weights = weights(parts, target)
     root = questestinterop()
     assessment = el(root, "assessment", ident=quiz.id, title=quiz.title)
     metadata_fields(el(assessment, "qtimetadata"), assessment_metadata(quiz, target))
-    if quiz.intro_html:
+    if quiz.intro:
         flow_mat = el(el(assessment, "presentation_material"), "flow_mat")
-        el(el(flow_mat, "material"), "mattext", qc.rewrite_assets(quiz.intro_html, src),
+        el(el(flow_mat, "material"), "mattext", to_xhtml(quiz.intro, resolver),
            texttype="text/html")
     section = el(assessment, "section", ident="root_section")
     for part, weight in zip(parts, item_weights, strict=True):
-        section.append(CcItemBuilder(part, weight, labels, src).build())
+        section.append(CcItemBuilder(part, weight, labels, resolver).build())
     return root

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import base64
 import posixpath
+from collections.abc import Callable
 from decimal import Decimal
+from typing import assert_never
 from urllib.parse import quote
 
 from lxml import etree
 
+from scormkit.content import EMPTY, BlankSlot, Content, Element, Raw, Resolver, to_xhtml
 from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.questions import (
@@ -89,20 +92,25 @@ class _Writer:
         self.quiz = quiz
         self.media = {asset.href: asset for asset in (*quiz.assets, *course.assets)}
         self.labels = qc.true_false_labels(course.language)
+        self.resolver = Resolver(lambda href: PLUGINFILE + quote(href))
+        """Images point at the ``<file>`` next to the text that shows them."""
 
     # -- text fields ------------------------------------------------------------------
 
-    def text(self, parent: etree._Element, tag: str, html_text: str, *,
-             fmt: str = "html", **attrs: str) -> etree._Element:
-        """``<tag format="html"><text>...</text><file .../>*</tag>``."""
+    def text(self, parent: etree._Element, tag: str, content: Content, *,
+             fmt: str = "html", blanks: Callable[[BlankSlot], Content] | None = None,
+             **attrs: str) -> etree._Element:
+        """``<tag format="html"><text>...</text><file .../>*</tag>``; *blanks* says what a
+        fill-in prompt shows in place of each blank."""
         element = etree.SubElement(parent, tag, format=fmt, **attrs)
-        self.fill(element, html_text)
+        self.fill(element, content, blanks)
         return element
 
-    def fill(self, element: etree._Element, html_text: str) -> None:
-        etree.SubElement(element, "text").text = qc.rewrite_assets(
-            html_text, lambda href: PLUGINFILE + quote(href))
-        for href in qc.asset_hrefs(html_text):
+    def fill(self, element: etree._Element, content: Content,
+             blanks: Callable[[BlankSlot], Content] | None = None) -> None:
+        resolver = Resolver(self.resolver.asset, blank=blanks) if blanks else self.resolver
+        etree.SubElement(element, "text").text = to_xhtml(content, resolver)
+        for href in content.assets():
             folder, name = posixpath.split(href)
             file = etree.SubElement(element, "file", name=name, path=f"/{folder}/"
                                     if folder else "/", encoding="base64")
@@ -118,33 +126,34 @@ class _Writer:
     def build(self) -> etree._Element:
         quiz = self.quiz
         root = etree.Element("quiz")
-        self.category(root, category_path(quiz.title), quiz.intro_html)
+        self.category(root, category_path(quiz.title), quiz.intro)
         for entry in quiz.items:
             if not isinstance(entry, Pool):
                 self.question(root, entry)
         for pool in quiz.pools:
-            info = (f"<p>Pool of {len(pool.questions)} questions: each attempt draws "
-                    f"{min(pool.draw, len(pool.questions))} of them at random.</p>")
+            info = Content.of(Element("p", (), (
+                f"Pool of {len(pool.questions)} questions: each attempt draws "
+                f"{min(pool.draw, len(pool.questions))} of them at random.",)))
             self.category(root, category_path(quiz.title, pool.title), info)
             for question in pool.questions:
                 self.question(root, question)
         return root
 
-    def category(self, root: etree._Element, path: str, info_html: str) -> None:
+    def category(self, root: etree._Element, path: str, info: Content) -> None:
         question = etree.SubElement(root, "question", type="category")
         self.plain(question, "category", path)
-        self.text(question, "info", info_html)
+        self.text(question, "info", info)
 
     def question(self, root: etree._Element, q: Question) -> None:
         kind = moodle_type(q)
         element = etree.SubElement(root, "question", type=kind)
         self.plain(element, "name", q.title)
-        prompt = q.prompt_html
+        blanks = None
         if isinstance(q, FillInBlank):
-            prompt = (self.cloze(q) if kind == "multianswer"
-                      else qc.replace_blanks(prompt, lambda _id: "_____"))
-        self.text(element, "questiontext", prompt)
-        self.text(element, "generalfeedback", q.feedback.general_html)
+            blanks = self.cloze(q) if kind == "multianswer" else (
+                lambda _slot: Content.of("_____"))
+        self.text(element, "questiontext", q.prompt, blanks=blanks)
+        self.text(element, "generalfeedback", q.feedback.general)
         etree.SubElement(element, "defaultgrade").text = format_decimal(q.points)
         etree.SubElement(element, "penalty").text = "0"
         etree.SubElement(element, "hidden").text = "0"
@@ -161,21 +170,23 @@ class _Writer:
             case Numeric():
                 self.numerical(element, q)
             case Matching():
-                self.matching(element, q, [(p.text_html, r.text_html) for p, r in
+                self.matching(element, q, [(p.text, r.text) for p, r in
                                            ((pair.premise, pair.response) for pair in q.pairs)],
-                              [d.text_html for d in q.distractors], q.shuffle)
+                              [d.text for d in q.distractors], q.shuffle)
             case Ordering():
                 positions = qc.position_labels(len(q.items))
-                place = {item.id: positions[n] for n, item in enumerate(q.items)}
-                self.matching(element, q, [(item.text_html, place[item.id])
+                place = {item.id: Content.of(positions[n]) for n, item in enumerate(q.items)}
+                self.matching(element, q, [(item.text, place[item.id])
                                            for item in qc.scrambled(q)], [], True)
             case Essay():
                 self.essay(element, q)
+            case _:
+                assert_never(q)
 
     def combined(self, element: etree._Element, q: Question) -> None:
-        self.text(element, "correctfeedback", q.feedback.correct_html)
-        self.text(element, "partiallycorrectfeedback", q.feedback.incorrect_html)
-        self.text(element, "incorrectfeedback", q.feedback.incorrect_html)
+        self.text(element, "correctfeedback", q.feedback.correct)
+        self.text(element, "partiallycorrectfeedback", q.feedback.incorrect)
+        self.text(element, "incorrectfeedback", q.feedback.incorrect)
 
     def multichoice(self, element: etree._Element, q: SingleChoice | MultipleResponse) -> None:
         single = isinstance(q, SingleChoice)
@@ -199,18 +210,18 @@ class _Writer:
                     "1/10 and 1/20 of the marks): use at most 10 correct choices")
             fractions = {c.id: share if c.correct else -share for c in q.choices}
         for choice in q.choices:
-            answer = self.text(element, "answer", choice.text_html,
+            answer = self.text(element, "answer", choice.text,
                                fraction=percent(fractions[choice.id]))
-            self.text(answer, "feedback", choice.feedback_html)
+            self.text(answer, "feedback", choice.feedback)
         if not single:
             etree.SubElement(element, "shownumcorrect")
 
     def true_false(self, element: etree._Element, q: TrueFalse) -> None:
         # Moodle's true/false has per-answer feedback only: the question's correct and
         # incorrect feedback are added to the right and the wrong answer's.
-        for value, own in ((True, q.true_feedback_html), (False, q.false_feedback_html)):
+        for value, own in ((True, q.true_feedback), (False, q.false_feedback)):
             right = value == q.answer
-            extra = q.feedback.correct_html if right else q.feedback.incorrect_html
+            extra = q.feedback.correct if right else q.feedback.incorrect
             answer = etree.SubElement(element, "answer", fraction="100" if right else "0",
                                       format="moodle_auto_format")
             etree.SubElement(answer, "text").text = "true" if value else "false"
@@ -222,20 +233,21 @@ class _Writer:
             answer = etree.SubElement(element, "answer", fraction="100",
                                       format="moodle_auto_format")
             etree.SubElement(answer, "text").text = text.replace("*", "\\*")
-            self.text(answer, "feedback", q.feedback.correct_html)
-        self.anything_else(element, q.feedback.incorrect_html)
+            self.text(answer, "feedback", q.feedback.correct)
+        self.anything_else(element, q.feedback.incorrect)
 
-    def anything_else(self, element: etree._Element, html_text: str) -> None:
+    def anything_else(self, element: etree._Element, content: Content) -> None:
         """Incorrect feedback for types without combined feedback: a '*' answer (any other
         response) worth nothing."""
-        if html_text:
+        if content:
             answer = etree.SubElement(element, "answer", fraction="0",
                                       format="moodle_auto_format")
             etree.SubElement(answer, "text").text = "*"
-            self.text(answer, "feedback", html_text)
+            self.text(answer, "feedback", content)
 
-    def cloze(self, q: FillInBlank) -> str:
-        """The question text with each blank as an embedded SHORTANSWER subquestion.
+    def cloze(self, q: FillInBlank) -> Callable[[BlankSlot], Content]:
+        """What each blank of the question text becomes: an embedded SHORTANSWER
+        subquestion, in Moodle's Cloze syntax (`Raw`: its escaping is Moodle's, not XHTML's).
 
         Moodle adds up the blanks' weights to get the question's mark: each blank weighs
         points / blanks when that is a whole number, else 1 (set the mark in the quiz).
@@ -243,18 +255,19 @@ class _Writer:
         share = q.points / len(q.blanks)
         weight = str(int(share)) if share == int(share) and share >= 1 else "1"
         kind = "SHORTANSWER_C" if q.case_sensitive else "SHORTANSWER"
-        right = cloze_escape(qc.plain_text(q.feedback.correct_html))
-        wrong = cloze_escape(qc.plain_text(q.feedback.incorrect_html))
-        by_id = {blank.id: blank for blank in q.blanks}
+        right = cloze_escape(q.feedback.correct.plain_text())
+        wrong = cloze_escape(q.feedback.incorrect.plain_text())
 
-        def embed(blank_id: str) -> str:
+        def embed(slot: BlankSlot) -> Content:
             answers = [f"%100%{_escape(cloze_escape(text))}" + (f"#{right}" if right else "")
-                       for text in qc.unique(by_id[blank_id].answers)]
+                       for text in qc.unique(q.blank(slot.blank).answers)]
             if wrong:
                 answers.append(f"%0%*#{wrong}")
-            return "{" + f"{weight}:{kind}:" + "~".join(answers) + "}"
+            # The feedback goes in as plain text without XHTML escaping, as it always has
+            # (Moodle reads the Cloze syntax before the HTML).
+            return Content.of(Raw("{" + f"{weight}:{kind}:" + "~".join(answers) + "}"))
 
-        return qc.replace_blanks(q.prompt_html, embed)
+        return embed
 
     def numerical(self, element: etree._Element, q: Numeric) -> None:
         # No combined feedback in Moodle's numerical type: see true_false().
@@ -266,25 +279,26 @@ class _Writer:
             answer = etree.SubElement(element, "answer", fraction="100",
                                       format="moodle_auto_format")
             etree.SubElement(answer, "text").text = format_decimal(value)
-            self.text(answer, "feedback", entry.feedback_html + q.feedback.correct_html)
+            self.text(answer, "feedback", entry.feedback + q.feedback.correct)
             etree.SubElement(answer, "tolerance").text = format_decimal(margin)
-        self.anything_else(element, q.feedback.incorrect_html)
+        self.anything_else(element, q.feedback.incorrect)
         etree.SubElement(element, "unitgradingtype").text = "0"
         etree.SubElement(element, "unitpenalty").text = "0"
         etree.SubElement(element, "showunits").text = "3"
         etree.SubElement(element, "unitsleft").text = "0"
 
-    def matching(self, element: etree._Element, q: Question, pairs: list[tuple[str, str]],
-                 distractors: list[str], shuffle: bool) -> None:
+    def matching(self, element: etree._Element, q: Question,
+                 pairs: list[tuple[Content, Content]], distractors: list[Content],
+                 shuffle: bool) -> None:
         """Moodle's matching: HTML questions, plain-text answers (dropdown entries)."""
         etree.SubElement(element, "shuffleanswers").text = "true" if shuffle else "false"
         self.combined(element, q)
-        for question_html, answer_html in pairs:
-            sub = self.text(element, "subquestion", question_html)
-            self.plain(sub, "answer", qc.plain_text(answer_html))
-        for answer_html in distractors:
-            sub = self.text(element, "subquestion", "")
-            self.plain(sub, "answer", qc.plain_text(answer_html))
+        for question_text, answer in pairs:
+            sub = self.text(element, "subquestion", question_text)
+            self.plain(sub, "answer", answer.plain_text())
+        for answer in distractors:
+            sub = self.text(element, "subquestion", EMPTY)
+            self.plain(sub, "answer", answer.plain_text())
 
     def essay(self, element: etree._Element, q: Essay) -> None:
         etree.SubElement(element, "responseformat").text = "editor"
@@ -292,8 +306,8 @@ class _Writer:
         etree.SubElement(element, "responsefieldlines").text = "15"
         etree.SubElement(element, "attachments").text = "0"
         etree.SubElement(element, "attachmentsrequired").text = "0"
-        self.text(element, "graderinfo", q.grading_html)
-        self.text(element, "responsetemplate", "")
+        self.text(element, "graderinfo", q.grading)
+        self.text(element, "responsetemplate", EMPTY)
 
 
 def _escape(text: str) -> str:
@@ -314,7 +328,8 @@ def moodle_type(question: Question) -> str:
             return "matching"
         case Essay():
             return "essay"
-    raise TypeError(type(question))
+        case _:
+            assert_never(question)
 
 
 def questions_xml(course: Course, quiz: Quiz) -> bytes:
@@ -325,8 +340,6 @@ def questions_xml(course: Course, quiz: Quiz) -> bytes:
 
 class MoodleXmlWriter(qc.QuizWriter):
     name = "moodlexml"
-    label = "Moodle XML question bank"
-    schema_family = ""
     """Moodle XML has no XSD: the tests check its structure and golden files."""
 
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:

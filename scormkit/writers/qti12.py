@@ -24,10 +24,12 @@ Where Canvas has no equivalent, see `quizcommon.SUPPORT` and docs/quiz-targets.m
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import assert_never
 
 from lxml import etree
 
 from scormkit import ids, schemas, templating
+from scormkit.content import Content, Resolver, to_xhtml
 from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.questions import (
@@ -75,9 +77,12 @@ def canvas_type(question: Question) -> str:
     return CANVAS_TYPES[question.kind]
 
 
-def canvas_html(html_text: str) -> str:
-    """Model XHTML with image sources pointing into the package the Canvas way."""
-    return qc.rewrite_assets(html_text, lambda href: FILEBASE + href)
+def canvas_src(href: str) -> str:
+    """An image's src the Canvas way: its package path after the file base."""
+    return FILEBASE + href
+
+
+CANVAS = Resolver(canvas_src)
 
 
 def _num(value: Decimal) -> str:
@@ -93,8 +98,8 @@ def _shares(count: int) -> list[Decimal]:
 class ItemBuilder(ItemBase):
     """One question -> one Canvas-flavoured QTI 1.2 ``item``."""
 
-    def html(self, html_text: str) -> str:
-        return canvas_html(html_text)
+    def __init__(self, question: Question, labels: tuple[str, str]) -> None:
+        super().__init__(question, labels, CANVAS)
 
     def meta(self, item: etree._Element, answer_ids: list[str]) -> None:
         q = self.q
@@ -107,17 +112,17 @@ class ItemBuilder(ItemBase):
 
     def general(self, rp: etree._Element) -> None:
         """General feedback first, shown whatever the answer (Canvas's own layout)."""
-        if self.q.feedback.general_html:
+        if self.q.feedback.general:
             respcondition, conditionvar = self.condition(rp, cont=True)
             self.el(conditionvar, "other")
-            self.show(respcondition, "general_fb", self.q.feedback.general_html)
+            self.show(respcondition, "general_fb", self.q.feedback.general)
 
     def incorrect(self, rp: etree._Element) -> None:
         """Reached only when no full-marks condition stopped processing."""
-        if self.q.feedback.incorrect_html:
+        if self.q.feedback.incorrect:
             respcondition, conditionvar = self.condition(rp, cont=True)
             self.el(conditionvar, "other")
-            self.show(respcondition, "general_incorrect_fb", self.q.feedback.incorrect_html)
+            self.show(respcondition, "general_incorrect_fb", self.q.feedback.incorrect)
 
     # -- the item ---------------------------------------------------------------------
 
@@ -141,6 +146,8 @@ class ItemBuilder(ItemBase):
                 self.ordering(item, q)
             case Essay():
                 self.essay(item, q)
+            case _:
+                assert_never(q)
         self.feedbacks(item)
         return item
 
@@ -152,10 +159,10 @@ class ItemBuilder(ItemBase):
         rp = self.outcomes(item)
         self.general(rp)
         for choice, ident in zip(q.choices, answer_ids, strict=True):
-            if choice.feedback_html:
+            if choice.feedback:
                 respcondition, conditionvar = self.condition(rp, cont=True)
                 self.varequal(conditionvar, "response1", ident)
-                self.show(respcondition, f"{ident}_fb", choice.feedback_html)
+                self.show(respcondition, f"{ident}_fb", choice.feedback)
         respcondition, conditionvar = self.condition(rp)
         if single:
             self.varequal(conditionvar, "response1", self.label_id(q.correct_choice.id))
@@ -167,7 +174,7 @@ class ItemBuilder(ItemBase):
                 else:
                     self.varequal(self.el(both, "not"), "response1", ident)
         self.setvar(respcondition, qc.PERCENT)
-        self.show(respcondition, "correct_fb", q.feedback.correct_html)
+        self.show(respcondition, "correct_fb", q.feedback.correct)
         self.incorrect(rp)
 
     def true_false(self, item: etree._Element, q: TrueFalse) -> None:
@@ -176,23 +183,22 @@ class ItemBuilder(ItemBase):
         self.true_false_presentation(item, q, answer_ids)
         rp = self.outcomes(item)
         self.general(rp)
-        for ident, html_text in zip(answer_ids, (q.true_feedback_html, q.false_feedback_html),
-                                    strict=True):
-            if html_text:
+        for ident, content in zip(answer_ids, (q.true_feedback, q.false_feedback), strict=True):
+            if content:
                 respcondition, conditionvar = self.condition(rp, cont=True)
                 self.varequal(conditionvar, "response1", ident)
-                self.show(respcondition, f"{ident}_fb", html_text)
+                self.show(respcondition, f"{ident}_fb", content)
         respcondition, conditionvar = self.condition(rp)
         self.varequal(conditionvar, "response1", answer_ids[0 if q.answer else 1])
         self.setvar(respcondition, qc.PERCENT)
-        self.show(respcondition, "correct_fb", q.feedback.correct_html)
+        self.show(respcondition, "correct_fb", q.feedback.correct)
         self.incorrect(rp)
 
     def short_answer(self, item: etree._Element, q: FillInBlank) -> None:
         blank = q.blanks[0]
         self.meta(item, [])
         presentation = self.el(item, "presentation")
-        self.material(presentation, qc.replace_blanks(q.prompt_html, lambda _id: "_____"))
+        self.material(presentation, q.prompt, blanks=lambda _slot: Content.of("_____"))
         self.text_response(presentation)
         rp = self.outcomes(item)
         self.general(rp)
@@ -202,7 +208,7 @@ class ItemBuilder(ItemBase):
         for answer in answers:
             self.varequal(holder, "response1", answer)
         self.setvar(respcondition, qc.PERCENT)
-        self.show(respcondition, "correct_fb", q.feedback.correct_html)
+        self.show(respcondition, "correct_fb", q.feedback.correct)
         self.incorrect(rp)
 
     def blanks(self, item: etree._Element, q: FillInBlank) -> None:
@@ -211,7 +217,7 @@ class ItemBuilder(ItemBase):
                   for blank in q.blanks}
         self.meta(item, [ident for blank in q.blanks for ident in labels[blank.id]])
         presentation = self.el(item, "presentation")
-        self.material(presentation, qc.replace_blanks(q.prompt_html, lambda bid: f"[{bid}]"))
+        self.material(presentation, q.prompt, blanks=lambda slot: Content.of(f"[{slot.blank}]"))
         for blank in q.blanks:
             lid = self.el(presentation, "response_lid", ident=f"response_{blank.id}")
             self.el(self.el(lid, "material"), "mattext", blank.id)
@@ -241,13 +247,13 @@ class ItemBuilder(ItemBase):
             for ident in accepted:
                 self.varequal(holder, respident, ident)
         self.setvar(respcondition, qc.PERCENT)
-        self.show(respcondition, "correct_fb", q.feedback.correct_html)
+        self.show(respcondition, "correct_fb", q.feedback.correct)
         self.incorrect(rp)
 
     def numeric(self, item: etree._Element, q: Numeric) -> None:
         self.meta(item, [])
         presentation = self.el(item, "presentation")
-        self.material(presentation, q.prompt_html)
+        self.material(presentation, q.prompt)
         self.text_response(presentation, decimal=True)
         rp = self.outcomes(item)
         self.general(rp)
@@ -255,8 +261,8 @@ class ItemBuilder(ItemBase):
             respcondition, conditionvar = self.condition(rp)
             self.numeric_test(conditionvar, answer)
             self.setvar(respcondition, qc.PERCENT)
-            self.show(respcondition, f"{self.label_id(f'n{index}')}_fb", answer.feedback_html)
-            self.show(respcondition, "correct_fb", q.feedback.correct_html)
+            self.show(respcondition, f"{self.label_id(f'n{index}')}_fb", answer.feedback)
+            self.show(respcondition, "correct_fb", q.feedback.correct)
         self.incorrect(rp)
 
     def numeric_test(self, conditionvar: etree._Element, answer: NumericAnswer) -> None:
@@ -271,22 +277,22 @@ class ItemBuilder(ItemBase):
         self.el(bounds, "varlte", _num(answer.high), respident="response1")
 
     def matching(self, item: etree._Element, q: Matching) -> None:
-        self.match_items(item, q.prompt_html,
-                         [(p.id, p.text_html) for p in q.premises],
-                         [(r.id, r.text_html) for r in q.responses],
+        self.match_items(item, q.prompt,
+                         [(p.id, p.text) for p in q.premises],
+                         [(r.id, r.text) for r in q.responses],
                          {pair.premise.id: pair.response.id for pair in q.pairs},
                          partial=q.partial_credit)
 
     def ordering(self, item: etree._Element, q: Ordering) -> None:
         positions = qc.position_labels(len(q.items))
         correct = {entry.id: str(index) for index, entry in enumerate(q.items, start=1)}
-        self.match_items(item, q.prompt_html,
-                         [(entry.id, entry.text_html) for entry in qc.scrambled(q)],
-                         [(position, position) for position in positions], correct,
+        self.match_items(item, q.prompt,
+                         [(entry.id, entry.text) for entry in qc.scrambled(q)],
+                         [(position, Content.of(position)) for position in positions], correct,
                          partial=False)
 
-    def match_items(self, item: etree._Element, prompt_html: str,
-                    premises: list[tuple[str, str]], responses: list[tuple[str, str]],
+    def match_items(self, item: etree._Element, prompt: Content,
+                    premises: list[tuple[str, Content]], responses: list[tuple[str, Content]],
                     correct: dict[str, str], *, partial: bool) -> None:
         """A matching_question: one response_lid per premise, every response a label.
         Canvas shows both sides as plain text (images become their alt text). With
@@ -294,7 +300,7 @@ class ItemBuilder(ItemBase):
         response_ids = {rid: self.label_id(f"r{rid}") for rid, _text in responses}
         self.meta(item, list(response_ids.values()))
         presentation = self.el(item, "presentation")
-        self.material(presentation, prompt_html)
+        self.material(presentation, prompt)
         for pid, text in premises:
             lid = self.el(presentation, "response_lid", ident=f"response_{pid}")
             self.material(lid, text, plain=True)
@@ -316,12 +322,12 @@ class ItemBuilder(ItemBase):
     def essay(self, item: etree._Element, q: Essay) -> None:
         self.meta(item, [])
         presentation = self.el(item, "presentation")
-        self.material(presentation, q.prompt_html)
+        self.material(presentation, q.prompt)
         self.text_response(presentation)
         rp = self.outcomes(item)
         respcondition, conditionvar = self.condition(rp)
         self.el(conditionvar, "other")
-        self.show(respcondition, "general_fb", q.feedback.general_html)
+        self.show(respcondition, "general_fb", q.feedback.general)
 
 
 def build_assessment(quiz: Quiz, labels: tuple[str, str]) -> etree._Element:
@@ -361,8 +367,6 @@ def canvas_shuffle(quiz: Quiz) -> bool:
 
 class Qti12Writer(qc.QuizWriter):
     name = "qti12"
-    label = "QTI 1.2 (Canvas Classic Quizzes)"
-    schema_family = "qti12"
     manifest_family = "imscp"
 
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:
@@ -376,15 +380,13 @@ class Qti12Writer(qc.QuizWriter):
                     schema=self.schema_family)
         meta = templating.render(
             "qti12/assessment_meta.xml.j2", quiz=quiz, course=course,
-            description=canvas_html(quiz.intro_html),
+            description=to_xhtml(quiz.intro, CANVAS),
             shuffle=canvas_shuffle(quiz), points=_num(quiz.max_points),
             attempts=quiz.max_attempts if quiz.max_attempts else -1)
         package.add(meta_path, meta)
         media = {asset.href: asset for asset in (*quiz.assets, *course.assets)}
-        shown = qc.unique(
-            href for html_text in [quiz.intro_html, *(
-                part for q in quiz.all_questions() for part in qc.question_html(q))]
-            for href in qc.asset_hrefs(html_text))
+        shown = qc.unique([*quiz.intro.assets(),
+                           *(href for q in quiz.all_questions() for href in qc.question_assets(q))])
         images = [(ids.to_ncname(f"RES-MEDIA-{href}", "RES"), href) for href in sorted(shown)]
         manifest = templating.render(
             "qti12/imsmanifest.xml.j2", quiz=quiz, course=course,

@@ -12,11 +12,13 @@ subclasses: `scormkit.writers.qti12.ItemBuilder` and `scormkit.writers.ccquiz.Cc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from lxml import etree
 
+from scormkit.content import BlankSlot, Content, Resolver, to_xhtml
 from scormkit.questions import (
     Choice,
     MultipleResponse,
@@ -70,28 +72,29 @@ class ItemBase:
 
     el = staticmethod(el)
 
-    def __init__(self, question: Question, labels: tuple[str, str]) -> None:
+    def __init__(self, question: Question, labels: tuple[str, str], resolver: Resolver
+                 ) -> None:
         self.q = question
         self.labels = labels
         """What the two choices of a true/false question say (course language)."""
-        self.feedback: dict[str, str] = {}
-        """itemfeedback ident -> XHTML, in the order they are first shown."""
-
-    # -- hooks ------------------------------------------------------------------------
-
-    def html(self, html_text: str) -> str:
-        """Model XHTML as the target wants it in a ``mattext`` (image sources rewritten)."""
-        raise NotImplementedError
+        self.resolver = resolver
+        """How the target writes image sources in a ``mattext``."""
+        self.feedback: dict[str, Content] = {}
+        """itemfeedback ident -> content, in the order they are first shown."""
 
     # -- content ----------------------------------------------------------------------
 
-    def material(self, parent: etree._Element, html_text: str, *, plain: bool = False
-                 ) -> etree._Element:
+    def material(self, parent: etree._Element, content: Content, *, plain: bool = False,
+                 blanks: Callable[[BlankSlot], Content] | None = None) -> etree._Element:
+        """``material``/``mattext`` holding *content* as XHTML (or as plain text); *blanks*
+        says what a fill-in prompt shows in place of each blank."""
         material = self.el(parent, "material")
         if plain:
-            self.el(material, "mattext", qc.plain_text(html_text), texttype="text/plain")
+            self.el(material, "mattext", content.plain_text(), texttype="text/plain")
         else:
-            self.el(material, "mattext", self.html(html_text), texttype="text/html")
+            resolver = dataclasses.replace(self.resolver, blank=blanks, key=None) if blanks else (
+                self.resolver)
+            self.el(material, "mattext", to_xhtml(content, resolver), texttype="text/html")
         return material
 
     def item_metadata(self, item: etree._Element, fields: Iterable[tuple[str, str]]) -> None:
@@ -100,13 +103,13 @@ class ItemBase:
     def label_id(self, local: str) -> str:
         return f"{self.q.id}-{local}"
 
-    def choice_presentation(self, item: etree._Element, prompt_html: str,
+    def choice_presentation(self, item: etree._Element, prompt: Content,
                             choices: Sequence[Choice], answer_ids: Sequence[str], *,
                             single: bool, shuffle: bool) -> None:
         """The prompt and one ``response_label`` per choice; a pinned choice keeps its place
         (``rshuffle="No"``) when the others are shuffled."""
         presentation = self.el(item, "presentation")
-        self.material(presentation, prompt_html)
+        self.material(presentation, prompt)
         lid = self.el(presentation, "response_lid", ident="response1",
                       rcardinality="Single" if single else "Multiple")
         render = self.el(lid, "render_choice", shuffle="Yes" if shuffle else "No")
@@ -114,18 +117,18 @@ class ItemBase:
             label = self.el(render, "response_label", ident=ident)
             if shuffle and choice.pinned:
                 label.set("rshuffle", "No")
-            self.material(label, choice.text_html)
+            self.material(label, choice.text)
 
     def choices_presentation(self, item: etree._Element, q: SingleChoice | MultipleResponse,
                              answer_ids: Sequence[str]) -> None:
-        self.choice_presentation(item, q.prompt_html, q.choices, answer_ids,
+        self.choice_presentation(item, q.prompt, q.choices, answer_ids,
                                  single=isinstance(q, SingleChoice), shuffle=q.shuffle)
 
     def true_false_presentation(self, item: etree._Element, q: TrueFalse,
                                 answer_ids: Sequence[str]) -> None:
         """The statement and the two labels (true first), as plain text."""
         presentation = self.el(item, "presentation")
-        self.material(presentation, q.prompt_html)
+        self.material(presentation, q.prompt)
         lid = self.el(presentation, "response_lid", ident="response1", rcardinality="Single")
         render = self.el(lid, "render_choice")
         for ident, text in zip(answer_ids, self.labels, strict=True):
@@ -163,14 +166,14 @@ class ItemBase:
                ) -> None:
         self.el(respcondition, "setvar", format_decimal(value), action=action, varname="SCORE")
 
-    def show(self, respcondition: etree._Element, ident: str, html_text: str) -> None:
+    def show(self, respcondition: etree._Element, ident: str, content: Content) -> None:
         """Display the feedback *ident* (written as an ``itemfeedback`` by `feedbacks`)."""
-        if html_text:
-            self.feedback[ident] = html_text
+        if content:
+            self.feedback[ident] = content
             self.el(respcondition, "displayfeedback", feedbacktype="Response", linkrefid=ident)
 
     def feedbacks(self, item: etree._Element) -> None:
         """One ``itemfeedback`` per feedback shown, in the order first shown."""
-        for ident, html_text in self.feedback.items():
+        for ident, content in self.feedback.items():
             feedback = self.el(item, "itemfeedback", ident=ident)
-            self.material(self.el(feedback, "flow_mat"), html_text)
+            self.material(self.el(feedback, "flow_mat"), content)

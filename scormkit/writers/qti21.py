@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import assert_never
 
 from lxml import etree
 
 from scormkit import ids, schemas, templating
+from scormkit.content import Content, Resolver
 from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.questions import (
@@ -67,7 +69,8 @@ def interaction_kind(question: Question) -> str:
             return "orderInteraction"
         case Essay():
             return "extendedTextInteraction"
-    raise TypeError(type(question))
+        case _:
+            assert_never(question)
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
@@ -150,20 +153,20 @@ class ItemContext:
     """What an item needs besides its question: language, labels and image paths."""
 
     language: str
-    src: Callable[[str], str]
-    """Package path of an image -> its src in the item document."""
+    resolver: Resolver
+    """Resolves images to their src in the item document."""
     true_false: tuple[str, str] = ("True", "False")
 
 
 @dataclass
 class _Feedback:
-    """Modal feedback an item shows: identifier -> XHTML."""
+    """Modal feedback an item shows: identifier -> content."""
 
-    entries: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, Content] = field(default_factory=dict)
 
-    def add(self, identifier: str, html_text: str) -> None:
-        if html_text:
-            self.entries[identifier] = html_text
+    def add(self, identifier: str, content: Content) -> None:
+        if content:
+            self.entries[identifier] = content
 
 
 class ItemBuilder(_Tree):
@@ -201,18 +204,19 @@ class ItemBuilder(_Tree):
         body = self.el(self.root, "itemBody")
         self.body(body)
         self.processing()
-        for identifier, html_text in self.feedback.entries.items():
+        for identifier, content in self.feedback.entries.items():
             modal = self.el(self.root, "modalFeedback", outcomeIdentifier="FEEDBACK",
                             showHide="show", identifier=identifier)
-            self.html(self.content(modal), html_text)
+            self.html(self.content(modal), content)
         return self.root
 
     def value(self, parent: etree._Element, text: str, **attrs: str) -> etree._Element:
         return self.el(parent, "value", text, **attrs)
 
-    def html(self, parent: etree._Element, html_text: str,
-             blank: Callable[[etree._Element, str], etree._Element] | None = None) -> None:
-        qc.append_qti_html(parent, html_text, self.ns, src=self.ctx.src, blank=blank)
+    def html(self, parent: etree._Element, content: Content,
+             blank: qc.BlankWriter | None = None) -> None:
+        qc.append_qti_content(parent, content, self.ns, resolver=self.ctx.resolver,
+                              blank=blank)
 
     def base(self, parent: etree._Element, base_type: str, text: str) -> etree._Element:
         return self.el(parent, "baseValue", text, baseType=base_type)
@@ -283,7 +287,8 @@ class ItemBuilder(_Tree):
                                      [item.id for item in q.items])]
             case Essay():
                 return [self.declare("RESPONSE", "single", "string", [])]
-        raise TypeError(type(q))
+            case _:
+                assert_never(q)
 
     def exact_unit(self, count: int) -> bool:
         """Whether points / *count* is written exactly (0.5, not 0.3333...)."""
@@ -309,26 +314,30 @@ class ItemBuilder(_Tree):
         match q:
             case SingleChoice() | MultipleResponse():
                 for choice in q.choices:
-                    self.feedback.add(choice.id, choice.feedback_html)
+                    self.feedback.add(choice.id, choice.feedback)
             case TrueFalse():
-                self.feedback.add("true", q.true_feedback_html)
-                self.feedback.add("false", q.false_feedback_html)
+                self.feedback.add("true", q.true_feedback)
+                self.feedback.add("false", q.false_feedback)
             case Numeric():
                 for index, answer in enumerate(q.answers, start=1):
-                    self.feedback.add(f"n{index}", answer.feedback_html)
+                    self.feedback.add(f"n{index}", answer.feedback)
+            case FillInBlank() | Matching() | Ordering() | Essay():
+                pass
+            case _:
+                assert_never(q)
         if not isinstance(q, Essay):
-            self.feedback.add(CORRECT, q.feedback.correct_html)
-            self.feedback.add(INCORRECT, q.feedback.incorrect_html)
-        self.feedback.add(GENERAL, q.feedback.general_html)
+            self.feedback.add(CORRECT, q.feedback.correct)
+            self.feedback.add(INCORRECT, q.feedback.incorrect)
+        self.feedback.add(GENERAL, q.feedback.general)
 
     # -- body -------------------------------------------------------------------------
 
     def body(self, body: etree._Element) -> None:
         q = self.q
         if isinstance(q, FillInBlank):
-            self.html(body, q.prompt_html, blank=self.text_entry)
+            self.html(body, q.prompt, blank=self.text_entry)
             return
-        self.html(body, q.prompt_html)
+        self.html(body, q.prompt)
         match q:
             case SingleChoice() | MultipleResponse():
                 interaction = self.el(body, "choiceInteraction", responseIdentifier="RESPONSE",
@@ -337,7 +346,7 @@ class ItemBuilder(_Tree):
                 for choice in q.choices:
                     attrs = {"fixed": "true"} if choice.pinned else {}
                     element = self.el(interaction, "simpleChoice", identifier=choice.id, **attrs)
-                    self.html(element, choice.text_html)
+                    self.html(element, choice.text)
             case TrueFalse():
                 interaction = self.el(body, "choiceInteraction", responseIdentifier="RESPONSE",
                                       shuffle="false", maxChoices="1")
@@ -358,29 +367,29 @@ class ItemBuilder(_Tree):
                                       matchMax="1")
                     if q.shuffle:
                         element.set("fixed", "true")  # premises keep their order
-                    self.html(element, item.text_html)
+                    self.html(element, item.text)
                 responses = self.el(interaction, "simpleMatchSet")
                 for item in q.responses:
                     element = self.el(responses, "simpleAssociableChoice", identifier=item.id,
                                       matchMax="0")
-                    self.html(element, item.text_html)
+                    self.html(element, item.text)
             case Ordering():
                 interaction = self.el(body, "orderInteraction", responseIdentifier="RESPONSE",
                                       shuffle="true")
                 for item in q.items:
                     element = self.el(interaction, "simpleChoice", identifier=item.id)
-                    self.html(element, item.text_html)
+                    self.html(element, item.text)
             case Essay():
                 self.el(body, "extendedTextInteraction", responseIdentifier="RESPONSE",
                         expectedLines="10", format="xhtml")
-                if q.grading_html:
+                if q.grading:
                     rubric = self.el(body, "rubricBlock", view="scorer", use="scoring")
-                    self.html(self.content(rubric), q.grading_html)
+                    self.html(self.content(rubric), q.grading)
 
     def text_entry(self, parent: etree._Element, blank_id: str) -> etree._Element:
         q = self.q
         assert isinstance(q, FillInBlank)
-        blank = next(b for b in q.blanks if b.id == blank_id)
+        blank = q.blank(blank_id)
         longest = max(len(answer) for answer in blank.answers)
         return self.el(parent, "textEntryInteraction",
                        responseIdentifier=self.blank_response(blank_id),
@@ -585,10 +594,10 @@ class TestBuilder(_Tree):
                 allowSkipping="true", validateResponses="false")
         section = self.el(part, "assessmentSection", identifier="section.main", title=quiz.title,
                           visible="true")
-        if quiz.intro_html:
+        if quiz.intro:
             rubric = self.el(section, "rubricBlock", view="candidate", use="instructions")
-            qc.append_qti_html(self.content(rubric), quiz.intro_html, self.ns,
-                               src=self.ctx.src)
+            qc.append_qti_content(self.content(rubric), quiz.intro, self.ns,
+                                  resolver=self.ctx.resolver)
         for item in quiz.items:
             if isinstance(item, Pool):
                 self.pool(section, item)
@@ -706,22 +715,21 @@ def write_qti_package(writer_name: str, filename: str, course: Course, quiz: Qui
     item_ids: list[str] = []
     for question in quiz.all_questions():
         path = item_path(question)
-        context = ItemContext(language, _relative_src(path), labels)
+        context = ItemContext(language, Resolver(_relative_src(path)), labels)
         root = ItemBuilder(question, context, dialect.vocabulary).build()
         indent(root)
         package.add(path, serialize(root, item_location), schema=dialect.schema_family)
-        images = qc.unique(href for html_text in qc.question_html(question)
-                           for href in qc.asset_hrefs(html_text))
+        images = qc.question_assets(question)
         identifier = f"RES-ITEM-{question.id}"
         item_ids.append(identifier)
         resources.append(_Resource(identifier, dialect.item_type, path, [path],
                                    [media_ids[href] for href in images],
                                    interaction_kind(question), question.title))
-    context = ItemContext(language, _relative_src(test_path), labels)
+    context = ItemContext(language, Resolver(_relative_src(test_path)), labels)
     test = TestBuilder(quiz, item_path, context, dialect.vocabulary).build()
     indent(test)
     package.add(test_path, serialize(test, item_location), schema=dialect.schema_family)
-    intro_images = [media_ids[href] for href in qc.asset_hrefs(quiz.intro_html)]
+    intro_images = [media_ids[href] for href in quiz.intro.assets()]
     resources.insert(0, _Resource(f"RES-TEST-{quiz.id}", dialect.test_type, test_path,
                                   [test_path], [*item_ids, *intro_images], None, quiz.title))
     used = {dep for resource in resources for dep in resource.dependencies}
@@ -745,8 +753,6 @@ def _relative_src(document_path: str) -> Callable[[str], str]:
 
 class Qti21Writer(qc.QuizWriter):
     name = "qti21"
-    label = "QTI 2.1 content package"
-    schema_family = "qti21"
 
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:
         return write_qti_package(self.name, self.package_name(course), course, quiz,

@@ -30,8 +30,6 @@ QTI30_DIALECT = Dialect("qti30", "qti30", "imsqti_item_xmlv3p0", "imsqti_test_xm
 
 class Qti30Writer(qc.QuizWriter):
     name = "qti30"
-    label = "QTI 3.0 content package"
-    schema_family = "qti30"
 
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:
         return write_qti_package(self.name, self.package_name(course), course, quiz,

@@ -3,9 +3,9 @@ once.
 
 - `QuizWriter`: the base class; finds the course's quiz and reports a course without one.
 - `SUPPORT`: the question type x target table, the registry's (scormkit/formats.py).
-- HTML helpers: the quiz model holds XHTML fragments with ``scormkit-asset:`` image sources;
-  writers need them with package-relative (or LMS-specific) sources, as plain text, or
-  rebuilt as QTI content (`append_qti_html`).
+- Content helpers: every piece of content a question holds (`question_content`, to find the
+  images it shows), and the walk that writes content as QTI 2.x/3.0 XHTML elements
+  (`append_qti_content`); XHTML text comes from `scormkit.content.to_xhtml`.
 - Scoring helpers shared by the formats that score in percent (QTI 1.2, Moodle).
 - The ordering fallback (matching items to positions) used where a target has no ordering
   question.
@@ -14,7 +14,6 @@ once.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -23,11 +22,23 @@ from typing import ClassVar, assert_never
 from lxml import etree
 
 from scormkit import formats
+from scormkit.content import (
+    BlankSlot,
+    Content,
+    Element,
+    Image,
+    LessonLink,
+    Node,
+    Raw,
+    Resolver,
+    reference_element,
+    xml_attribute,
+    xml_text,
+)
 from scormkit.errors import SourceError, UnsupportedFeature
 from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.questions import (
-    BLANK_TAG,
     Essay,
     FillInBlank,
     Matching,
@@ -40,7 +51,6 @@ from scormkit.questions import (
     SingleChoice,
     TrueFalse,
 )
-from scormkit.sources.media import ASSET_SCHEME
 from scormkit.writers.base import Writer
 
 SUPPORT = formats.QUESTION_SUPPORT
@@ -95,30 +105,29 @@ def unsupported(question: Question, target: str, what: str, hint: str) -> Unsupp
 
 
 # ------------------------------------------------------------------------------------------
-# HTML fragments
+# Content
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
-def question_html(question: Question) -> list[str]:
-    """Every XHTML fragment of a question (to find the images it shows)."""
+def question_content(question: Question) -> list[Content]:
+    """Every piece of content a question holds (to find the images it shows)."""
     q = question
-    parts = [q.prompt_html, q.feedback.correct_html, q.feedback.incorrect_html,
-             q.feedback.general_html]
+    parts = [q.prompt, q.feedback.correct, q.feedback.incorrect, q.feedback.general]
     match q:
         case SingleChoice() | MultipleResponse():
             for choice in q.choices:
-                parts += [choice.text_html, choice.feedback_html]
+                parts += [choice.text, choice.feedback]
         case TrueFalse():
-            parts += [q.true_feedback_html, q.false_feedback_html]
+            parts += [q.true_feedback, q.false_feedback]
         case Numeric():
-            parts += [answer.feedback_html for answer in q.answers]
+            parts += [answer.feedback for answer in q.answers]
         case Matching():
-            parts += [item.text_html for item in (*q.premises, *q.responses)]
+            parts += [item.text for item in (*q.premises, *q.responses)]
         case Ordering():
-            parts += [item.text_html for item in q.items]
+            parts += [item.text for item in q.items]
         case Essay():
-            parts.append(q.grading_html)
+            parts.append(q.grading)
         case FillInBlank():
             pass  # the blanks are in the prompt
         case _:
@@ -126,56 +135,9 @@ def question_html(question: Question) -> list[str]:
     return parts
 
 
-_BLANK_RE = re.compile(re.escape(BLANK_TAG).replace(re.escape("{id}"), "([A-Za-z0-9_-]+)"))
-
-
-def fragment(html_text: str) -> etree._Element:
-    """Parse an XHTML fragment of the model into a ``<div>`` wrapper (no namespace)."""
-    return etree.fromstring(f"<div>{html_text}</div>")
-
-
-def serialize_children(wrapper: etree._Element) -> str:
-    inner = html.escape(wrapper.text or "", quote=False)
-    return inner + "".join(etree.tostring(child, encoding="unicode") for child in wrapper)
-
-
-def asset_hrefs(html_text: str) -> list[str]:
-    """Package paths of the images *html_text* shows, in order, once each."""
-    if ASSET_SCHEME not in html_text:
-        return []
-    found: dict[str, None] = {}
-    for img in fragment(html_text).iter("img"):
-        src = img.get("src", "")
-        if src.startswith(ASSET_SCHEME):
-            found.setdefault(src[len(ASSET_SCHEME):], None)
-    return list(found)
-
-
-def rewrite_assets(html_text: str, src: Callable[[str], str]) -> str:
-    """*html_text* with each image source ``scormkit-asset:<path>`` replaced by src(path)."""
-    if ASSET_SCHEME not in html_text:
-        return html_text
-    wrapper = fragment(html_text)
-    for img in wrapper.iter("img"):
-        value = img.get("src", "")
-        if value.startswith(ASSET_SCHEME):
-            img.set("src", src(value[len(ASSET_SCHEME):]))
-    return serialize_children(wrapper)
-
-
-def plain_text(html_text: str) -> str:
-    """The text of a fragment, images replaced by their alt text, spaces collapsed."""
-    if "<" not in html_text:
-        return " ".join(html.unescape(html_text).split())
-    wrapper = fragment(html_text)
-    for img in list(wrapper.iter("img")):
-        img.tail = (img.get("alt") or "") + (img.tail or "")
-    return " ".join("".join(wrapper.itertext()).split())
-
-
-def replace_blanks(html_text: str, replacement: Callable[[str], str]) -> str:
-    """*html_text* with each blank placeholder replaced by replacement(blank id) (markup)."""
-    return _BLANK_RE.sub(lambda m: replacement(m.group(1)), html_text)
+def question_assets(question: Question) -> list[str]:
+    """Package paths of the images a question shows, in order, once each."""
+    return unique(href for part in question_content(question) for href in part.assets())
 
 
 # --- QTI 2.x / 3.0 content --------------------------------------------------------------
@@ -199,29 +161,49 @@ _QTI_ATTRS = {
 _INLINE_SPAN = frozenset(("s", "del", "strike", "ins", "u", "mark"))
 _TEXT_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 
+BlankWriter = Callable[[etree._Element, str], etree._Element]
+"""Appends what stands in a blank's place (its text entry interaction) to an element."""
 
-def append_qti_html(
+
+def append_qti_content(
     parent: etree._Element,
-    html_text: str,
+    content: Content,
     ns: str,
     *,
-    src: Callable[[str], str],
-    blank: Callable[[etree._Element, str], etree._Element] | None = None,
+    resolver: Resolver,
+    blank: BlankWriter | None = None,
 ) -> None:
-    """Append the XHTML fragment *html_text* to *parent* as QTI content in namespace *ns*.
+    """Append *content* to *parent* as QTI content in namespace *ns*.
 
     QTI 2.1 and 3.0 embed a fixed XHTML subset in their own namespace. Markdown renders
     little beyond it; what differs is mapped so no content is lost: strike-through becomes
     ``<span class="strikethrough">``, table cell alignment (a ``style``) becomes ``align``,
     attributes outside the subset (``title``, ``start``, ``role``, ``id``) are dropped.
-    Image sources go through *src*; a fill-in blank placeholder is replaced by what
-    *blank(parent, blank_id)* appends (the caller's text entry interaction).
+    Images are resolved by *resolver*; a blank becomes what *blank(parent, blank_id)* appends
+    (the caller's text entry interaction). Text and attribute values are written as an XML
+    parser reads them (line ends, white space in attributes), as the XHTML text is.
     """
-    wrapper = fragment(html_text)
-    _copy_text(parent, wrapper.text)
-    for child in wrapper:
-        _append_element(parent, child, ns, src, blank)
-        _copy_text(parent, child.tail)
+    for node in content.nodes:
+        _append_node(parent, node, ns, resolver, blank)
+
+
+def _append_node(parent: etree._Element, node: Node, ns: str, resolver: Resolver,
+                 blank: BlankWriter | None) -> None:
+    match node:
+        case str():
+            _copy_text(parent, xml_text(node))
+        case Element():
+            _append_element(parent, node, ns, resolver, blank)
+        case Image() | LessonLink():
+            _append_element(parent, reference_element(node, resolver), ns, resolver, blank)
+        case BlankSlot():
+            if blank is None:
+                raise ValueError(f"blank '{node.blank}' outside a fill-in-the-blank prompt")
+            blank(parent, node.blank)
+        case Raw():
+            raise ValueError("raw markup cannot be embedded in QTI content")
+        case _:
+            assert_never(node)
 
 
 def _copy_text(parent: etree._Element, text: str | None) -> None:
@@ -236,30 +218,22 @@ def _copy_text(parent: etree._Element, text: str | None) -> None:
 
 def _append_element(
     parent: etree._Element,
-    element: etree._Element,
+    element: Element,
     ns: str,
-    src: Callable[[str], str],
-    blank: Callable[[etree._Element, str], etree._Element] | None,
+    resolver: Resolver,
+    blank: BlankWriter | None,
 ) -> None:
-    if not isinstance(element.tag, str):  # comments and processing instructions
-        return
     tag = element.tag
-    if tag == "span" and element.get("class") == "scormkit-blank" and blank is not None:
-        blank(parent, element.get("data-blank", ""))
-        return
     attrs: dict[str, str] = {}
     if tag in QTI_HTML:
         for name in _QTI_ATTRS.get(tag, ()):
             value = element.get(name)
             if value is not None:
-                attrs[name] = src(value[len(ASSET_SCHEME):]) if (
-                    name == "src" and value.startswith(ASSET_SCHEME)) else value
-        if element.get("class") and tag != "span":
-            attrs["class"] = element.get("class", "")
-        if tag == "span" and element.get("class") and element.get("class") != "scormkit-blank":
-            attrs["class"] = element.get("class", "")
+                attrs[name] = xml_attribute(value)
+        if css_class := element.get("class"):
+            attrs["class"] = xml_attribute(css_class)
         if tag in ("th", "td"):
-            align = _TEXT_ALIGN.search(element.get("style", ""))
+            align = _TEXT_ALIGN.search(xml_attribute(element.get("style") or ""))
             if align:
                 attrs["align"] = align.group(1)
     elif tag in _INLINE_SPAN:
@@ -268,16 +242,8 @@ def _append_element(
     else:
         tag = "div" if tag in ("section", "article", "aside", "figure", "details") else "span"
     out = etree.SubElement(parent, f"{{{ns}}}{tag}", attrs)
-    out.text = element.text
-    for child in element:
-        _append_element(out, child, ns, src, blank)
-        _copy_text(out, child.tail)
-
-
-def is_block_html(html_text: str) -> bool:
-    """True when the fragment starts with a block element (``<p>``, ``<ul>``...)."""
-    stripped = html_text.lstrip()
-    return bool(re.match(r"<(p|div|ul|ol|pre|blockquote|table|h[1-6]|hr|dl)\b", stripped))
+    for child in element.children:
+        _append_node(out, child, ns, resolver, blank)
 
 
 # ------------------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 `quiz_view` turns the quiz model (scormkit.questions) into what
 ``templates/_shared/quiz.html.j2`` renders: every question of the quiz (pooled ones too) as
 accessible form markup, with all feedback already rendered and hidden, plus `quiz_data`, the
-JSON the browser scores with (``scormkit/runtime/quiz.js``). The page shows no answer: the key
-travels in that JSON, as it must for a quiz scored in the browser.
+JSON the browser scores with (the quiz player, ``scormkit/runtime/quiz/``). The page shows no
+answer: the key travels in that JSON, as it must for a quiz scored in the browser.
 
 Element ids: the quiz section uses the quiz id (unique among lesson ids, checked by the
 reader); everything inside starts with ``skq-<question id>`` (question ids are unique within
@@ -14,16 +14,16 @@ the quiz and contain no ``.``), so nothing clashes with lesson ids or heading id
 
 from __future__ import annotations
 
-import html
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from scormkit import ui_strings
+from scormkit.content import BlankSlot, Content, Element, Resolver, to_xhtml
 from scormkit.model import Course
 from scormkit.questions import (
-    Blank,
     Essay,
     FillInBlank,
     Matching,
@@ -37,7 +37,7 @@ from scormkit.questions import (
     TrueFalse,
     format_decimal,
 )
-from scormkit.writers.quizcommon import is_block_html, plain_text, true_false_labels
+from scormkit.writers.quizcommon import true_false_labels
 
 QUIZ_PAGE = "quiz.html"
 """The quiz's own page (its own SCO) in per-lesson layouts."""
@@ -142,8 +142,8 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def quiz_view(course: Course, quiz: Quiz, local: Callable[[str], str]) -> QuizView:
-    """Everything the quiz markup needs; *local* makes image sources relative to the page."""
+def quiz_view(course: Course, quiz: Quiz, resolver: Resolver) -> QuizView:
+    """Everything the quiz markup needs; *resolver* places images relative to the page."""
     true_label, false_label = true_false_labels(course.language)
     text = ui_strings.table(course.language)
     number = 0
@@ -153,7 +153,8 @@ def quiz_view(course: Course, quiz: Quiz, local: Callable[[str], str]) -> QuizVi
         views = []
         for question in members:
             number += 1
-            views.append(_question_view(question, number, local, true_label, false_label, text))
+            views.append(_question_view(question, number, resolver, true_label, false_label,
+                                        text))
         if isinstance(item, Pool):
             groups.append(GroupView(item.id, item.title,
                                     None if item.draws_all else item.draw, tuple(views)))
@@ -180,7 +181,7 @@ def quiz_view(course: Course, quiz: Quiz, local: Callable[[str], str]) -> QuizVi
         id=quiz.id,
         title=quiz.title,
         href=f"#{quiz.id}",
-        intro_html=local(quiz.intro_html),
+        intro_html=to_xhtml(quiz.intro, resolver),
         facts=tuple(facts),
         groups=tuple(groups),
         data=quiz_data(quiz, course.language),
@@ -188,10 +189,17 @@ def quiz_view(course: Course, quiz: Quiz, local: Callable[[str], str]) -> QuizVi
     )
 
 
-def _question_view(question: Question, number: int, local: Callable[[str], str], true_label: str,
+def _question_view(question: Question, number: int, resolver: Resolver, true_label: str,
                    false_label: str, text: dict[str, str]) -> QuestionView:
     dom = f"skq-{question.id}"
     feedback = question.feedback
+
+    def local(content: Content) -> str:
+        return to_xhtml(content, resolver)
+
+    stem = resolver
+    if isinstance(question, FillInBlank):  # a labelled text input in each blank
+        stem = dataclasses.replace(resolver, blank=_blank_inputs(question, dom, text), key=None)
     common: dict[str, Any] = {
         "id": question.id,
         "dom_id": dom,
@@ -199,64 +207,65 @@ def _question_view(question: Question, number: int, local: Callable[[str], str],
         "number": number,
         "title": question.title,
         "points_text": _points_text(question.points, text),
-        "stem_html": local(question.prompt_html),
-        "correct_html": local(feedback.correct_html),
-        "incorrect_html": local(feedback.incorrect_html),
-        "general_html": local(feedback.general_html),
+        "stem_html": to_xhtml(question.prompt, stem),
+        "correct_html": local(feedback.correct),
+        "incorrect_html": local(feedback.incorrect),
+        "general_html": local(feedback.general),
     }
     match question:
         case SingleChoice() | MultipleResponse():
             common["choices"] = tuple(
-                ChoiceView(c.id, f"{dom}-{c.id}", local(c.text_html), is_block_html(c.text_html),
-                           local(c.feedback_html))
+                ChoiceView(c.id, f"{dom}-{c.id}", local(c.text), c.text.starts_with_block(),
+                           local(c.feedback))
                 for c in question.choices)
         case TrueFalse():
             common["choices"] = (
                 ChoiceView("true", f"{dom}-true", true_label, False,
-                           local(question.true_feedback_html)),
+                           local(question.true_feedback)),
                 ChoiceView("false", f"{dom}-false", false_label, False,
-                           local(question.false_feedback_html)),
+                           local(question.false_feedback)),
             )
         case FillInBlank():
-            common["stem_html"] = local(_stem_with_inputs(question, dom, text))
+            pass  # the stem holds the inputs
         case Numeric():
             common["numeric_feedback"] = tuple(
-                NumericFeedbackView(index, local(answer.feedback_html))
-                for index, answer in enumerate(question.answers) if answer.feedback_html)
+                NumericFeedbackView(index, local(answer.feedback))
+                for index, answer in enumerate(question.answers) if answer.feedback)
         case Matching():
             common["premises"] = tuple(
-                PremiseView(p.id, f"{dom}-{p.id}", local(p.text_html)) for p in question.premises)
+                PremiseView(p.id, f"{dom}-{p.id}", local(p.text)) for p in question.premises)
             common["options"] = tuple(
-                OptionView(r.id, plain_text(r.text_html)) for r in question.responses)
+                OptionView(r.id, r.text.plain_text()) for r in question.responses)
         case Ordering():
             common["items"] = tuple(
-                OrderItemView(i.id, f"{dom}-{i.id}", local(i.text_html), plain_text(i.text_html))
+                OrderItemView(i.id, f"{dom}-{i.id}", local(i.text), i.text.plain_text())
                 for i in question.items)
         case Essay():
             common["points_text"] = text["quiz.points_essay"].format(
                 points=common["points_text"])
+        case _:
+            assert_never(question)
     return QuestionView(**common)
 
 
-def _stem_with_inputs(question: FillInBlank, dom: str, text: dict[str, str]) -> str:
-    """The prompt with one labelled text input in place of each blank."""
+def _blank_inputs(question: FillInBlank, dom: str, text: dict[str, str]
+                  ) -> Callable[[BlankSlot], Content]:
+    """What stands in each blank of the prompt: a labelled text input."""
     count = len(question.blanks)
-    parts: list[str] = []
-    position = 0
-    for part in question.prompt_parts():
-        if isinstance(part, Blank):
-            position += 1
-            input_id = f"{dom}-{part.id}"
-            label = (text["quiz.blank_of"].format(n=position, total=count) if count > 1
-                     else text["quiz.blank"])
-            parts.append(
-                f'<label class="sk-visually-hidden" for="{input_id}">{html.escape(label)}</label>'
-                f'<input type="text" class="sk-blank" id="{input_id}" data-blank="{part.id}" '
-                f'size="12" maxlength="{BLANK_MAXLENGTH}" autocomplete="off" '
-                'autocapitalize="off" spellcheck="false" />')
-        else:
-            parts.append(part)
-    return "".join(parts)
+    positions = {blank.id: number for number, blank in enumerate(question.blanks, start=1)}
+
+    def inputs(slot: BlankSlot) -> Content:
+        input_id = f"{dom}-{slot.blank}"
+        label = (text["quiz.blank_of"].format(n=positions[slot.blank], total=count)
+                 if count > 1 else text["quiz.blank"])
+        return Content.of(
+            Element("label", (("class", "sk-visually-hidden"), ("for", input_id)), (label,)),
+            Element("input", (("type", "text"), ("class", "sk-blank"), ("id", input_id),
+                              ("data-blank", slot.blank), ("size", "12"),
+                              ("maxlength", str(BLANK_MAXLENGTH)), ("autocomplete", "off"),
+                              ("autocapitalize", "off"), ("spellcheck", "false"))))
+
+    return inputs
 
 
 def quiz_data(quiz: Quiz, language: str = "en") -> dict[str, Any]:

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-import html
 import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
-
-from scormkit import schemas, templating, ui_strings
-from scormkit.model import LESSON_LINK_SCHEME, Course, Lesson
+from scormkit import jsbundle, schemas, templating, ui_strings
+from scormkit.content import LessonLink, Resolver, to_xhtml
+from scormkit.model import Course, Lesson
 from scormkit.resources import runtime_dir
-from scormkit.sources.lesson import ASSET_SCHEME
 from scormkit.writers.quizpage import QUIZ_PAGE, QuizView, quiz_view
 
 RUNTIME_FOLDER = "scormkit"
-RUNTIME_FILES = ("scormkit.js", "scormkit.css", "quiz.js", "quiz.css")
-"""The learner runtime. quiz.js/quiz.css are only loaded by pages that show a quiz."""
+"""Where a web package keeps the runtime (the template's ``static_prefix + "scormkit/"``)."""
+
+RUNTIME_BUNDLES: dict[str, jsbundle.Bundle] = {
+    "scorm12": jsbundle.Bundle("scormkit.js of a SCORM 1.2 package", "page/main",
+                               ("lms/scorm12",)),
+    "scorm2004": jsbundle.Bundle("scormkit.js of a SCORM 2004 package", "page/main",
+                                 ("lms/scorm2004",)),
+    "cmi5": jsbundle.Bundle("scormkit.js of a cmi5 package", "page/main", ("lms/cmi5",)),
+    # Common Cartridge web content: the LMS shows the pages itself and offers no API, so the
+    # page gets navigation and the no-LMS notice, and no transport at all.
+    "web": jsbundle.Bundle("scormkit.js of a Common Cartridge", "page/main"),
+}
+"""The learner runtime (scormkit/scormkit.js) by the ``standard`` a writer gives its pages
+(runtime_config): the page's code and the one transport module of that standard; a SCORM 1.2
+package carries no cmi5 code and a cartridge no LMS code at all."""
+
+QUIZ_BUNDLE = jsbundle.Bundle("quiz.js, the quiz player", "quiz/main")
+"""The quiz player (scormkit/quiz.js), shipped with quiz.css only in packages that have a
+quiz page: the SCORM and cmi5 targets when the course has a quiz. Common Cartridge exports the
+quiz as a QTI assessment the LMS runs, so its pages never load it."""
+
 PAGE_TEMPLATE = "_shared/page.html.j2"
 
 
@@ -39,36 +54,25 @@ def lesson_page_path(lesson: Lesson) -> str:
     return f"lessons/{lesson.slug}.html"
 
 
-def localize_html(
-    body_html: str, page_path: str, lesson_href: Callable[[str, str], str | None]
-) -> str:
-    """Resolve the readers' placeholder links for a page at *page_path*.
+def page_resolver(page_path: str, linkable: frozenset[str] | None = frozenset()) -> Resolver:
+    """How content is resolved on the page at *page_path*: images relative to the page; a
+    link to a lesson in *linkable* (None: every lesson, the single page that holds them all)
+    goes to its heading or section on this page, and a link to any other lesson is written
+    as emphasised text, as it would leave the current SCO.
 
-    *lesson_href(lesson_id, fragment)* returns the href for a lesson link, or None to turn the
-    link into plain emphasised text (a link that would leave the current SCO).
-    """
-    if LESSON_LINK_SCHEME not in body_html and ASSET_SCHEME not in body_html:
-        return body_html
-    wrapper = etree.fromstring(f"<div>{body_html}</div>")
-    page_dir = posixpath.dirname(page_path)
-    for img in wrapper.iter("img"):
-        src = img.get("src", "")
-        if src.startswith(ASSET_SCHEME):
-            img.set("src", posixpath.relpath(src[len(ASSET_SCHEME):], page_dir or "."))
-    for link in wrapper.iter("a"):
-        href = link.get("href", "")
-        if not href.startswith(LESSON_LINK_SCHEME):
-            continue
-        lesson_id, _, fragment = href[len(LESSON_LINK_SCHEME):].partition("#")
-        target = lesson_href(lesson_id, fragment)
-        if target is None:
-            link.tag = "em"
-            link.attrib.clear()
-            link.set("class", "lesson-ref")
-        else:
-            link.set("href", target)
-    inner = html.escape(wrapper.text or "", quote=False)
-    return inner + "".join(etree.tostring(child, encoding="unicode") for child in wrapper)
+    The page path and *linkable* are all it depends on, so they are its key: every target
+    showing content on the same page shares one rendering (SCORM 1.2, 2004, cmi5 and CC)."""
+    page_dir = posixpath.dirname(page_path) or "."
+
+    def asset(href: str) -> str:
+        return posixpath.relpath(href, page_dir)
+
+    def lesson(link: LessonLink) -> str | None:
+        if linkable is not None and link.lesson not in linkable:
+            return None
+        return f"#{link.anchor or link.lesson}"
+
+    return Resolver(asset, lesson, key=("page", page_path, linkable))
 
 
 def render_page(
@@ -123,10 +127,8 @@ def page_quiz(course: Course, page_path: str) -> QuizView | None:
     """The course's quiz as the page at *page_path* shows it, or None without a quiz."""
     if course.quiz is None:
         return None
-    return quiz_view(
-        course, course.quiz,
-        # Quizzes cannot link to lessons (the reader refuses it): only images are rewritten.
-        lambda html_text: localize_html(html_text, page_path, lambda lesson, fragment: None))
+    # Quizzes cannot link to lessons (the reader refuses it): only images are resolved.
+    return quiz_view(course, course.quiz, page_resolver(page_path))
 
 
 def single_page(course: Course, standard: str, page_path: str = "index.html") -> bytes:
@@ -134,13 +136,10 @@ def single_page(course: Course, standard: str, page_path: str = "index.html") ->
 
     With a quiz, the quiz is the page's last section (and the last entry of the lesson list),
     scored in the browser by quiz.js."""
+    resolver = page_resolver(page_path, None)
     lessons = [
-        PageLesson(
-            lesson.id, lesson.title, lesson.objectives, lesson.minutes,
-            localize_html(lesson.body_html, page_path,
-                          lambda lesson_id, fragment: f"#{fragment or lesson_id}"),
-            f"#{lesson.id}",
-        )
+        PageLesson(lesson.id, lesson.title, lesson.objectives, lesson.minutes,
+                   to_xhtml(lesson.body, resolver), f"#{lesson.id}")
         for lesson in course.lessons
     ]
     quiz = page_quiz(course, page_path)
@@ -178,11 +177,9 @@ def lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
 
         # A link to another lesson would leave this SCO behind the LMS's back (the next page
         # would report into this SCO's record): only links within the lesson stay links.
-        def href(lesson_id: str, fragment: str, own: str = lesson.id) -> str | None:
-            return f"#{fragment or lesson_id}" if lesson_id == own else None
-
-        current = PageLesson(lesson.id, lesson.title, lesson.objectives, lesson.minutes,
-                             localize_html(lesson.body_html, page_path, href), f"#{lesson.id}")
+        body = to_xhtml(lesson.body, page_resolver(page_path, frozenset((lesson.id,))))
+        current = PageLesson(lesson.id, lesson.title, lesson.objectives, lesson.minutes, body,
+                             f"#{lesson.id}")
         pages[page_path] = render_page(
             course, [*outline[:index], current, *outline[index + 1:]], page_path=page_path,
             layout="per-lesson", current=current,
@@ -191,11 +188,18 @@ def lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
     return pages
 
 
-def runtime_files() -> dict[str, bytes]:
-    """The learner runtime, shipped in every web package under scormkit/."""
-    return {
-        f"{RUNTIME_FOLDER}/{name}": (runtime_dir() / name).read_bytes() for name in RUNTIME_FILES
+def runtime_files(standard: str, *, quiz: bool) -> dict[str, bytes]:
+    """The learner runtime a web package ships under scormkit/: scormkit.js (assembled for
+    *standard*, see `RUNTIME_BUNDLES`) and scormkit.css; with *quiz* (the package has a quiz
+    page) also quiz.js and quiz.css."""
+    files = {
+        f"{RUNTIME_FOLDER}/scormkit.js": jsbundle.assemble(RUNTIME_BUNDLES[standard]),
+        f"{RUNTIME_FOLDER}/scormkit.css": (runtime_dir() / "scormkit.css").read_bytes(),
     }
+    if quiz:
+        files[f"{RUNTIME_FOLDER}/quiz.js"] = jsbundle.assemble(QUIZ_BUNDLE)
+        files[f"{RUNTIME_FOLDER}/quiz.css"] = (runtime_dir() / "quiz.css").read_bytes()
+    return files
 
 
 def media_files(course: Course) -> dict[str, bytes]:
@@ -203,9 +207,13 @@ def media_files(course: Course) -> dict[str, bytes]:
     return {asset.href: asset.source_path.read_bytes() for asset in course.assets}
 
 
-def shared_files(course: Course) -> dict[str, bytes]:
-    """What every page of a web package uses: the runtime and the referenced media."""
-    return {**runtime_files(), **media_files(course)}
+def shared_files(course: Course, standard: str, *, quiz_pages: bool) -> dict[str, bytes]:
+    """What the pages of a web package use: the runtime for *standard* and the referenced
+    media. *quiz_pages*: the package shows the course's quiz as a page (False for a
+    cartridge, whose quiz is a QTI assessment); the quiz player ships only then, and only
+    when the course has a quiz."""
+    return {**runtime_files(standard, quiz=quiz_pages and course.quiz is not None),
+            **media_files(course)}
 
 
 def root_schema_files(family: str) -> dict[str, bytes]:

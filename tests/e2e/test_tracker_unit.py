@@ -255,3 +255,96 @@ def test_uuid_and_cmi5_launch(js) -> None:
         "https://w3id.org/xapi/cmi5/context/categories/moveon"]
     assert r["passed"]["result"] == {"success": True}
     assert r["untouched"] is True
+
+
+def test_cmi5_mastery_score_extension(js) -> None:
+    """9.6.3.2-2: passed/failed carry the LaunchData masteryScore; other verbs do not, and a
+    template value is never overwritten (10.2.1.0-7)."""
+    r = js.evaluate(
+        """() => {
+            const sk = window.scormkit;
+            const launch = {actor: {account: {homePage: 'h', name: 'n'}}, registration: 'r',
+                            activityId: 'urn:x:au'};
+            const template = {contextActivities: {grouping: [{id: 'urn:x:g'}]},
+                              extensions: {'urn:x:sessionid': 's'}};
+            const judged = (verb, template) => sk.cmi5Statement(launch, template, verb,
+                {id: 'x', timestamp: 't', masteryScore: 0.8}).context.extensions;
+            const fixed = {contextActivities: {}, extensions: {
+                'https://w3id.org/xapi/cmi5/context/extensions/masteryscore': 0.5}};
+            return [judged('passed', template), judged('failed', template),
+                    judged('completed', template), judged('passed', fixed)];
+        }"""
+    )
+    mastery = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
+    assert r[0] == r[1] == {"urn:x:sessionid": "s", mastery: 0.8}
+    assert r[2] == {"urn:x:sessionid": "s"}
+    assert r[3] == {mastery: 0.5}
+
+
+@pytest.mark.parametrize(("interaction", "pattern", "response"), [
+    ({"type": "choice", "correct": ["a", "c"], "response": ["c", "a"]}, "a[,]c", "c[,]a"),
+    ({"type": "true-false", "correct": False, "response": True}, "false", "true"),
+    ({"type": "fill-in", "correct": ["red[,]x", "{b}"], "response": ["red"]},
+     "red,x[,] {b}", "red"),
+    ({"type": "long-fill-in", "response": "A long\nanswer"}, None, "A long answer"),
+    ({"type": "matching", "correct": [["1", "a"], ["2", "b"]], "response": [["1", "b"]]},
+     "1[.]a[,]2[.]b", "1[.]b"),
+    ({"type": "sequencing", "correct": ["x", "y", "z"], "response": ["y", "x", "z"]},
+     "x[,]y[,]z", "y[,]x[,]z"),
+    ({"type": "numeric", "correct": {"min": 4, "max": 6}, "response": 5.5}, "4[:]6", "5.5"),
+    ({"type": "numeric", "correct": {"min": 7, "max": 7}, "response": 7}, "7", "7"),
+    ({"type": "numeric", "correct": {"min": None, "max": 3}}, "[:]3", None),
+    ({"type": "choice", "correct": ["a"], "response": []}, "a", None),
+])
+def test_xapi_interactions(js, interaction, pattern, response) -> None:
+    """xAPI 1.0.3 Data 2.4.4.1: interactionType, correctResponsesPattern and response."""
+    base = {"id": "q 1/é", "description": "Which?", "result": "incorrect",
+            "latencySeconds": 12.5, **interaction}
+    out = call(js, "formatInteractionXapi", base, {"courseId": "c-1", "language": "fr"})
+    assert out["object"]["id"] == "https://scormkit.invalid/courses/c-1/questions/q%201%2F%C3%A9"
+    definition = out["object"]["definition"]
+    assert definition["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction"
+    assert definition["interactionType"] == interaction["type"]
+    assert definition["name"] == {"fr": "Which?"}
+    assert definition.get("correctResponsesPattern") == (None if pattern is None else [pattern])
+    assert out["result"].get("response") == response
+    assert out["result"]["success"] is False and out["result"]["duration"] == "PT12.5S"
+    assert call(js, "formatInteractionXapi", {**base, "type": "likert"}) is None
+
+
+def test_answered_statement_is_cmi5_allowed(js) -> None:
+    r = js.evaluate(
+        """() => {
+            const sk = window.scormkit;
+            const launch = {actor: {account: {homePage: 'h', name: 'n'}}, registration: 'r',
+                            activityId: 'urn:x:au'};
+            const template = {contextActivities: {grouping: [{id: 'urn:x:g'}],
+                                                  parent: [{id: 'urn:x:p'}]},
+                              extensions: {'urn:x:sessionid': 's'}};
+            const formatted = sk.formatInteractionXapi(
+                {id: 'q1', type: 'true-false', correct: true, result: 'neutral'}, {});
+            return sk.answeredStatement(launch, template, formatted, {id: 'i', timestamp: 't'});
+        }"""
+    )
+    assert r["verb"]["id"] == "http://adlnet.gov/expapi/verbs/answered"
+    activities = r["context"]["contextActivities"]
+    assert "category" not in activities
+    assert activities["parent"] == [{"id": "urn:x:p"}, {"id": "urn:x:au", "objectType": "Activity"}]
+    assert r["context"]["extensions"] == {"urn:x:sessionid": "s"}
+    assert "result" not in r   # neutral, no response, no latency: nothing to say
+    assert "name" not in r["object"]["definition"]   # no description: no name
+
+
+def test_learner_preferences_and_language_pick(js) -> None:
+    assert call(js, "parsePreferences", {"languagePreference": "fr-FR, en-US,x y,de",
+                                         "audioPreference": "off"}) == {
+        "languages": ["fr-FR", "en-US", "de"], "audio": "off"}
+    assert call(js, "parsePreferences", {"audioPreference": "loud"}) == {
+        "languages": [], "audio": None}
+    assert call(js, "parsePreferences", None) == {"languages": [], "audio": None}
+    assert call(js, "pickLanguage", ["zh-CN", "fr-BE", "fr-FR"], ["fr-FR", "fr-BE"]) == "fr-BE"
+    assert call(js, "pickLanguage", ["fr-CA", "en"], ["en-US", "fr-FR"]) == "fr-FR"
+    assert call(js, "pickLanguage", ["DE"], ["de"]) == "de"
+    assert call(js, "pickLanguage", ["es"], ["en"]) is None
+    assert call(js, "ruleOf", '{"violatedReqId": "9.6.3.2-2 (d)"}') == "9.6.3.2-2"
+    assert call(js, "ruleOf", "no rule here 1.2.3") == ""
