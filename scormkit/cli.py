@@ -134,9 +134,9 @@ usage errors or unreadable input."""
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, runtime: bool,
              list_rules: bool) -> None:
     from scormkit import report as reports
-    from scormkit.archive import UnreadablePackage
-    from scormkit.errors import SchemaMissing
-    from scormkit.validation import validate_archive
+    from scormkit.errors import SchemaMissing, failure, printable
+    from scormkit.validation import PackageReport, validate_archive
+    from scormkit.validation.members import UnreadablePackage
 
     if list_rules:
         click.echo(reports.rules_listing(lms, fmt))
@@ -159,11 +159,14 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
         try:
             results.append(validate_archive(path, lms=lms, runtime=runtime))
         except UnreadablePackage as error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {printable(str(error))}", err=True)
             unreadable = True
         except SchemaMissing as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(2)
+        except Exception as error:  # noqa: BLE001 - a bug: this package's error, not the run's
+            results.append(PackageReport(str(path), None, 0,
+                                         failure("checking the package", error)))
     render = {"text": reports.as_text, "json": reports.as_json, "junit": reports.as_junit}[fmt]
     click.echo(render(results, strict, lms))
     if unreadable:

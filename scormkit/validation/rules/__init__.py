@@ -28,10 +28,11 @@ from functools import cached_property
 
 from lxml import etree
 
-from scormkit.errors import Diagnostic, Location, Severity
+from scormkit.errors import Diagnostic, Location, Severity, failure
 from scormkit.formats import KINDS, MANIFEST, PackageKind, Standard, kinds_of
+from scormkit.validation.members import Members
+from scormkit.validation.xml import MAX_XML_BYTES, TreeCache, count_nodes, parse_document
 from scormkit.validation.xml import local as local  # re-exported: the checks' toolkit
-from scormkit.validation.xml import quiet_parse
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -47,7 +48,7 @@ MOODLEXML = kinds_of(Standard.MOODLEXML)
 MANIFEST_KINDS = frozenset(k.key for k in KINDS.values() if k.manifest == MANIFEST)
 ALL_KINDS = frozenset(KINDS)
 
-STAGES = ("archive", "detect", "xml", "package", "check", "runtime")
+STAGES = ("archive", "detect", "xml", "package", "check", "runtime", "pipeline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,23 +145,33 @@ def registry() -> dict[str, Rule]:
 class Context:
     """A package as the checks see it: members, kind, and parsed documents (cached)."""
 
-    files: dict[str, bytes]
+    files: Members
+    """Read on demand (scormkit/validation/members.py): test membership freely, read a
+    member whole only when it must be parsed (``files.head`` and ``files.chunks`` for
+    the others)."""
     kind: PackageKind
     lms: str | None = None
-    _parsed: dict[str, etree._Element | None] = field(default_factory=dict, repr=False)
+    trees: TreeCache = field(default_factory=TreeCache, repr=False)
+    """The documents the XML pass parsed (bounded), shared so that checks do not parse
+    them again."""
     cache: dict[str, object] = field(default_factory=dict, repr=False)
     """For checks that share an expensive walk (e.g. every QTI item's metadata)."""
 
-    def remember(self, name: str, root: etree._Element | None) -> None:
-        """Keep a document the XML pass parsed, so that checks do not parse it again."""
-        self._parsed[name] = root
-
     def xml(self, name: str) -> etree._Element | None:
-        """Root of member *name* parsed safely, or None when absent, malformed or hostile
-        (the XML pass reports those)."""
-        if name not in self._parsed:
-            self._parsed[name] = quiet_parse(self.files.get(name))
-        return self._parsed[name]
+        """Root of member *name* parsed safely, or None when absent, too large, malformed or
+        hostile (the XML pass reports those)."""
+        known, root = self.trees.get(name)
+        if known:
+            return root
+        if name not in self.files or self.files.size(name) > MAX_XML_BYTES:
+            root, nodes = None, 0
+        else:
+            data = self.files[name]
+            nodes = count_nodes(data)
+            self.trees.reserve(nodes)
+            root = parse_document("", data, [], nodes=nodes)
+        self.trees.put(name, root, nodes)
+        return root
 
     @cached_property
     def parsed_manifest(self) -> etree._Element | None:
@@ -228,16 +239,26 @@ class Context:
 
 def run_checks(context: Context, rules: Iterable[Rule],
                severity: Callable[[Rule], Severity]) -> Iterator[Diagnostic]:
-    """Run the check of every applicable rule on a package whose root document parsed."""
-    if context.parsed_manifest is None:
+    """Run the check of every applicable rule on a package whose root document parsed; a
+    rule that fails is reported (internal-error) and the others still run."""
+    try:
+        if context.parsed_manifest is None:
+            return
+    except Exception as exc:
+        yield from failure("reading the package's manifest", exc)
         return
     for current in rules:
         if current.check is None or not current.applies(context.kind, context.lms):
             continue
         level = severity(current)
-        for finding in current.check(context):
-            yield Diagnostic(current.code, finding.message, finding.location,
-                             finding.hint or current.hint, level)
+        found: list[Diagnostic] = []
+        try:
+            for finding in current.check(context):
+                found.append(Diagnostic(current.code, finding.message, finding.location,
+                                        finding.hint or current.hint, level))
+        except Exception as exc:
+            found += failure(f"checking the rule {current.code}", exc)
+        yield from found
 
 
 def finish(diagnostics: Iterable[Diagnostic], kind: PackageKind | None, lms: str | None,

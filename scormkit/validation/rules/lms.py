@@ -58,10 +58,9 @@ def check_moodle_cc(context: Context) -> Iterator[Finding]:
       "(protected_cc_not_supported)", kinds=CC, lms={"moodle"}, source="lms-rules 3.2",
       hint="remove the <authorizations> block for Moodle")
 def check_moodle_protected(context: Context) -> Iterator[Finding]:
-    for element in context.manifest.iter():
-        if local(element) in ("authorizations", "authorization"):
-            yield Finding("the cartridge declares authorization", context.at(element))
-            return
+    for element in context.manifest.iter("{*}authorizations", "{*}authorization"):
+        yield Finding("the cartridge declares authorization", context.at(element))
+        return
 
 
 @rule("moodle-sequencing-ignored", WARNING, "Moodle ignores most SCORM 2004 sequencing "
