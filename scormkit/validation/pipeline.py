@@ -32,7 +32,7 @@ from scormkit.validation.detect import Kind, detect
 from scormkit.validation.packaging import check_content_package
 from scormkit.validation.profiles import default_severity, profile
 from scormkit.validation.rules import SCORM, Context, Rule
-from scormkit.validation.xml import check_documents
+from scormkit.validation.xml import KnownValid, check_documents
 
 
 @dataclass
@@ -69,8 +69,10 @@ def validate_archive(path: str | Path, *, lms: str | None = None, runtime: bool 
 
 
 def validate_files(files: Mapping[str, bytes], shown: str = "package", *,
-                   lms: str | None = None, runtime: bool = False) -> PackageReport:
-    """Check a package already read into memory (member name -> bytes)."""
+                   lms: str | None = None, runtime: bool = False,
+                   known: KnownValid | None = None) -> PackageReport:
+    """Check a package already read into memory (member name -> bytes). *known*: documents
+    that passed their XSDs before (scormkit/validation/xml.py); None validates all."""
     severity = _severity(lms)
     found: list[Diagnostic] = []
     members = dict(files)
@@ -79,7 +81,7 @@ def validate_files(files: Mapping[str, bytes], shown: str = "package", *,
     if kind is None:
         report.diagnostics = list(rules.finish(found, None, lms, severity))
         return report
-    xml = check_documents(members, kind)
+    xml = check_documents(members, kind, known)
     found += xml.diagnostics
     report.validated = xml.validated
     context = Context(members, kind, lms)
@@ -98,10 +100,13 @@ def validate_files(files: Mapping[str, bytes], shown: str = "package", *,
     return report
 
 
-def validate_package(package: Package) -> list[Diagnostic]:
+def validate_package(package: Package, *, cached: bool = False) -> list[Diagnostic]:
     """Every problem `scormkit validate` would find in *package* (no LMS profile, warnings
-    included): what `build` checks before it writes anything."""
-    report = validate_files(package.files, package.filename)
+    included): what `build` checks before it writes anything. *cached*: documents whose exact
+    bytes passed their XSDs in an earlier build are not validated again (the per-user cache,
+    scormkit/cache.py)."""
+    report = validate_files(package.files, package.filename,
+                            known=KnownValid() if cached else None)
     if not report.diagnostics:
         _check_format(package, report)
     return report.diagnostics
