@@ -155,15 +155,15 @@ def build(
 
     *jobs*: worker processes for several targets (default: the cores this process may use;
     1 builds one target after the other here). Workers are forked once the course is loaded,
-    so they share it without copying; where processes cannot be forked (Windows, macOS),
-    targets are built one after the other.
+    so they share it without copying; where processes cannot be forked safely (Windows,
+    macOS, a caller running threads), targets are built one after the other.
     """
     with _gc_tuned():
         course = load_course(course_dir, targets=targets)
     names = list(dict.fromkeys(targets or course.targets or [DEFAULT_TARGET]))
     workers = min(len(names), _default_jobs() if jobs is None else max(jobs, 1))
     with _gc_tuned(), _frozen():
-        if workers > 1 and _FORK:
+        if workers > 1 and _can_fork():
             return _build_parallel(course, names, Path(out_dir), options, on_done, strict,
                                    workers)
         outcomes: list[BuildResult | BuildFailure] = []
@@ -226,6 +226,15 @@ COST = {"qti30": 8, "qti21": 4, "cc11": 3, "cc13": 3, "scorm2004": 3, "scorm12":
         "cmi5": 2, "qti12": 1, "moodlexml": 1}
 """Relative cost of each target (measured at L, schemas compiled): the most expensive are
 handed out first, so no core is left alone with a long target at the end."""
+
+
+def _can_fork() -> bool:
+    """Forking copies only the calling thread: from a process running other threads (a host
+    application, a test server) a child could inherit a lock held forever. Such callers get
+    a sequential build."""
+    import threading
+
+    return _FORK and threading.active_count() == 1
 
 
 def _default_jobs() -> int:
@@ -311,16 +320,26 @@ def _build_parallel(course: Course, names: list[str], out_dir: Path,
     return [outcome for outcome in outcomes if outcome is not None]
 
 
+class _Stopped(BaseException):
+    """The parent stopped this worker (an interrupt or an error elsewhere)."""
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    raise _Stopped  # unwinds the build: a zip being written removes its temporary file
+
+
 def _worker(conn: Connection, course: Course, out_dir: Path, options: WriterOptions | None,
             strict: bool) -> None:
-    """A worker process: build the targets the parent sends, one at a time, until None."""
+    """A worker process: build the targets the parent sends, one at a time, until None.
+
+    Ctrl-C reaches every process of the terminal's process group: workers ignore it and
+    leave it to the parent, which stops them (SIGTERM) and waits for them, so that the
+    interrupt is reported once and nothing is left behind."""
     import signal
 
-    def stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt  # so that a zip being written removes its temporary file
-
-    signal.signal(signal.SIGTERM, stop)
     try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop)
         while (target := conn.recv()) is not None:
             try:
                 outcome = _build_one(course, target, out_dir, options, strict)
@@ -333,7 +352,8 @@ def _worker(conn: Connection, course: Course, out_dir: Path, options: WriterOpti
                                                text)))
                 return
             conn.send(("done", target, outcome))
-    except (KeyboardInterrupt, EOFError, BrokenPipeError):
-        pass  # the parent stopped (interrupt, error) or is gone: nothing more to do
+    except (_Stopped, EOFError, BrokenPipeError):
+        pass  # stopped by the parent, or the parent is gone: nothing more to do
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # from here on, a stop just ends it
         conn.close()

@@ -93,7 +93,9 @@ def _folder(*parts: str, create: bool) -> Path | None:
     folder = root.joinpath(*parts)
     if create:
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            root.parent.mkdir(parents=True, exist_ok=True)
+            for level in (root, *(root.joinpath(*parts[:n + 1]) for n in range(len(parts)))):
+                level.mkdir(mode=0o700, exist_ok=True)  # ours: private
         except OSError:
             return None
     if not all(_trusted(f, folder=True) for f in (root, folder)):
