@@ -22,7 +22,10 @@ from scormkit.validation.xml import parse_document
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    # The tag's text rather than etree.QName: called for every element of every manifest
+    # (a tenth of the package rules' time at 2000 items).
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _href_problem(href: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,12 +70,17 @@ def render_page(
     """Render the learner page. *quiz*: the quiz this page shows (as the last section of the
     single-SCO page, or alone on the quiz's own page when *current* is None)."""
     depth = page_path.count("/")
+    # Worked out here, not by a loop in the template: per-lesson layouts render one page per
+    # lesson, and a loop over every lesson on each page made them quadratic.
+    position = 0 if current is None else next(
+        (number for number, lesson in enumerate(lessons, 1) if lesson.id == current.id), 0)
     return templating.render(
         PAGE_TEMPLATE,
         course=course,
         lessons=lessons,
         layout=layout,
         current=current,
+        position=position,
         static_prefix="../" * depth,
         runtime_config=runtime_config,
         quiz=quiz,
@@ -148,8 +154,31 @@ def quiz_page(course: Course, standard: str) -> dict[str, bytes]:
     )}
 
 
+_last: list[Any] = [None, {}]
+"""The course the pages below were last made for, and what was made: {key: files}."""
+
+
+def _once_per_course(course: Course, key: Hashable,
+                     make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+    """*make*'s files, made once for the course *object* (a frozen model, so the same
+    arguments give the same bytes): CC 1.1 and 1.3 ship the same lesson pages, and every web
+    target the same runtime and media. Only the last course is kept, and a copy is returned,
+    so a writer that changes its dict changes nobody else's."""
+    if _last[0] is not course:
+        _last[0], _last[1] = course, {}
+    made = _last[1].get(key)
+    if made is None:
+        made = _last[1][key] = make()
+    return dict(made)
+
+
 def lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
     """One page per lesson, each its own SCO (in course order)."""
+    return _once_per_course(course, ("lesson_pages", standard),
+                            lambda: _lesson_pages(course, standard))
+
+
+def _lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
     outline = [PageLesson(le.id, le.title, le.objectives, le.minutes, "", f"#{le.id}")
                for le in course.lessons]
     pages: dict[str, bytes] = {}
@@ -183,7 +212,8 @@ def media_files(course: Course) -> dict[str, bytes]:
 
 def shared_files(course: Course) -> dict[str, bytes]:
     """What every page of a web package uses: the runtime and the referenced media."""
-    return {**runtime_files(), **media_files(course)}
+    return _once_per_course(course, ("shared_files",),
+                            lambda: {**runtime_files(), **media_files(course)})
 
 
 def root_schema_files(family: str) -> dict[str, bytes]:
