@@ -10,6 +10,8 @@ The names below are imported when first used (PEP 562), so that ``scormkit --ver
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from scormkit.version import __version__
@@ -79,3 +81,18 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
+
+
+class _Package(types.ModuleType):
+    """``scormkit.build`` is the function, as the public API has always had it, although a
+    submodule has the same name: importing a submodule sets it as an attribute of its
+    package, which would hide the lazily imported function (`__getattr__` is only asked for
+    names the package does not have)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "build" and isinstance(value, types.ModuleType):
+            return  # the submodule stays in sys.modules["scormkit.build"]
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
