@@ -266,7 +266,8 @@ class Format:
     questions: QuestionSupport | None
     """How each question type is exported, for formats that export the quiz to the LMS's
     own quiz engine; None when the quiz is a page of the package, scored in the browser by
-    scormkit/runtime/quiz.js, where every type is native."""
+    the quiz player (scormkit/runtime/quiz/, shipped as scormkit/quiz.js), where every type is
+    native."""
     lessons: bool = True
     """Whether its packages hold the lessons. A build of quiz-only formats alone does not
     read the lesson files at all (scormkit.sources.load_course), so their problems are
