@@ -116,6 +116,11 @@ class SourceError(ScormkitError):
         super().__init__(message)
         self.diagnostic = Diagnostic(code, message, location, hint)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled by value (a parallel build sends failures from its worker processes).
+        d = self.diagnostic
+        return (type(self), (d.code, d.message, d.location, d.hint))
+
     def diagnostics(self) -> list[Diagnostic]:
         return [self.diagnostic]
 
@@ -129,6 +134,9 @@ class _DiagnosticsError(ScormkitError):
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self._diagnostics = list(diagnostics)
         super().__init__(f"{len(self._diagnostics)} {self.summary}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self._diagnostics,))
 
     def diagnostics(self) -> list[Diagnostic]:
         return list(self._diagnostics)

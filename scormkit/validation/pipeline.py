@@ -43,7 +43,7 @@ from scormkit.validation.members import (
 from scormkit.validation.packaging import check_content_package
 from scormkit.validation.profiles import severity_for
 from scormkit.validation.rules import SCORM, Context
-from scormkit.validation.xml import check_documents
+from scormkit.validation.xml import KnownValid, check_documents
 
 
 @dataclass
@@ -86,8 +86,11 @@ def validate_archive(path: str | Path, *, lms: str | None = None, runtime: bool 
 
 
 def validate_files(files: Mapping[str, bytes], shown: str = "package", *,
-                   lms: str | None = None, runtime: bool = False) -> PackageReport:
-    """Check a package already opened or read into memory (member name -> bytes)."""
+                   lms: str | None = None, runtime: bool = False,
+                   known: KnownValid | None = None) -> PackageReport:
+    """Check a package already opened or read into memory (member name -> bytes). *known*:
+    documents that passed their XSDs before (scormkit/validation/xml.py); None validates
+    all."""
     severity = severity_for(lms)
     found: list[Diagnostic] = []
     members = as_members(files)
@@ -102,7 +105,7 @@ def validate_files(files: Mapping[str, bytes], shown: str = "package", *,
         return report
     context = Context(members, kind, lms)
     try:
-        xml = check_documents(members, kind)
+        xml = check_documents(members, kind, known)
     except SchemaMissing:
         raise
     except Exception as exc:
@@ -130,10 +133,13 @@ def validate_files(files: Mapping[str, bytes], shown: str = "package", *,
     return report
 
 
-def validate_package(package: Package) -> list[Diagnostic]:
+def validate_package(package: Package, *, cached: bool = False) -> list[Diagnostic]:
     """Every problem `scormkit validate` would find in *package* (no LMS profile, warnings
-    included): what `build` checks before it writes anything."""
-    report = validate_files(package.files, package.filename)
+    included): what `build` checks before it writes anything. *cached*: documents whose exact
+    bytes passed their XSDs in an earlier build are not validated again (the per-user cache,
+    scormkit/cache.py)."""
+    report = validate_files(package.files, package.filename,
+                            known=KnownValid() if cached else None)
     if not report.diagnostics:
         _check_format(package, report)
     return report.diagnostics

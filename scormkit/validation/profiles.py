@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from scormkit.errors import Severity
-from scormkit.validation.rules import Rule, registry
+
+if TYPE_CHECKING:
+    from scormkit.validation.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class Profile:
         return self.raises.get(rule.code, rule.severity)
 
     def added_rules(self) -> list[Rule]:
+        from scormkit.validation.rules import registry  # (the CLI reads profiles at start)
+
         return [r for r in registry().values() if self.name in r.lms]
 
 

@@ -15,11 +15,17 @@ libxml2 rejects, or whose schema libxml2 cannot compile, is validated again by x
 whose messages name the element and the rule broken; so only failures pay for the precise
 validator. Both are XSD 1.0 processors, and the writer tests run both on every document we
 emit, so a disagreement fails a test.
+
+`build` passes a `KnownValid`: the documents whose exact bytes passed before, against the same
+XSDs with the same validators (the per-user cache, scormkit/cache.py), are not validated
+again, so a rebuild compiles a schema only for what changed. `scormkit validate` (anyone's
+packages) always validates everything.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -27,7 +33,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from scormkit import schemas
+from scormkit import cache, schemas
 from scormkit.errors import Diagnostic, Location, SchemaMissing, failure, printable
 from scormkit.formats import PackageKind
 from scormkit.validation.members import MAX_READ_BYTES, Members, as_members
@@ -435,11 +441,48 @@ def namespace_families(kind: PackageKind, manifest_namespace: str) -> dict[str, 
     return index
 
 
-def check_documents(files: Mapping[str, bytes], kind: PackageKind) -> XmlPass:
+class KnownValid:
+    """Documents known to pass their family's XSDs: the per-user cache's digest sets, one
+    per family and `schemas.validity_key` (scormkit/cache.py says what is trusted and why).
+
+    A document's digest covers its root namespace and its bytes (the family is the file it
+    is kept in). Passes found during a build are added, and written by `save`."""
+
+    def __init__(self) -> None:
+        self._sets: dict[str, cache.DigestSet] = {}
+
+    def _set(self, family: str) -> cache.DigestSet:
+        found = self._sets.get(family)
+        if found is None:
+            key = schemas.validity_key(family)
+            found = self._sets[family] = cache.DigestSet(
+                "validation", f"{family}-{key[:16]}.valid", key)
+        return found
+
+    @staticmethod
+    def digest(root: etree._Element, data: bytes) -> bytes:
+        namespace = (etree.QName(root).namespace or "").encode("utf-8")
+        return hashlib.sha256(namespace + b"\0" + data).digest()
+
+    def __contains__(self, item: tuple[str, bytes]) -> bool:
+        family, digest = item
+        return digest in self._set(family)
+
+    def add(self, family: str, digest: bytes) -> None:
+        self._set(family).add((digest,))
+
+    def save(self) -> None:
+        for digests in self._sets.values():
+            digests.save()
+
+
+def check_documents(files: Mapping[str, bytes], kind: PackageKind,
+                    known: KnownValid | None = None) -> XmlPass:
     """Parse every ``.xml`` member and validate each against the official XSD of its root
     namespace; the kind's root document against the kind's family, whatever its namespace
     says (a SCORM 1.2 manifest in the 2004 namespace is xsd-unknown-root). Documents are
-    read one at a time and kept only within the tree cache's bound."""
+    read one at a time and kept only within the tree cache's bound. Documents in *known*
+    are not validated again; those that pass are added to it."""
     members = as_members(files)
     found = XmlPass()
     manifest, family = kind.manifest, kind.family
@@ -458,8 +501,8 @@ def check_documents(files: Mapping[str, bytes], kind: PackageKind) -> XmlPass:
     for name in sorted(members):
         if not name.lower().endswith(".xml"):
             continue
-        known, root = found.trees.get(name)
-        if not known:
+        cached, root = found.trees.get(name)
+        if not cached:
             try:
                 root = _read(members, name, found)
             except Exception as exc:
@@ -486,20 +529,27 @@ def check_documents(files: Mapping[str, bytes], kind: PackageKind) -> XmlPass:
     schemas.require(sorted({chosen for _, chosen in to_validate}))
     for name, chosen in to_validate:
         try:
-            known, root = found.trees.get(name)
-            if not known:
+            cached, root = found.trees.get(name)
+            if not cached:
                 root = _read(members, name, XmlPass())  # dropped from the cache: parse again
             if root is None:
                 continue
-            found.diagnostics += validate_tree(name, root, chosen,
-                                               nodes=found.nodes.get(name, 0))
+            found.validated[name] = chosen
+            digest = KnownValid.digest(root, members[name]) if known is not None else b""
+            if known is not None and (chosen, digest) in known:
+                continue
+            problems = validate_tree(name, root, chosen, nodes=found.nodes.get(name, 0))
+            found.diagnostics += problems
+            if known is not None and not problems:
+                known.add(chosen, digest)
         except SchemaMissing:
             raise
         except Exception as exc:
             found.diagnostics += failure(f"validating {name} against its XSD", exc,
                                          Location(name))
             continue
-        found.validated[name] = chosen
+    if known is not None:
+        known.save()
     return found
 
 
