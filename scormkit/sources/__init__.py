@@ -107,6 +107,7 @@ def load_course(course_dir: str | Path) -> Course:
         root=root,
         quiz=quiz,
         targets=outline.targets,
+        objectives=outline.objectives,
     )
 
 
