@@ -14,9 +14,22 @@ from pathlib import Path
 
 from scormkit.content import Asset, Content
 from scormkit.errors import Location
-from scormkit.questions import Quiz
+from scormkit.questions import Question, Quiz
 
-__all__ = ["Asset", "Course", "Lesson", "Tracking"]
+__all__ = ["Asset", "Check", "Course", "Lesson", "Tracking"]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """An ungraded "check your understanding" question inside a lesson
+    (scormkit.sources.checks): shown and checked in the page, never scored, tracked or
+    exported to a quiz format."""
+
+    question: Question
+    titled: bool
+    """False when the author gave no title (the page then shows only "Check your
+    understanding")."""
+    source: Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +46,13 @@ class Lesson:
     headings carry their page-unique ``id`` (``<lesson id>--<slug>``)."""
     assets: tuple[Asset, ...]
     source: Location
+    parts: tuple[Content | Check, ...] = ()
+    """The lesson as shown: its text with its checks in place, in order. Empty when the
+    lesson has no check (`body` is then all of it); `body` never holds the checks."""
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(part for part in self.parts if isinstance(part, Check))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +85,8 @@ class Course:
     lessons_read: bool = True
     """False when the lesson files were not read (``lessons`` is then empty): a build of
     quiz-only formats (`scormkit.formats.Format.lessons`) skips them."""
+    objectives: tuple[str, ...] = ()
+    """What the course teaches (course.yaml ``objectives``), shown on the course cover."""
 
     @property
     def assets(self) -> tuple[Asset, ...]:

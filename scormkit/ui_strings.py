@@ -33,12 +33,25 @@ EN: dict[str, str] = {
     "page.minutes_other": "Estimated time: {n} minutes",
     "page.previous": "Previous",
     "page.next": "Next",
+    "page.menu": "Lessons",
+    "page.cover": "About this course",
+    "page.lessons_one": "{n} lesson",
+    "page.lessons_other": "{n} lessons",
+    "page.duration_one": "About {n} minute",
+    "page.duration_other": "About {n} minutes",
+    "page.has_quiz": "Ends with a quiz",
+    "page.course_objectives": "What you will learn",
+    "page.start": "Start the course",
     "page.title_separator": ": ",
     "page.to_quiz": "Go to the quiz",
     # --- the quiz markup (quiz.html.j2, writers/quizpage.py) ---
     "quiz.nojs": "This quiz needs JavaScript to check and record your answers, and JavaScript "
                  "is turned off or did not load. Open the course again from your learning "
                  "management system.",
+    "quiz.check": "Check your understanding",
+    "quiz.check_answer": "Check my answer",
+    "quiz.check_reset": "Try again",
+    "quiz.check_note": "Practice only: not graded or recorded.",
     "quiz.start": "Start the quiz",
     "quiz.time_left": "Time left:",
     "quiz.question": "Question {n}",
@@ -90,6 +103,7 @@ EN: dict[str, str] = {
     "runtime.saveRefused": "Your learning management system refused to record your progress "
                            "(error {code}). What you do from now on in this session is not "
                            "saved: please tell your course administrator.",
+    "runtime.resume": "Continue: {lesson}",
     "runtime.exit": "Exit",
     "runtime.exiting": "Saving and leaving…",
     "runtime.exited": "You have left this course: you can close this window.",
@@ -143,12 +157,25 @@ FR: dict[str, str] = {
     "page.minutes_other": "Durée estimée : {n} minutes",
     "page.previous": "Précédent",
     "page.next": "Suivant",
+    "page.menu": "Leçons",
+    "page.cover": "À propos de ce cours",
+    "page.lessons_one": "{n} leçon",
+    "page.lessons_other": "{n} leçons",
+    "page.duration_one": "Environ {n} minute",
+    "page.duration_other": "Environ {n} minutes",
+    "page.has_quiz": "Se termine par un quiz",
+    "page.course_objectives": "Ce que vous allez apprendre",
+    "page.start": "Commencer le cours",
     # French puts a (no-break) space before the colon.
     "page.title_separator": "\u00a0: ",
     "page.to_quiz": "Aller au quiz",
     "quiz.nojs": "Ce quiz a besoin de JavaScript pour vérifier et enregistrer vos réponses, et "
                  "JavaScript est désactivé ou ne s’est pas chargé. Ouvrez de nouveau le cours "
                  "depuis votre plateforme de formation.",
+    "quiz.check": "Vérifiez vos connaissances",
+    "quiz.check_answer": "Vérifier ma réponse",
+    "quiz.check_reset": "Réessayer",
+    "quiz.check_note": "Pour s’entraîner : ni noté ni enregistré.",
     "quiz.start": "Commencer le quiz",
     "quiz.time_left": "Temps restant :",
     "quiz.question": "Question {n}",
@@ -206,6 +233,7 @@ FR: dict[str, str] = {
                            "progression (erreur {code}). Ce que vous faites désormais dans "
                            "cette session n’est pas enregistré : prévenez le responsable de "
                            "votre formation.",
+    "runtime.resume": "Continuer\u00a0: {lesson}",
     "runtime.exit": "Quitter",
     "runtime.exiting": "Enregistrement et sortie…",
     "runtime.exited": "Vous avez quitté ce cours : vous pouvez fermer cette fenêtre.",
@@ -260,11 +288,24 @@ DE: dict[str, str] = {
     "page.minutes_other": "Geschätzte Dauer: {n} Minuten",
     "page.previous": "Zurück",
     "page.next": "Weiter",
+    "page.menu": "Lektionen",
+    "page.cover": "Über diesen Kurs",
+    "page.lessons_one": "{n} Lektion",
+    "page.lessons_other": "{n} Lektionen",
+    "page.duration_one": "Etwa {n} Minute",
+    "page.duration_other": "Etwa {n} Minuten",
+    "page.has_quiz": "Endet mit einem Quiz",
+    "page.course_objectives": "Was Sie lernen",
+    "page.start": "Kurs beginnen",
     "page.title_separator": ": ",
     "page.to_quiz": "Zum Quiz",
     "quiz.nojs": "Dieses Quiz braucht JavaScript, um Ihre Antworten zu prüfen und zu speichern, "
                  "und JavaScript ist ausgeschaltet oder wurde nicht geladen. Öffnen Sie den Kurs "
                  "erneut über Ihre Lernplattform.",
+    "quiz.check": "Prüfen Sie Ihr Verständnis",
+    "quiz.check_answer": "Antwort prüfen",
+    "quiz.check_reset": "Noch einmal",
+    "quiz.check_note": "Nur zur Übung: wird weder bewertet noch gespeichert.",
     "quiz.start": "Quiz starten",
     "quiz.time_left": "Verbleibende Zeit:",
     "quiz.question": "Frage {n}",
@@ -315,6 +356,7 @@ DE: dict[str, str] = {
     "runtime.saveRefused": "Ihre Lernplattform hat das Speichern Ihres Fortschritts abgelehnt "
                            "(Fehler {code}). Was Sie ab jetzt in dieser Sitzung tun, wird "
                            "nicht gespeichert: Bitte informieren Sie die Kursverwaltung.",
+    "runtime.resume": "Weiter: {lesson}",
     "runtime.exit": "Beenden",
     "runtime.exiting": "Wird gespeichert und beendet…",
     "runtime.exited": "Sie haben diesen Kurs verlassen: Sie können dieses Fenster schließen.",
@@ -369,11 +411,24 @@ ES: dict[str, str] = {
     "page.minutes_other": "Tiempo estimado: {n} minutos",
     "page.previous": "Anterior",
     "page.next": "Siguiente",
+    "page.menu": "Lecciones",
+    "page.cover": "Acerca de este curso",
+    "page.lessons_one": "{n} lección",
+    "page.lessons_other": "{n} lecciones",
+    "page.duration_one": "Aproximadamente {n} minuto",
+    "page.duration_other": "Aproximadamente {n} minutos",
+    "page.has_quiz": "Termina con un cuestionario",
+    "page.course_objectives": "Lo que aprenderá",
+    "page.start": "Empezar el curso",
     "page.title_separator": ": ",
     "page.to_quiz": "Ir al cuestionario",
     "quiz.nojs": "Este cuestionario necesita JavaScript para comprobar y guardar sus respuestas, "
                  "y JavaScript está desactivado o no se ha cargado. Vuelva a abrir el curso desde "
                  "su plataforma de aprendizaje.",
+    "quiz.check": "Compruebe lo que ha aprendido",
+    "quiz.check_answer": "Comprobar mi respuesta",
+    "quiz.check_reset": "Intentarlo de nuevo",
+    "quiz.check_note": "Solo para practicar: no se califica ni se registra.",
     "quiz.start": "Empezar el cuestionario",
     "quiz.time_left": "Tiempo restante:",
     "quiz.question": "Pregunta {n}",
@@ -428,6 +483,7 @@ ES: dict[str, str] = {
     "runtime.saveRefused": "Su plataforma de aprendizaje ha rechazado registrar su progreso "
                            "(error {code}). Lo que haga a partir de ahora en esta sesión no "
                            "se guarda: avise al responsable del curso.",
+    "runtime.resume": "Continuar: {lesson}",
     "runtime.exit": "Salir",
     "runtime.exiting": "Guardando y saliendo…",
     "runtime.exited": "Ha salido de este curso: puede cerrar esta ventana.",
@@ -475,6 +531,16 @@ ES: dict[str, str] = {
 
 CATALOG: dict[str, dict[str, str]] = {"en": EN, "fr": FR, "de": DE, "es": ES}
 """Message tables by primary language subtag."""
+
+
+RTL_LANGUAGES = frozenset(("ar", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"))
+"""Primary language subtags written right to left (Unicode CLDR "characterOrder"
+right-to-left): their pages get ``dir="rtl"``."""
+
+
+def direction(language: str) -> str:
+    """``rtl`` for a course in a right-to-left language, else ``ltr``."""
+    return "rtl" if primary(language) in RTL_LANGUAGES else "ltr"
 
 
 def primary(language: str) -> str:

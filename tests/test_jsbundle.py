@@ -70,8 +70,17 @@ def test_the_quiz_player_is_its_own_script():
     assert {m.split("/")[0] for m in modules} == {"quiz", "util"}
 
 
+def test_the_checks_script_shares_the_quiz_modules_but_not_the_player_or_tracking():
+    modules = ids(web.CHECKS_BUNDLE)
+    assert modules[-1] == "quiz/checks"
+    assert {"quiz/scoring", "quiz/inputs", "quiz/feedback"} <= set(modules)
+    assert {m.split("/")[0] for m in modules} == {"quiz", "util"}
+    assert not {"quiz/player", "quiz/state", "quiz/interactions", "quiz/main"} & set(modules)
+
+
 def test_every_module_is_shipped_somewhere():
-    shipped = {m for bundle in [*web.RUNTIME_BUNDLES.values(), web.QUIZ_BUNDLE]
+    shipped = {m for bundle in [*web.RUNTIME_BUNDLES.values(), web.QUIZ_BUNDLE,
+                                web.CHECKS_BUNDLE]
                for m in ids(bundle)}
     present = {p.relative_to(RUNTIME).with_suffix("").as_posix() for p in RUNTIME.rglob("*.js")}
     assert present == shipped
@@ -86,22 +95,30 @@ def runtime_members(files) -> set[str]:
 def test_tracked_packages_ship_the_quiz_player_when_there_is_a_quiz(course, writer, per_lesson):
     options = WriterOptions(sco_per_lesson=per_lesson)
     with_quiz = writer(options).write(course)
+    # The example course's lesson 2 has an inline check: checks.js (and quiz.css) ship too.
     assert runtime_members(with_quiz.files) == {
-        "scormkit/scormkit.js", "scormkit/scormkit.css", "scormkit/quiz.js", "scormkit/quiz.css"}
+        "scormkit/scormkit.js", "scormkit/scormkit.css", "scormkit/quiz.js", "scormkit/quiz.css",
+        "scormkit/checks.js"}
     standard = {"scorm12": "scorm12", "scorm2004": "scorm2004", "cmi5": "cmi5"}[writer.name]
     assert with_quiz.files["scormkit/scormkit.js"] == jsbundle.assemble(
         web.RUNTIME_BUNDLES[standard])
     assert with_quiz.files["scormkit/quiz.js"] == jsbundle.assemble(web.QUIZ_BUNDLE)
     without = writer(options).write(dataclasses.replace(course, quiz=None))
-    assert runtime_members(without.files) == {"scormkit/scormkit.js", "scormkit/scormkit.css"}
+    assert runtime_members(without.files) == {"scormkit/scormkit.js", "scormkit/scormkit.css",
+                                              "scormkit/checks.js", "scormkit/quiz.css"}
+    no_checks = tuple(dataclasses.replace(lesson, parts=()) for lesson in course.lessons)
+    bare = writer(options).write(dataclasses.replace(course, quiz=None, lessons=no_checks))
+    assert runtime_members(bare.files) == {"scormkit/scormkit.js", "scormkit/scormkit.css"}
 
 
 @pytest.mark.parametrize("writer", [CommonCartridge11Writer, CommonCartridge13Writer])
 def test_cartridges_ship_no_quiz_player_and_no_lms_code(course, writer):
     package = writer().write(course)
     assert course.quiz is not None  # exported as a QTI assessment instead
-    assert runtime_members(package.files) == {"scormkit/scormkit.js", "scormkit/scormkit.css"}
+    assert runtime_members(package.files) == {"scormkit/scormkit.js", "scormkit/scormkit.css",
+                                              "scormkit/checks.js", "scormkit/quiz.css"}
     assert package.files["scormkit/scormkit.js"] == jsbundle.assemble(web.RUNTIME_BUNDLES["web"])
+    assert package.files["scormkit/checks.js"] == jsbundle.assemble(web.CHECKS_BUNDLE)
     assert b"quiz.js" not in package.files["imsmanifest.xml"]
 
 

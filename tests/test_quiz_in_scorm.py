@@ -51,7 +51,7 @@ def page_of(data: bytes) -> etree._Element:
 def test_single_page_ends_with_the_quiz(course):
     root = page_of(web.single_page(course, "scorm12"))
     quiz = course.quiz
-    sections = root.xpath("//main/section")
+    sections = root.xpath("//main/section[contains(@class, 'sk-lesson')]")
     assert [s.get("id") for s in sections] == [le.id for le in course.lessons] + [quiz.id]
     assert sections[-1].get("class") == "sk-lesson sk-quiz"
     assert root.xpath("//nav//a/@href")[-1] == f"#{quiz.id}"
@@ -60,7 +60,9 @@ def test_single_page_ends_with_the_quiz(course):
     assert sections[-1].xpath(".//div[@class='sk-pager']/button/@data-lesson") == [
         course.lessons[-1].id]
     # Runtime files: quiz.js before scormkit.js (its pagehide listener must run first).
-    assert root.xpath("//script[@src]/@src") == ["scormkit/quiz.js", "scormkit/scormkit.js"]
+    # (checks.js: the inline check of lesson 2.)
+    assert root.xpath("//script[@src]/@src") == ["scormkit/quiz.js", "scormkit/scormkit.js",
+                                                 "scormkit/checks.js"]
     assert root.xpath("//link[@rel='stylesheet']/@href") == [
         "scormkit/scormkit.css", "scormkit/quiz.css"]
     config = json.loads(root.xpath("string(//script[@id='scormkit-config'])"))
@@ -70,7 +72,7 @@ def test_single_page_ends_with_the_quiz(course):
 
 def test_page_without_quiz_loads_no_quiz_runtime(no_quiz):
     root = page_of(web.single_page(no_quiz, "scorm12"))
-    assert root.xpath("//script[@src]/@src") == ["scormkit/scormkit.js"]
+    assert root.xpath("//script[@src]/@src") == ["scormkit/scormkit.js", "scormkit/checks.js"]
     assert not root.xpath("//*[@id='scormkit-quiz']") and not root.xpath("//*[@class='sk-quiz']")
     assert web.quiz_page(no_quiz, "scorm12") == {}
 

@@ -95,6 +95,7 @@ def test_single_sco_layout_members(course):
     assert set(package.files) == ROOT_XSDS | {
         "imsmanifest.xml", "index.html", "media/teacher-coach-drill-sergeant.svg",
         "scormkit/scormkit.css", "scormkit/scormkit.js", "scormkit/quiz.css", "scormkit/quiz.js",
+        "scormkit/checks.js",  # lesson 2 has an inline check
     }
     page = etree.fromstring(package.files["index.html"])
     # Lesson links resolve to in-page anchors; media to package-relative paths.

@@ -121,6 +121,7 @@ def load_course(course_dir: str | Path, *, targets: Iterable[str] | None = None)
         quiz=quiz,
         targets=outline.targets,
         lessons_read=lessons_read,
+        objectives=outline.objectives,
     )
 
 

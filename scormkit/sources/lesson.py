@@ -16,9 +16,11 @@ from urllib.parse import unquote, urlsplit
 from markdown_it.token import Token
 
 from scormkit import ids
+from scormkit.content import Content
 from scormkit.errors import Diagnostic, Location, SourceError
-from scormkit.model import Asset, Lesson
+from scormkit.model import Asset, Check, Lesson
 from scormkit.sources import markdown
+from scormkit.sources.checks import CheckSource, read_check, split_checks
 from scormkit.sources.fields import XML_ILLEGAL as _XML_ILLEGAL
 from scormkit.sources.fields import check_keys, text_field, text_list
 from scormkit.sources.media import MEDIA_TYPES as MEDIA_TYPES
@@ -45,6 +47,9 @@ class LessonHead:
     lines: list[str]
     anchors: dict[str, str] = field(default_factory=dict)
     """Heading slug (as an author writes it after '#') -> element id in the page."""
+    checks: list[tuple[int, CheckSource]] = field(default_factory=list)
+    """The lesson's inline checks, each with the index in `tokens` where it stands (the
+    tokens no longer hold them)."""
 
 
 def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> LessonHead | None:
@@ -73,7 +78,7 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
                 Location(path, number), "delete it (it is often pasted from a word processor)"))
             return None
 
-    tokens = markdown.parser().parse(text)
+    tokens = markdown.lesson_parser().parse(text)
     if not tokens or tokens[0].type != "front_matter":
         errors.append(Diagnostic(
             "missing-front-matter", "the lesson has no front matter", Location(path, 1),
@@ -104,7 +109,8 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
                 "use letters, digits, '-', '_' and '.', starting with a letter"))
     else:
         lesson_id = ids.to_ncname(ref.path.stem, "lesson")
-    return LessonHead(ref, lesson_id, title, objectives, minutes, tokens[1:], lines)
+    body, checks = split_checks(tokens[1:], lines, path, errors)
+    return LessonHead(ref, lesson_id, title, objectives, minutes, body, lines, checks=checks)
 
 
 def render_lesson(
@@ -124,15 +130,40 @@ def render_lesson(
                         assets[asset.href] = asset
                 elif child.type == "link_open":
                     _link(child, token, head, lessons_by_path, errors)
+    parts: list[Content | Check] = []
+    seen: dict[str, int] = {}
+    start = 0
+    for position, source in head.checks:
+        if position > start:
+            parts.append(markdown.content(head.tokens[start:position]))
+        start = position
+        read = read_check(source, head.ref.relpath, root, head.ref.shown, errors)
+        if read is None:
+            continue
+        question, titled, images = read
+        if question.id in seen:
+            errors.append(Diagnostic(
+                "duplicate-id", f"check id '{question.id}' is already used at line "
+                f"{seen[question.id]}", Location(head.ref.shown, source.first),
+                "give one of them its own {id: ...} after its title"))
+            continue
+        seen[question.id] = source.first
+        parts.append(Check(question, titled, Location(head.ref.shown, source.first)))
+        for asset in images:
+            assets.setdefault(asset.href, asset)
+    if head.checks and start < len(head.tokens):
+        parts.append(markdown.content(head.tokens[start:]))
+    body = markdown.content(head.tokens)
     return Lesson(
         id=head.id,
         slug=head.ref.path.stem,
         title=head.title,
         objectives=head.objectives,
         minutes=head.minutes,
-        body=markdown.content(head.tokens),
+        body=body,
         assets=tuple(assets[h] for h in sorted(assets)),
         source=Location(head.ref.shown, 1),
+        parts=tuple(parts),
     )
 
 

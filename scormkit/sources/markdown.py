@@ -69,6 +69,33 @@ def parser() -> MarkdownIt:
     return md
 
 
+CHECK = "check"
+"""The container name of an inline check in a lesson (``::: check Title {settings}``)."""
+
+
+@cache
+def lesson_parser() -> MarkdownIt:
+    """The parser of lesson files: the shared rules, and ``::: check`` containers for the
+    inline checks (`scormkit.sources.checks`). Quizzes use `parser`, which has no such
+    container (a check in a quiz is just text)."""
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "linkify": False})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(
+        container_plugin,
+        name="callout",
+        validate=lambda params, *_args: params.strip().split(" ", 1)[0] in CALLOUT_KINDS,
+        render=_render_callout,
+    )
+    md.use(
+        container_plugin,
+        name=CHECK,
+        validate=lambda params, *_args: params.strip().split(" ", 1)[0].split("{", 1)[0]
+        == CHECK,
+    )
+    return md
+
+
 def inline_text(token: Token) -> str:
     """Plain text of an inline token (heading titles, image alt text)."""
     parts: list[str] = []

@@ -17,8 +17,8 @@ from scormkit.sources.yamlfile import YamlDoc
 
 COURSE_FILE = "course.yaml"
 COURSE_KEYS = (
-    "id", "title", "description", "language", "version", "authors", "keywords", "lessons",
-    "tracking", "quiz", "targets",
+    "id", "title", "description", "objectives", "language", "version", "authors", "keywords",
+    "lessons", "tracking", "quiz", "targets",
 )
 REQUIRED_KEYS = ("id", "title", "language", "version", "lessons")
 TRACKING_KEYS = ("completion", "passing_score")
@@ -59,6 +59,8 @@ class Outline:
     """The quiz file (``quiz:``), read by sources.quiz."""
     targets: tuple[str, ...] = ()
     """What ``scormkit build`` makes when no --target is given (``targets:``)."""
+    objectives: tuple[str, ...] = ()
+    """What the course teaches, for its cover (``objectives:``)."""
 
 
 def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
@@ -95,6 +97,7 @@ def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
         source=Location(doc.path, 1),
         quiz=_quiz_ref(doc, root, lessons, errors),
         targets=_targets(doc, errors),
+        objectives=text_list(doc, data, "objectives", (), errors),
     )
 
 

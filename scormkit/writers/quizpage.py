@@ -22,7 +22,7 @@ from typing import Any, assert_never
 
 from scormkit import ui_strings
 from scormkit.content import BlankSlot, Content, Element, Resolver, to_xhtml
-from scormkit.model import Course
+from scormkit.model import Check, Course
 from scormkit.questions import (
     Essay,
     FillInBlank,
@@ -188,9 +188,39 @@ def quiz_view(course: Course, quiz: Quiz, resolver: Resolver) -> QuizView:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CheckView:
+    """An inline check (scormkit.model.Check) as _shared/check.html.j2 renders it."""
+
+    question: QuestionView
+    titled: bool
+    data: dict[str, Any] = field(hash=False)
+    """The question's JSON for quiz/checks.js: `_question_data` and ``strings``, the result
+    words in the course language."""
+
+
+CHECK_STRINGS = ("correct", "partlyCorrect", "incorrect", "unanswered")
+"""The quiz player's texts a check shows (group ``quizjs``)."""
+
+
+def check_view(check: Check, lesson_id: str, resolver: Resolver, language: str) -> CheckView:
+    """The check *check* of lesson *lesson_id* on a page whose images *resolver* places.
+    Element ids start with ``skc-<lesson id>-<check id>``: check ids are unique within their
+    lesson, and nothing else on a page starts so."""
+    true_label, false_label = true_false_labels(language)
+    text = ui_strings.table(language)
+    question = check.question
+    view = _question_view(question, 0, resolver, true_label, false_label, text,
+                          dom=f"skc-{lesson_id}-{question.id}")
+    strings = ui_strings.group(language, "quizjs")
+    data = {**_question_data(question), "strings": {key: strings[key] for key in CHECK_STRINGS}}
+    return CheckView(view, check.titled, data)
+
+
 def _question_view(question: Question, number: int, resolver: Resolver, true_label: str,
-                   false_label: str, text: dict[str, str]) -> QuestionView:
-    dom = f"skq-{question.id}"
+                   false_label: str, text: dict[str, str], *, dom: str | None = None
+                   ) -> QuestionView:
+    dom = dom or f"skq-{question.id}"
     feedback = question.feedback
 
     def local(content: Content) -> str:

@@ -9,9 +9,9 @@ from typing import Any
 
 from scormkit import jsbundle, schemas, templating, ui_strings
 from scormkit.content import LessonLink, Resolver, to_xhtml
-from scormkit.model import Course, Lesson
+from scormkit.model import Check, Course, Lesson
 from scormkit.resources import runtime_dir
-from scormkit.writers.quizpage import QUIZ_PAGE, QuizView, quiz_view
+from scormkit.writers.quizpage import QUIZ_PAGE, QuizView, check_view, quiz_view
 
 RUNTIME_FOLDER = "scormkit"
 """Where a web package keeps the runtime (the template's ``static_prefix + "scormkit/"``)."""
@@ -30,12 +30,18 @@ RUNTIME_BUNDLES: dict[str, jsbundle.Bundle] = {
 (runtime_config): the page's code and the one transport module of that standard; a SCORM 1.2
 package carries no cmi5 code and a cartridge no LMS code at all."""
 
+CHECKS_BUNDLE = jsbundle.Bundle("checks.js, the inline checks of the lessons", "quiz/checks")
+"""The inline checks' script (scormkit/checks.js), shipped with quiz.css only in packages
+whose lessons have checks, and loaded only by the pages that show one. It reports nothing
+(see scormkit/runtime/quiz/checks.js)."""
+
 QUIZ_BUNDLE = jsbundle.Bundle("quiz.js, the quiz player", "quiz/main")
 """The quiz player (scormkit/quiz.js), shipped with quiz.css only in packages that have a
 quiz page: the SCORM and cmi5 targets when the course has a quiz. Common Cartridge exports the
 quiz as a QTI assessment the LMS runs, so its pages never load it."""
 
 PAGE_TEMPLATE = "_shared/page.html.j2"
+CHECK_TEMPLATE = "_shared/check.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,8 @@ class PageLesson:
     minutes: int | None
     body_html: str
     href: str
+    checks: int = 0
+    """How many inline checks the body holds."""
 
 
 def lesson_page_path(lesson: Lesson) -> str:
@@ -74,6 +82,23 @@ def page_resolver(page_path: str, linkable: frozenset[str] | None = frozenset())
         return f"#{link.anchor or link.lesson}"
 
     return Resolver(asset, lesson, key=("page", page_path, linkable))
+
+
+def lesson_body(course: Course, lesson: Lesson, resolver: Resolver) -> tuple[str, int]:
+    """The lesson's body on a page, with its inline checks in place, and how many checks."""
+    if not lesson.parts:
+        return to_xhtml(lesson.body, resolver), 0
+    out: list[str] = []
+    count = 0
+    for part in lesson.parts:
+        if isinstance(part, Check):
+            out.append(templating.render(
+                CHECK_TEMPLATE, check=check_view(part, lesson.id, resolver, course.language),
+                t=ui_strings.table(course.language)))
+            count += 1
+        else:
+            out.append(to_xhtml(part, resolver))
+    return "".join(out), count
 
 
 def render_page(
@@ -104,7 +129,13 @@ def render_page(
         runtime_config=runtime_config,
         quiz=quiz,
         t=ui_strings.table(course.language),
+        direction=ui_strings.direction(course.language),
     ).encode("utf-8")
+
+
+def _body(course: Course, lesson: Lesson, resolver: Resolver) -> tuple[str, str, int]:
+    body, checks = lesson_body(course, lesson, resolver)
+    return body, f"#{lesson.id}", checks
 
 
 def runtime_config(course: Course, standard: str, lessons: list[str],
@@ -145,7 +176,7 @@ def single_page(course: Course, standard: str, page_path: str = "index.html") ->
     resolver = page_resolver(page_path, None)
     lessons = [
         PageLesson(lesson.id, lesson.title, lesson.objectives, lesson.minutes,
-                   to_xhtml(lesson.body, resolver), f"#{lesson.id}")
+                   *_body(course, lesson, resolver))
         for lesson in course.lessons
     ]
     quiz = page_quiz(course, page_path)
@@ -206,9 +237,10 @@ def _lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
 
         # A link to another lesson would leave this SCO behind the LMS's back (the next page
         # would report into this SCO's record): only links within the lesson stay links.
-        body = to_xhtml(lesson.body, page_resolver(page_path, frozenset((lesson.id,))))
+        body, checks = lesson_body(course, lesson,
+                                   page_resolver(page_path, frozenset((lesson.id,))))
         current = PageLesson(lesson.id, lesson.title, lesson.objectives, lesson.minutes, body,
-                             f"#{lesson.id}")
+                             f"#{lesson.id}", checks)
         pages[page_path] = render_page(
             course, [*outline[:index], current, *outline[index + 1:]], page_path=page_path,
             layout="per-lesson", current=current,
@@ -217,16 +249,20 @@ def _lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
     return pages
 
 
-def runtime_files(standard: str, *, quiz: bool) -> dict[str, bytes]:
+def runtime_files(standard: str, *, quiz: bool, checks: bool = False) -> dict[str, bytes]:
     """The learner runtime a web package ships under scormkit/: scormkit.js (assembled for
     *standard*, see `RUNTIME_BUNDLES`) and scormkit.css; with *quiz* (the package has a quiz
-    page) also quiz.js and quiz.css."""
+    page) also quiz.js, with *checks* (a lesson has an inline check) checks.js, and with
+    either quiz.css (the question styles)."""
     files = {
         f"{RUNTIME_FOLDER}/scormkit.js": jsbundle.assemble(RUNTIME_BUNDLES[standard]),
         f"{RUNTIME_FOLDER}/scormkit.css": (runtime_dir() / "scormkit.css").read_bytes(),
     }
     if quiz:
         files[f"{RUNTIME_FOLDER}/quiz.js"] = jsbundle.assemble(QUIZ_BUNDLE)
+    if checks:
+        files[f"{RUNTIME_FOLDER}/checks.js"] = jsbundle.assemble(CHECKS_BUNDLE)
+    if quiz or checks:
         files[f"{RUNTIME_FOLDER}/quiz.css"] = (runtime_dir() / "quiz.css").read_bytes()
     return files
 
@@ -240,11 +276,12 @@ def shared_files(course: Course, standard: str, *, quiz_pages: bool) -> dict[str
     """What the pages of a web package use: the runtime for *standard* and the referenced
     media. *quiz_pages*: the package shows the course's quiz as a page (False for a
     cartridge, whose quiz is a QTI assessment); the quiz player ships only then, and only
-    when the course has a quiz. Made once per course and arguments (several targets of one
-    build share them)."""
+    when the course has a quiz; the inline checks' script only when a lesson has a check.
+    Made once per course and arguments (several targets of one build share them)."""
     quiz = quiz_pages and course.quiz is not None
-    return _once_per_course(course, ("shared_files", standard, quiz),
-                            lambda: {**runtime_files(standard, quiz=quiz),
+    checks = any(lesson.checks for lesson in course.lessons)
+    return _once_per_course(course, ("shared_files", standard, quiz, checks),
+                            lambda: {**runtime_files(standard, quiz=quiz, checks=checks),
                                      **media_files(course)})
 
 

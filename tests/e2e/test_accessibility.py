@@ -201,9 +201,16 @@ def test_readable_without_javascript(new_context, server, network) -> None:
         assert page.locator(f"section#{lesson} .sk-lesson-body").inner_text().strip()
     # The buttons only work with the runtime, so they stay hidden without it.
     assert page.locator(".sk-pager").first.is_hidden()
-    # Outside the quiz nothing is hidden; the quiz cannot be scored without JavaScript, so its
-    # questions stay hidden and a notice says why.
-    assert page.locator("[hidden]:not(.sk-pager):not(.sk-quiz [hidden])").count() == 0
+    # Outside the quiz nothing is hidden but what needs the runtime (the pager, the lesson menu
+    # button, the progress meter, a check's buttons and its feedback); the quiz cannot be scored
+    # without JavaScript, so its questions stay hidden and a notice says why.
+    hidden = ("[hidden]:not(.sk-pager):not(.sk-quiz [hidden]):not(.sk-menu-toggle)"
+              ":not(.sk-meter):not(.sk-check [hidden])")
+    assert page.locator(hidden).count() == 0
+    # A check's question is readable (its Check button needs the runtime).
+    assert page.locator(".sk-check fieldset").first.is_visible()
+    assert page.locator(".sk-check-actions").first.is_hidden()
+    assert page.locator(".sk-nav-list").is_visible(), "no menu button: the list is shown"
     assert page.locator(".sk-quiz-nojs").is_visible()
     assert page.locator(".sk-quiz-app").is_hidden()
     network.assert_clean()

@@ -69,7 +69,7 @@ def test_french_page_without_lms(page, server, network, french) -> None:
     assert _text(page, ".sk-quiz-start-button") == FR["quiz.start"]
     start(page.main_frame)
     count = len(state_of(page.main_frame)["presented"])
-    numbers = page.eval_on_selector_all(".sk-question:not([hidden]) .sk-q-number",
+    numbers = page.eval_on_selector_all(".sk-quiz .sk-question:not([hidden]) .sk-q-number",
                                         "els => els.map(e => e.textContent)")
     assert numbers[0] == f"Question 1 sur {count}"
     page.locator(".sk-quiz-submit").click()
@@ -82,6 +82,6 @@ def test_french_page_without_lms(page, server, network, french) -> None:
     assert _text(page, ".sk-quiz-verdict") == (
         "Vous n’avez pas atteint le score de réussite de 80 %.")
     assert _text(page, ".sk-quiz-note").endswith("Vous pouvez réessayer : il reste 2 tentatives.")
-    result = _text(page, ".sk-question:not([hidden]) .sk-q-result")
+    result = _text(page, ".sk-quiz .sk-question:not([hidden]) .sk-q-result")
     assert result.startswith("Sans réponse : 0 sur ")
     network.assert_clean()

@@ -102,7 +102,7 @@ def test_all_right_with_the_keyboard_passes(player, server, network) -> None:
     for q in questions:
         line = frame.locator(f"#skq-{q['id']}-feedback .sk-q-result").inner_text()
         assert line.startswith("Submitted" if q["kind"] == "essay" else "Correct"), (q, line)
-    assert frame.locator("fieldset.sk-question:not([hidden]):not([disabled])").count() == 0
+    assert frame.locator(".sk-quiz fieldset.sk-question:not([hidden]):not([disabled])").count() == 0
 
     report = player.unload()
     assert_no_api_errors(report)
@@ -149,8 +149,8 @@ def test_all_wrong_fails_and_offers_another_attempt(player, server, network) -> 
     assert again["attempt"] == 2 and again["phase"] == "s"
     assert frame.locator(".sk-quiz-attempt").inner_text() == "Attempt 2 of 3."
     qd.start(frame)
-    assert frame.locator("fieldset.sk-question:not([hidden]) input:checked").count() == 0
-    assert frame.locator(".sk-q-feedback:not([hidden])").count() == 0
+    assert frame.locator(".sk-quiz fieldset.sk-question:not([hidden]) input:checked").count() == 0
+    assert frame.locator(".sk-quiz .sk-q-feedback:not([hidden])").count() == 0
 
     report = player.unload()
     assert_no_api_errors(report)
@@ -256,7 +256,7 @@ def test_relaunch_mid_quiz_resumes_questions_and_answers(player, server, network
             assert qd.item_order(frame, q) == q["items"]
     assert frame.input_value(f"#skq-{essay['id']}-text") == "Started typing"
     shown = frame.eval_on_selector_all(
-        "fieldset.sk-question:not([hidden])", "els => els.map(e => e.dataset.question)")
+        ".sk-quiz fieldset.sk-question:not([hidden])", "els => els.map(e => e.dataset.question)")
     assert shown == [q["id"] for q in questions]
     assert frame.locator(".sk-quiz-timer").is_visible()
 
@@ -382,7 +382,7 @@ def test_every_control_is_labelled_and_focus_is_visible(player, server, network)
     qd.start(frame)
     problems = frame.evaluate(
         """() => [...document.querySelectorAll(
-                'fieldset.sk-question:not([hidden]) :is(input, select, textarea, button)')]
+                '.sk-quiz fieldset.sk-question:not([hidden]) :is(input, select, textarea, button)')]
             .filter((el) => {
                 const labelled = (el.labels && el.labels.length) ||
                     el.getAttribute('aria-labelledby') || el.getAttribute('aria-label') ||
@@ -391,13 +391,14 @@ def test_every_control_is_labelled_and_focus_is_visible(player, server, network)
             }).map((el) => el.id || el.outerHTML.slice(0, 80))""")
     assert problems == []
     legends = frame.eval_on_selector_all(
-        "fieldset.sk-question:not([hidden])",
+        ".sk-quiz fieldset.sk-question:not([hidden])",
         "els => els.map(f => f.firstElementChild.tagName + ':' + f.firstElementChild.textContent)")
     assert all(text.startswith("LEGEND:Question ") for text in legends), legends
     assert "Question 1 of 17" in legends[0]
     page = player.page
     page.keyboard.press("Tab")
-    assert frame.evaluate("() => document.activeElement.matches('fieldset.sk-question input')")
+    assert frame.evaluate(
+        "() => document.activeElement.matches('.sk-quiz fieldset.sk-question input')")
     style = frame.evaluate(
         "() => { const s = getComputedStyle(document.activeElement);"
         " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")

@@ -121,9 +121,24 @@ def _palettes() -> dict[str, dict[str, str]]:
     dark = css.split("@media (prefers-color-scheme: dark)")[1].split("/* ---------- base")[0]
 
     def variables(block: str) -> dict[str, str]:
-        return dict(re.findall(r"--sk-([a-z-]+):\s*(#[0-9a-fA-F]{6})", block))
+        return dict(re.findall(r"--sk-([a-z-]+):\s*(#[0-9a-fA-F]{6}|var\(--sk-[a-z-]+\))", block))
 
-    return {"light": variables(light), "dark": variables(dark)}
+    def resolved(values: dict[str, str]) -> dict[str, str]:
+        # The derived variables are aliases of the theme hooks (var(--sk-brand)); the dark
+        # scheme overrides hooks only, so it is the light definitions updated with its own.
+        out = {}
+        for name, value in values.items():
+            for _ in range(5):
+                alias = re.fullmatch(r"var\(--sk-([a-z-]+)\)", value)
+                if not alias:
+                    break
+                value = values.get(alias.group(1), "")
+            if value.startswith("#"):  # not the fonts
+                out[name] = value
+        return out
+
+    return {"light": resolved(variables(light)),
+            "dark": resolved({**variables(light), **variables(dark)})}
 
 
 TEXT_PAIRS = [
@@ -147,6 +162,8 @@ TEXT_PAIRS = [
     ("fg", "table-head"),
 ]
 FOCUS_PAIRS = [
+    ("accent", "bg"),
+    ("accent", "surface"),
     ("focus", "bg"),
     ("focus", "surface"),
     ("focus", "note-bg"),
@@ -174,6 +191,7 @@ class FakeCourse:
     title: str
     language: str
     description: str
+    objectives: tuple[str, ...] = ("Learn <this> & that",)
 
 
 @dataclass(frozen=True)
@@ -184,6 +202,7 @@ class FakeLesson:
     minutes: int | None
     body_html: str
     href: str
+    checks: int = 0
 
 
 BODY = (
@@ -259,8 +278,17 @@ def test_single_layout_page() -> None:
     assert root.xpath("//nav[@aria-label='Lessons']/ol/li/a/@href") == ["#alpha", "#beta", "#gamma"]
     assert root.xpath("//nav//a[@aria-current='page']/@data-lesson") == ["alpha"]
     assert root.xpath("//main/@id") == ["content"] and root.xpath("//main/@tabindex") == ["-1"]
-    sections = root.xpath("//main/section")
+    sections = root.xpath("//main/section[@class='sk-lesson']")
     assert [s.get("id") for s in sections] == ["alpha", "beta", "gamma"]
+    # The course cover comes first: title, facts, course objectives, Start (a plain link to
+    # the first lesson, so it works without script).
+    (cover,) = root.xpath("//main/section[@class='sk-cover']")
+    assert cover.getprevious() is None and cover.getnext() is sections[0]
+    assert cover.xpath("string(h2)") == "About this course"
+    assert cover.xpath("string(p[@class='sk-cover-lead'])") == "About <this>."
+    assert cover.xpath("ul[@class='sk-cover-facts']/li/text()") == ["3 lessons"]
+    assert cover.xpath("ul[@class='sk-objectives']/li/text()") == ["Learn <this> & that"]
+    assert cover.xpath(".//a[@class='sk-button sk-start']/@href") == ["#alpha__title"]
     for section in sections:
         assert section.get("hidden") is None
         (h2,) = section.xpath("h2")
@@ -275,7 +303,8 @@ def test_single_layout_page() -> None:
     # Pager: hidden until the runtime runs; no Previous on the first, no Next on the last.
     assert alpha.xpath(".//div[@class='sk-pager']/@hidden") == ["hidden"]
     assert alpha.xpath(".//button/@data-lesson") == ["beta"]
-    assert beta.xpath(".//button/@class") == ["sk-button sk-prev", "sk-button sk-next"]
+    assert beta.xpath(".//button/@class") == ["sk-button sk-button-secondary sk-prev",
+                                              "sk-button sk-next"]
     assert gamma.xpath(".//button/@data-lesson") == ["beta"]
     assert all(b.get("type") == "button" for b in root.iter("button"))
     (status,) = root.xpath("//footer//*[@role='status']")
@@ -292,7 +321,11 @@ def test_per_lesson_layout_page() -> None:
     assert root.xpath("//script[@src]/@src") == ["../scormkit/scormkit.js"]
     assert [s.get("id") for s in root.xpath("//main/section")] == ["beta"]
     assert not root.xpath("//nav") and not root.xpath("//button")
+    assert not root.xpath("//section[@class='sk-cover']"), "the cover is on the first page"
     assert root.xpath("string(//p[@class='sk-position'])") == "Lesson 2 of 3"
+    first = etree.fromstring(_render("per-lesson", lessons, lessons[0], "../").encode("utf-8"))
+    assert first.xpath("//section[@class='sk-cover']/following-sibling::section/@id") == [
+        "alpha"]
     assert root.xpath("string(//title)").startswith("Lesson beta <b> – ")
     # The compiler passes only the current lesson: no "Lesson 1 of 1".
     only = _render("per-lesson", [lessons[1]], lessons[1], "../")

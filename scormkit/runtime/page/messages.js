@@ -29,6 +29,7 @@ var MESSAGES = {
   saveRefused: 'Your learning management system refused to record your progress (error ' +
     '{code}). What you do from now on in this session is not saved: please tell your ' +
     'course administrator.',
+  resume: 'Continue: {lesson}',
   exit: 'Exit',
   exiting: 'Saving and leaving…',
   exited: 'You have left this course: you can close this window.',

@@ -6,6 +6,7 @@
  */
 'use strict';
 
+var chrome = require('./chrome');
 var dom = require('../util/dom');
 var pageMessages = require('./messages');
 var NullTransport = require('../lms/null').NullTransport;
@@ -146,6 +147,9 @@ Page.prototype.show = function (id, options) {
   if (this.tracker) {
     this.tracker.lessonShown(id);
   }
+  if (options.focus) {   // the learner moved: the cover has done its job
+    chrome.hideCover(this.doc);
+  }
   this.render();
   var target = options.target || null;
   if (options.hash) {
@@ -204,6 +208,9 @@ Page.prototype.render = function () {
     if (progress.textContent !== text) {
       progress.textContent = text;
     }
+    if (this.single && ids.length) {
+      chrome.setMeter(doc, tracker.viewedCount() / ids.length);
+    }
   }
   var connection = doc.getElementById('scormkit-connection');
   if (connection && connection.textContent !== this.notice) {
@@ -217,7 +224,7 @@ Page.prototype.wrapTables = function () {
   var doc = this.doc;
   var tableLabel = this.messages.table;
   var wrappers = [];
-  toArray(doc.querySelectorAll('.sk-lesson-body table')).forEach(function (table) {
+  toArray(doc.querySelectorAll('.sk-lesson-body table')).forEach(function (table, index) {
     if (table.parentNode.classList && table.parentNode.classList.contains('sk-table-wrap')) {
       return;
     }
@@ -225,7 +232,10 @@ Page.prototype.wrapTables = function () {
     wrapper.className = 'sk-table-wrap';
     var caption = table.querySelector('caption');
     wrapper.setAttribute('role', 'region');
-    wrapper.setAttribute('aria-label', caption ? caption.textContent.trim() : tableLabel);
+    // Each region needs a name of its own (landmarks are listed by name): the caption, else
+    // "Table 2" numbered through the page.
+    wrapper.setAttribute('aria-label', caption ? caption.textContent.trim() :
+      tableLabel + ' ' + (index + 1));
     table.parentNode.insertBefore(wrapper, table);
     wrapper.appendChild(table);
     wrappers.push(wrapper);
@@ -448,12 +458,12 @@ Page.prototype.addExitControl = function () {
   }
   var button = doc.createElement('button');
   button.type = 'button';
-  button.className = 'sk-button sk-exit';
+  button.className = 'sk-button sk-button-secondary sk-exit';
   button.textContent = this.messages.exit;
   button.addEventListener('click', function () {
     page.exit();
   });
-  header.appendChild(button);
+  (header.querySelector('.sk-header-actions') || header).appendChild(button);
   this.exitButton = button;
 };
 
@@ -522,6 +532,8 @@ Page.prototype.open = function (win, tracker) {
   this.tracker = tracker;
 
   this.wrapTables();
+  chrome.trackHeaderHeight(win);
+  chrome.setupMenu(this.doc);
   toArray(this.doc.querySelectorAll('.sk-pager')).forEach(function (pager) {
     pager.removeAttribute('hidden');
   });
@@ -545,6 +557,9 @@ Page.prototype.open = function (win, tracker) {
     });
   } else {
     this.show(tracker.location || first, { scroll: false });
+  }
+  if (tracker.resumed && this.current && this.current !== first) {
+    chrome.prepareCover(this.doc, this.current, this.messages);
   }
   if (typeof this.onOpen === 'function') {
     this.onOpen();

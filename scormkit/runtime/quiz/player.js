@@ -12,9 +12,11 @@
 'use strict';
 
 var dom = require('../util/dom');
+var feedback = require('./feedback');
 var formats = require('./format');
 var interactions = require('./interactions');
 var newAttempt = require('./attempt').newAttempt;
+var readAnswer = require('./inputs').readAnswer;
 var quizMessages = require('./messages');
 var roundPoints = require('../util/number').roundPoints;
 var scoring = require('./scoring');
@@ -346,52 +348,9 @@ QuizPlayer.prototype.restoreAnswers = function () {
 QuizPlayer.prototype.collect = function () {
   var player = this;
   this.state.entries.forEach(function (entry) {
-    var q = player.question(entry);
     var fieldset = player.fieldsetOf(entry);
-    if (!fieldset) {
-      return;
-    }
-    switch (q.kind) {
-      case 'single':
-        var picked = fieldset.querySelector('input:checked');
-        entry.answer = picked ? picked.value : '';
-        break;
-      case 'multiple':
-        var ticked = toArray(fieldset.querySelectorAll('input:checked')).map(function (input) {
-          return input.value;
-        });
-        entry.answer = q.choices.filter(function (id) { return ticked.indexOf(id) !== -1; });
-        break;
-      case 'truefalse':
-        var chosen = fieldset.querySelector('input:checked');
-        entry.answer = chosen ? chosen.value === 'true' : null;
-        break;
-      case 'fill':
-        entry.answer = q.blanks.map(function (blank) {
-          var input = fieldset.querySelector('input[data-blank="' + blank.id + '"]');
-          return input ? input.value.slice(0, TEXT_LIMIT) : '';
-        });
-        break;
-      case 'numeric':
-        var number = fieldset.querySelector('input.sk-number');
-        entry.answer = number ? number.value.slice(0, TEXT_LIMIT) : '';
-        break;
-      case 'matching':
-        entry.answer = q.premises.map(function (premise) {
-          var select = fieldset.querySelector('select[data-premise="' + premise + '"]');
-          return select && q.responses.indexOf(select.value) !== -1 ? select.value : '';
-        });
-        break;
-      case 'ordering':
-        entry.order = toArray(fieldset.querySelectorAll('ol.sk-order li[data-item]')).map(
-          function (item) { return item.getAttribute('data-item'); });
-        break;
-      case 'essay':
-        var area = fieldset.querySelector('textarea');
-        entry.answer = area ? area.value : '';
-        break;
-      default:
-        break;
+    if (fieldset) {
+      readAnswer(player.question(entry), fieldset, entry, TEXT_LIMIT);
     }
   });
 };
@@ -853,10 +812,7 @@ QuizPlayer.prototype.showFeedback = function (q, entry, result) {
   if (!fieldset) {
     return;
   }
-  var box = fieldset.querySelector('.sk-q-feedback');
-  var line = box.querySelector('.sk-q-result');
-  var state = q.kind === 'essay' ? 'neutral' :
-    (result.result === 'correct' ? 'correct' : (result.partial ? 'partial' : 'incorrect'));
+  var state = feedback.resultState(q, result);
   var messages = this.messages;
   var text;
   if (q.kind === 'essay') {
@@ -864,94 +820,19 @@ QuizPlayer.prototype.showFeedback = function (q, entry, result) {
       points: formatPoints(q.points, messages)
     }) : messages.notAnswered;
   } else {
-    var label = state === 'correct' ? messages.correct :
-      (state === 'partial' ? messages.partlyCorrect :
-        (result.answered ? messages.incorrect : messages.unanswered));
     text = format(messages.result, {
-      label: label,
+      label: feedback.resultLabel(state, result, messages),
       points: roundPoints(result.points, 2),
       max: formatPoints(result.max, messages)
     });
   }
-  line.textContent = text;
-  ['correct', 'partial', 'incorrect', 'neutral'].forEach(function (name) {
-    fieldset.classList.toggle('sk-q-' + name, name === state);
-  });
-  toArray(box.querySelectorAll('.sk-q-when')).forEach(function (block) {
-    var when = block.getAttribute('data-when');
-    var show = when === 'always' || (q.kind !== 'essay' &&
-      (when === 'correct' ? state === 'correct' : state !== 'correct'));
-    if (show) {
-      block.removeAttribute('hidden');
-    } else {
-      block.setAttribute('hidden', 'hidden');
-    }
-  });
-  var picked = [];
-  if (q.kind === 'single' && entry.answer) {
-    picked = [entry.answer];
-  } else if (q.kind === 'multiple') {
-    picked = entry.answer;
-  } else if (q.kind === 'truefalse' && entry.answer !== null) {
-    picked = [String(entry.answer)];
-  }
-  toArray(fieldset.querySelectorAll('.sk-choice')).forEach(function (choice) {
-    var id = choice.getAttribute('data-choice');
-    var input = choice.querySelector('input');
-    var feedback = choice.querySelector('.sk-choice-feedback');
-    var chosen = picked.indexOf(id) !== -1;
-    choice.classList.toggle('sk-chosen', chosen);
-    if (feedback) {
-      if (chosen) {
-        feedback.removeAttribute('hidden');
-        input.setAttribute('aria-describedby', feedback.id);
-      } else {
-        feedback.setAttribute('hidden', 'hidden');
-        input.removeAttribute('aria-describedby');
-      }
-    }
-  });
-  if (q.kind === 'numeric') {
-    var value = parseNumber(entry.answer);
-    var hit = value === null ? -1 : q.answers.findIndex(function (range) {
-      return range[0] <= value && value <= range[1];
-    });
-    toArray(fieldset.querySelectorAll('.sk-answer-feedback')).forEach(function (block) {
-      if (Number(block.getAttribute('data-answer')) === hit) {
-        block.removeAttribute('hidden');
-      } else {
-        block.setAttribute('hidden', 'hidden');
-      }
-    });
-  }
-  box.removeAttribute('hidden');
-  fieldset.setAttribute('aria-describedby',
-    (q.kind === 'fill' ? '' : fieldset.id + '-stem ') + box.id);
+  feedback.showFeedback(fieldset, q, entry, state, text);
 };
 
 QuizPlayer.prototype.hideFeedback = function () {
   var player = this;
   Object.keys(this.fieldsets).forEach(function (id) {
-    var fieldset = player.fieldsets[id];
-    var box = fieldset.querySelector('.sk-q-feedback');
-    box.setAttribute('hidden', 'hidden');
-    ['correct', 'partial', 'incorrect', 'neutral'].forEach(function (name) {
-      fieldset.classList.remove('sk-q-' + name);
-    });
-    toArray(fieldset.querySelectorAll('.sk-choice-feedback, .sk-answer-feedback')).forEach(
-      function (block) { block.setAttribute('hidden', 'hidden'); });
-    toArray(fieldset.querySelectorAll('.sk-choice')).forEach(function (choice) {
-      choice.classList.remove('sk-chosen');
-      var input = choice.querySelector('input');
-      if (input) {
-        input.removeAttribute('aria-describedby');
-      }
-    });
-    if (fieldset.classList.contains('sk-q-fill')) {
-      fieldset.removeAttribute('aria-describedby');
-    } else {
-      fieldset.setAttribute('aria-describedby', fieldset.id + '-stem');
-    }
+    feedback.hideFeedback(player.fieldsets[id]);
   });
 };
 
