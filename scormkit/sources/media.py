@@ -148,16 +148,27 @@ class MediaFiles:
                 hint = f"fix the path (it is relative to the {kind} file) or add the file"
             errors.append(Diagnostic(refusal.code, refusal.message, loc, hint))
             return None
-        found = sniff.media_type(data)
-        if found != media_type:
+        try:
+            found = sniff.media_type(data)
+            if found != media_type:
+                held = sniff.describe(data)
+                errors.append(Diagnostic(
+                    "media-type-mismatch", f"image {shown(src)} is named as "
+                    f"{_NAMES[media_type]} but holds {held}", loc,
+                    _SVG_HINTS["svg-malformed"] if media_type == "image/svg+xml"
+                    and held.startswith(sniff.MALFORMED) else
+                    "save the image in the format its extension says, or give it the "
+                    "extension of its format; packages declare each file's type from its "
+                    "extension"))
+                return None
+            if media_type == "image/svg+xml" and not self._safe_svg(real, relpath, data, loc,
+                                                                     errors):
+                return None
+        except sniff.SvgTooLarge as exc:
             errors.append(Diagnostic(
-                "media-type-mismatch", f"image {shown(src)} is named as {_NAMES[media_type]} "
-                f"but holds {sniff.describe(data)}", loc,
-                "save the image in the format its extension says, or give it the extension "
-                "of its format; packages declare each file's type from its extension"))
-            return None
-        if media_type == "image/svg+xml" and not self._safe_svg(real, relpath, data, loc,
-                                                                 errors):
+                "svg-too-large", f"image {shown(src)} is markup too large to check: {exc}",
+                loc, "simplify the drawing (fewer points, merged paths, no embedded fonts) "
+                "or export it as PNG or WebP"))
             return None
         return Asset(real, relpath, media_type, data, loc)
 

@@ -28,6 +28,8 @@ embedded raster images (``data:image/png;base64,...``) are fine.
 from __future__ import annotations
 
 import codecs
+import functools
+import io
 import itertools
 import re
 from dataclasses import dataclass
@@ -104,7 +106,9 @@ def describe(data: bytes) -> str:
             return what
     if _HTML.match(data[:4096]):
         return "an HTML page"
-    root, _error = _parse(data)
+    root, error = _parse(data)
+    if root is None and error != _NOT_MARKUP:
+        return f"{MALFORMED} ({error})"
     if root is not None:
         return f"an XML document (root element {etree.QName(root).localname!r}, not <svg> " \
             "in the SVG namespace)" if isinstance(root.tag, str) else "an XML document"
@@ -203,16 +207,56 @@ def _external(element: str, url: str, line: int | None) -> SvgProblem:
         "not load it for an image and scormkit does not package it", line)
 
 
+MAX_SVG_BYTES = 16 * 2**20
+"""An SVG file (a detailed map or chart exported as SVG has a few MiB)."""
+MAX_SVG_NODES = 200_000
+"""Elements, attributes, comments and processing instructions of an SVG: its tree is built
+and walked in memory, about a kilobyte a node all told; a 60 MiB file of ``<g/>`` took
+2 GiB and minutes before this bound. A chart of 50,000 points fits."""
+MAX_SVG_ATTRIBUTES = 100
+"""Attributes of one element (editors write a dozen at most): lxml reads each attribute's
+value by searching the element's list, so reading n of them costs n² (10,000 attributes on
+one element took 4 s, 40,000 minutes)."""
+
+
+_NOT_MARKUP = "it does not start with '<'"
+MALFORMED = "markup that is not well-formed XML"
+"""How describe() starts for markup that does not parse."""
+
+
+class SvgTooLarge(Exception):
+    """The markup passes MAX_SVG_BYTES, MAX_SVG_NODES or MAX_SVG_ATTRIBUTES: it is not parsed
+    to the end."""
+
+
+@functools.lru_cache(maxsize=1)  # media_type() then svg_problems() parse the same bytes
 def _parse(data: bytes) -> tuple[etree._Element | None, str]:
     """The root of *data* parsed as XML by a parser that resolves no entity, loads no DTD and
-    fetches nothing (libxml2's depth and size limits on), or None and why."""
+    fetches nothing (libxml2's depth and size limits on), or None and why. Raises
+    SvgTooLarge, having stopped as soon as a bound was passed."""
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"<") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, "it does not start with '<'"
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+        return None, _NOT_MARKUP
+    if len(data) > MAX_SVG_BYTES:
+        raise SvgTooLarge(f"{len(data) / 2**20:.1f} MiB of markup; at most "
+                          f"{MAX_SVG_BYTES // 2**20} MiB are read")
+    events = etree.iterparse(io.BytesIO(data), events=("start", "comment", "pi"),
+                             resolve_entities=False, no_network=True, load_dtd=False,
                              dtd_validation=False, huge_tree=False)
     try:
-        return etree.fromstring(data, parser), ""
+        count = 0
+        for event, node in events:
+            count += 1
+            if event == "start":
+                attributes = len(node.attrib)  # a count, linear (unlike reading them)
+                if attributes > MAX_SVG_ATTRIBUTES:
+                    raise SvgTooLarge(f"{attributes:,} attributes on one element (line "
+                                      f"{node.sourceline}); at most {MAX_SVG_ATTRIBUTES} "
+                                      "are read")
+                count += attributes
+            if count > MAX_SVG_NODES:
+                raise SvgTooLarge(f"more than {MAX_SVG_NODES:,} elements and attributes")
+        return events.root, ""
     except etree.XMLSyntaxError as exc:
         return None, str(exc.msg or exc)[:200]
     except ValueError as exc:  # e.g. an encoding declaration lxml refuses for bytes

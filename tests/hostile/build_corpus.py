@@ -415,6 +415,18 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], str, str | None, str]] = {
                          "scorm12", "svg-external", "loads 'https://e.org/t.png'"),
     "svg-not-svg-namespace": (image("x.svg", "<svg><rect/></svg>"), "scorm12",
                               "media-type-mismatch", "not <svg> in the SVG namespace"),
+    "svg-17-mib": (image("x.svg", SVG.format("<!--" + "x" * (17 * 2**20) + "-->")),
+                   "scorm12", "svg-too-large", "17.0 MiB of markup; at most 16 MiB are read"),
+    "svg-300000-elements": (image("x.svg", SVG.format("<g/>" * 300_000)), "scorm12",
+                            "svg-too-large", "more than 200,000 elements and attributes"),
+    "svg-20000-attributes-on-one-element": (
+        image("x.svg", SVG.format("<g " + " ".join(f'a{n}="1"' for n in range(20_000)) +
+                                  "/>")), "scorm12", "svg-too-large",
+        "20,000 attributes on one element (line 1); at most 100 are read"),
+    "svg-150000-elements": (image("x.svg", SVG.format('<rect width="1"/>' * 75_000)),
+                            "scorm12", None, ""),  # within the bounds: built
+    "svg-not-well-formed": (image("x.svg", SVG.format("<g>")), "scorm12",
+                            "media-type-mismatch", "holds markup that is not well-formed XML"),
     "svg-in-quiz": (quiz(QUIZ.replace("- [x] a", "![A chart](../media/x.svg)\n\n- [x] a")
                          ), "scorm12", None, ""),  # replaced below: needs the SVG file
     # sizes and repetition
