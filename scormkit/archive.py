@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 import zipfile
@@ -20,10 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-try:
+if sys.platform != "win32":  # (a platform check, which type checkers follow)
     import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 from scormkit.errors import Diagnostic, Location, ScormkitError
 
@@ -92,9 +91,9 @@ def atomic_file(destination: Path) -> Iterator[BinaryIO]:
             raw.flush()
             os.fsync(raw.fileno())
             os.chmod(tmp, 0o644)
-            if fcntl is not None:  # POSIX: renamed while the lock is held
+            if sys.platform != "win32":  # POSIX: renamed while the lock is held
                 os.replace(tmp, destination)
-        if fcntl is None:  # Windows renames closed files only
+        if sys.platform == "win32":  # Windows renames closed files only
             os.replace(tmp, destination)
         _sync_folder(folder)
     except BaseException:
@@ -138,7 +137,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 def _lock(fd: int, *, wait: bool = True) -> bool:
     """Take the exclusive lock of an open file; without *wait*, False when another process
     holds it. Where there is no flock (Windows), an open file cannot be deleted anyway."""
-    if fcntl is None:
+    if sys.platform == "win32":
         return True
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

@@ -24,8 +24,9 @@ import yaml
 
 from scormkit.errors import Location, SourceError, shown
 
+_Base: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # The C loader is about ten times faster; fall back when libyaml is absent.
-    _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _Base = yaml.SafeLoader
 
