@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias, assert_never
 
+from scormkit.errors import Location
+
 _set = object.__setattr__
 """How the frozen classes below set their fields once, when they are made."""
 
@@ -39,10 +41,15 @@ class Asset:
     """A media file copied into packages."""
 
     source_path: Path
-    """Absolute path on disk."""
+    """Absolute path on disk (once links are followed)."""
     href: str
     """POSIX path inside the package, e.g. ``media/roles.svg``."""
     media_type: str
+    data: bytes = field(repr=False, compare=False)
+    """The content, read once by the reader that checked it (its type, its safety): writers
+    package these bytes, never the file again, which may have changed since."""
+    used_at: Location | None = field(default=None, compare=False)
+    """Where the course first shows it (for a writer's error about the file)."""
 
 
 @dataclass(frozen=True, slots=True, init=False)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import itertools
 import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 # Characters a user-controlled string must not carry into a report: C0 and C1 controls
@@ -49,6 +50,91 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
+
+
+SHOWN_LIMIT = 80
+"""Characters of a user value a message quotes (see shown())."""
+_BIG_INT_BITS = 256
+
+
+def shown(value: object, limit: int = SHOWN_LIMIT, *, quote: bool = True) -> str:
+    """A value from the user's files (a YAML value, a path, a URL, a heading) as every message
+    quotes it: like ``repr`` (strings in quotes, lists and mappings in brackets), on one line,
+    about *limit* characters at most.
+
+    The rendering is bounded while it is made, not cut afterwards: a YAML alias bomb is a
+    small object graph whose repr would take gigabytes, and ``str`` of a 5000-digit integer
+    raises. A cut string says how long it was; control characters, bidirectional overrides
+    and line separators are escaped (``repr`` escapes what is not printable), so a value
+    cannot forge a line of the output or reorder what a terminal shows. Without *quote*, a
+    string is shown without its quotes (a path in running text)."""
+    if isinstance(value, str) and (len(value) > limit or not quote):
+        text = repr(value[:limit])
+        if not quote:
+            text = text[1:-1]
+        return text if len(value) <= limit else (
+            f"{text}…" if not quote else f"{text[:-1]}…{text[-1]}") + (
+                f" ({len(value)} characters)")
+    parts: list[str] = []
+    try:
+        _shown(value, parts, [limit], 0)
+    except _Cut:
+        parts.append("…")
+    return "".join(parts)
+
+
+def listing(names: Collection[str], count: int = 8,
+            key: Callable[[str], str] | None = None) -> str:
+    """The first *count* of *names* (headings, files: in the order given), each through *key*,
+    for a hint, and how many more there are: a hint never grows with the size of the course
+    (nor costs more to make)."""
+    first = [shown(key(name) if key else name, quote=False)
+             for name in itertools.islice(names, count)]
+    more = len(names) - len(first)
+    return ", ".join(first) + (f" and {more} more" if more > 0 else "")
+
+
+class _Cut(Exception):
+    """The budget of shown() is spent."""
+
+
+def _shown(value: object, parts: list[str], budget: list[int], depth: int) -> None:
+    if budget[0] <= 0:
+        raise _Cut
+    if isinstance(value, dict | list | tuple | set | frozenset) and depth < 20:
+        opening, closing = ("{", "}") if isinstance(value, dict | set | frozenset) else (
+            ("(", ")") if isinstance(value, tuple) else ("[", "]"))
+        _add(opening, parts, budget)
+        for index, item in enumerate(value.items() if isinstance(value, dict) else value):
+            if index:
+                _add(", ", parts, budget)
+            if isinstance(value, dict):
+                _shown(item[0], parts, budget, depth + 1)
+                _add(": ", parts, budget)
+                _shown(item[1], parts, budget, depth + 1)
+            else:
+                _shown(item, parts, budget, depth + 1)
+        _add(closing, parts, budget)
+    elif isinstance(value, str | bytes | bytearray):
+        piece = repr(value[:budget[0] + 1])
+        _add(piece, parts, budget)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        _add(repr(value) if value.bit_length() <= _BIG_INT_BITS else
+             f"<a number of {value.bit_length()} bits>", parts, budget)
+    elif isinstance(value, bool | float) or value is None:
+        _add(repr(value), parts, budget)
+    else:  # dates from YAML, and anything nested deeper than a YAML reader accepts
+        _add(f"<{type(value).__name__}>" if depth >= 20 else repr(value)[:budget[0] + 1],
+             parts, budget)
+
+
+def _add(piece: str, parts: list[str], budget: list[int]) -> None:
+    if len(piece) > budget[0]:
+        parts.append(piece[:budget[0]])
+        budget[0] = 0
+        raise _Cut
+    parts.append(piece)
+    budget[0] -= len(piece)
 
 
 class Severity(enum.StrEnum):

@@ -7,6 +7,7 @@ file names (never from content hashes or random values): a typo fix must not res
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _NOT_NCNAME_CHAR = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -24,6 +25,33 @@ def to_ncname(value: str, prefix: str) -> str:
     if not re.match(r"[A-Za-z_]", cleaned):
         cleaned = f"{prefix}-{cleaned}"
     return cleaned
+
+
+class UniqueNames:
+    """Names made unique in the order they are claimed: the first ``intro`` stays ``intro``,
+    the next ones become ``intro-2``, ``intro-3``... (skipping any taken by another claim).
+
+    Each base name remembers the next number to try, so n equal names cost n steps, not n²
+    (20,000 headings with one title took 82 s with a count from 2 each time). The result is
+    the same: numbers are never given back, so every number below the remembered one is
+    taken. *key* says when two names clash (``str.casefold`` for file names on
+    case-insensitive file systems)."""
+
+    def __init__(self, key: Callable[[str], str] = str) -> None:
+        self._key = key
+        self._taken: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def claim(self, base: str) -> str:
+        key = self._key(base)
+        name = base
+        if key in self._taken:
+            number = self._next.get(key, 2)
+            while self._key(name := f"{base}-{number}") in self._taken:
+                number += 1
+            self._next[key] = number + 1
+        self._taken.add(self._key(name))
+        return name
 
 
 def slugify(text: str) -> str:

@@ -11,6 +11,7 @@ package reaches the output folder.
 
 from __future__ import annotations
 
+import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -22,11 +23,11 @@ from lxml import etree
 from scormkit import formats
 from scormkit.build import build_package
 from scormkit.cli import cli
-from scormkit.errors import PackageInvalid, SourceError
+from scormkit.errors import PackageInvalid, SourceError, UnsupportedFeature
 from scormkit.formats import Layout
 from scormkit.validation import validate_archive
 from scormkit.writers import WriterOptions
-from scormkit.writers.moodlexml import MoodleXmlWriter
+from scormkit.writers.moodlexml import MAX_EMBEDDED_BYTES, MoodleXmlWriter
 from scormkit.writers.quizcommon import QuizWriter
 from scormkit.writers.scorm12 import Scorm12Writer
 
@@ -175,21 +176,47 @@ def test_a_warning_stops_the_build_too(tmp_path, monkeypatch):
     assert not (tmp_path / "dist").exists()
 
 
-def test_a_quiz_image_too_large_for_one_xml_text_node(tmp_path):
-    """Issue 12's disagreement: a quiz image of about 7.5 MiB becomes one base64 text node
-    in Moodle XML, longer than the 10 MB libxml2 reads without its huge-tree option.
-    `build` and `validate` now read it the same way: either `build` refuses it, or what it
-    writes passes `validate`."""
-    course = write_course(tmp_path / "course", {
+def _png(size: int) -> bytes:
+    """*size* bytes that start as a PNG does (images are recognised by their signature) and
+    do not compress (what compresses 200 times is a zip bomb to `validate`)."""
+    head = b"\x89PNG\r\n\x1a\n"
+    return head + random.Random(size).randbytes(size - len(head))
+
+
+def _big_image_course(tmp_path: Path, size: int) -> Path:
+    return write_course(tmp_path / "course", {
         "course.yaml": test_quiz_source.COURSE_YAML,
         "lessons/01-intro.md": "---\ntitle: Lesson\n---\n\nText.\n",
         "quizzes/check.quiz.md": test_quiz_source.QUIZ.replace("c.svg", "big.png"),
-        "media/big.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * (30 * 1024),
+        "media/big.png": _png(size),
     })
-    try:
-        made = build_package(course, "moodlexml", tmp_path / "dist")
-    except PackageInvalid as error:
-        assert "xml-malformed" in [d.code for d in error.diagnostics()]
-        assert not (tmp_path / "dist").exists()
-    else:
-        assert validate_archive(made.path).diagnostics == []
+
+
+def test_a_quiz_image_too_large_for_one_xml_text_node(tmp_path):
+    """Issue 12's disagreement: a quiz image of more than 7.5 MB (7.2 MiB) becomes one base64
+    text node in Moodle XML longer than the 10,000,000 characters libxml2 reads without its
+    huge-tree option, which `validate` keeps off for hostile packages. `build` refuses it
+    before writing anything, at the line that shows the image; the other targets package it
+    as a file."""
+    course = _big_image_course(tmp_path, MAX_EMBEDDED_BYTES + 1)
+    with pytest.raises(UnsupportedFeature) as info:
+        build_package(course, "moodlexml", tmp_path / "dist")
+    [diagnostic] = info.value.diagnostics()
+    assert diagnostic.code == "moodlexml-media-too-large"
+    assert diagnostic.location is not None
+    assert diagnostic.location.path.endswith("quizzes/check.quiz.md")
+    assert diagnostic.location.line == 8
+    assert diagnostic.message == (
+        "image 'media/big.png' has 7.2 MiB; Moodle XML embeds each image as base64 text, "
+        "which XML parsers read up to 10,000,000 characters: at most 7.2 MiB an image")
+    assert not (tmp_path / "dist").exists()
+    made = build_package(course, "qti21", tmp_path / "dist")
+    assert validate_archive(made.path).diagnostics == []
+
+
+def test_the_largest_image_moodle_xml_carries_passes_validate(tmp_path):
+    """The limit is exact: an image of MAX_EMBEDDED_BYTES is a text node of 10,000,000
+    characters, which `validate` (libxml2 without huge-tree) reads."""
+    course = _big_image_course(tmp_path, MAX_EMBEDDED_BYTES)
+    made = build_package(course, "moodlexml", tmp_path / "dist")
+    assert validate_archive(made.path).diagnostics == []

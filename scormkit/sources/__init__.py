@@ -11,16 +11,18 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from scormkit import formats
-from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors
+from scormkit import formats, ids
+from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors, shown
 from scormkit.model import Course, Lesson
 from scormkit.paths import display_path
+from scormkit.sources import files
 from scormkit.sources.lesson import (
     LessonHead,
     assign_heading_ids,
     read_lesson_head,
     render_lesson,
 )
+from scormkit.sources.media import MediaFiles
 from scormkit.sources.outline import COURSE_FILE, read_outline
 from scormkit.sources.quiz import read_quiz
 from scormkit.sources.yamlfile import load_yaml_mapping
@@ -38,25 +40,20 @@ def load_course(course_dir: str | Path, *, targets: Iterable[str] | None = None)
     no target shows lessons, the lesson files are not read (``Course.lessons_read``)."""
     root = Path(course_dir)
     course_file = root / COURSE_FILE
-    shown = display_path(course_file)
-    if not course_file.is_file():
+    course_shown = display_path(course_file)
+    if not course_file.exists() and not course_file.is_symlink():
         raise SourceError(
-            "file-missing", f"no {COURSE_FILE} in '{display_path(root)}'", Location(shown),
+            "file-missing", f"no {COURSE_FILE} in '{display_path(root)}'", Location(course_shown),
             f"run scormkit in a course folder or pass its path; it must contain {COURSE_FILE}",
         )
     try:
-        text = course_file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = exc.object[:exc.start].count(b"\n") + 1
-        raise SourceError("not-utf8", f"the file is not UTF-8 text (byte {exc.start})",
-                          Location(shown, line), "save the file as UTF-8") from None
-    except OSError as exc:
-        raise SourceError("file-unreadable", f"cannot read {COURSE_FILE}: {exc.strerror or exc}",
-                          Location(shown), "check that the file can be read (permissions, locks)"
-                          ) from None
+        text = files.read_text(files.course_root(root), COURSE_FILE, COURSE_FILE)
+    except files.Refusal as refusal:
+        raise SourceError(refusal.code, refusal.message, Location(course_shown, refusal.line),
+                          refusal.hint) from None
 
     errors: list[Diagnostic] = []
-    outline = read_outline(load_yaml_mapping(text, shown), root, errors)
+    outline = read_outline(load_yaml_mapping(text, course_shown), root, errors)
     wanted = list(targets) if targets is not None else list(outline.targets)
     lessons_read = not wanted or any(formats.FORMATS[t].lessons for t in wanted
                                      if t in formats.FORMATS)
@@ -71,25 +68,29 @@ def load_course(course_dir: str | Path, *, targets: Iterable[str] | None = None)
         here = Location(head.ref.shown, 1)
         if head.id in by_id:
             errors.append(Diagnostic(
-                "duplicate-id", f"lesson id '{head.id}' is already used by {by_id[head.id].path}",
+                "duplicate-id",
+                f"lesson id {shown(head.id)} is already used by {by_id[head.id].path}",
                 here, "give one of them a different 'id:' in its front matter"))
         by_id.setdefault(head.id, here)
     # Listed lessons that could not be read map to None: links to them are not reported again.
     by_path: dict[str, LessonHead | None] = dict.fromkeys(r.relpath for r in outline.lessons)
     by_path.update((head.ref.relpath, head) for head in heads)
+    media = MediaFiles(root)
     lessons: list[Lesson] = []
     for head in heads:
-        lessons.append(render_lesson(head, root, by_path, errors))
+        lessons.append(render_lesson(head, root, by_path, errors, media))
         # Its tree is built: drop its tokens now rather than keep every lesson's alive
         # through the quiz's parse (links from later lessons only need its id and anchors).
         head.tokens = []
     tracking, quiz = outline.tracking, None
     if outline.quiz is not None:
-        quiz = read_quiz(outline.quiz.path, root, errors, shown=outline.quiz.shown)
+        quiz = read_quiz(outline.quiz.path, root, errors, shown=outline.quiz.shown,
+                         media=media)
     if quiz is not None:
         if quiz.id in by_id:
             errors.append(Diagnostic(
-                "duplicate-id", f"quiz id '{quiz.id}' is already used by {by_id[quiz.id].path}",
+                "duplicate-id",
+                f"quiz id {shown(quiz.id)} is already used by {by_id[quiz.id].path}",
                 quiz.source, "give the quiz a different 'id:' in its front matter"))
         # One passing score for the course: the quiz's, or course.yaml's when the quiz has
         # none; both given and different is an error (SCORM's mastery score would disagree
@@ -129,13 +130,9 @@ def _with_page_names(lessons: Iterable[Lesson]) -> tuple[Lesson, ...]:
     """Page names (``lessons/<slug>.html``) come from file stems: keep them safe in URLs and
     zip members ('#', '?', spaces) and unique even on case-insensitive file systems, so that
     ``a/intro.md`` and ``b/intro.md`` do not overwrite each other's page."""
-    taken: set[str] = set()
+    names = ids.UniqueNames(str.casefold)
     named = []
     for lesson in lessons:
-        base = _UNSAFE_IN_PAGE_NAME.sub("-", lesson.slug).strip("-.") or "lesson"
-        slug, n = base, 2
-        while slug.casefold() in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug.casefold())
+        slug = names.claim(_UNSAFE_IN_PAGE_NAME.sub("-", lesson.slug).strip("-.") or "lesson")
         named.append(lesson if slug == lesson.slug else dataclasses.replace(lesson, slug=slug))
     return tuple(named)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from scormkit.errors import Diagnostic
+from scormkit.errors import Diagnostic, shown
 from scormkit.sources.yamlfile import YamlDoc
 
 # Characters XML 1.0 forbids: they would make every generated document unparsable. A YAML
@@ -32,7 +32,7 @@ def check_keys(
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
             errors.append(
-                Diagnostic("unknown-key", f"unknown key '{key}' in {where}", doc.loc(*at, key),
+                Diagnostic("unknown-key", f"unknown key {shown(key)} in {where}", doc.loc(*at, key),
                            hint)
             )
     for key in required:

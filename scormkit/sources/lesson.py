@@ -17,14 +17,21 @@ from markdown_it.token import Token
 
 from scormkit import ids
 from scormkit.content import Content
-from scormkit.errors import Diagnostic, Location, SourceError
+from scormkit.errors import Diagnostic, Location, SourceError, listing, shown
 from scormkit.model import Asset, Check, Lesson
-from scormkit.sources import markdown
+from scormkit.sources import files, markdown
 from scormkit.sources.checks import CheckSource, read_check, split_checks
 from scormkit.sources.fields import XML_ILLEGAL as _XML_ILLEGAL
 from scormkit.sources.fields import check_keys, text_field, text_list
 from scormkit.sources.media import MEDIA_TYPES as MEDIA_TYPES
-from scormkit.sources.media import block_location, check_image
+from scormkit.sources.media import (
+    MediaFiles,
+    block_location,
+    check_image,
+    find_line,
+    nesting_error,
+    refused_url,
+)
 from scormkit.sources.media import is_external as _is_external
 from scormkit.sources.media import resolve as _resolve
 from scormkit.sources.outline import LessonRef
@@ -55,18 +62,9 @@ class LessonHead:
 def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> LessonHead | None:
     path = ref.shown
     try:
-        text = ref.path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_number = exc.object[:exc.start].count(b"\n") + 1
-        errors.append(Diagnostic(
-            "not-utf8", f"the file is not UTF-8 text (byte {exc.start})",
-            Location(path, line_number),
-            "save the file as UTF-8"))
-        return None
-    except OSError as exc:
-        errors.append(Diagnostic(
-            "file-unreadable", f"cannot read the lesson file: {exc.strerror or exc}",
-            Location(path), "check that the file can be read (permissions, locks)"))
+        text = files.read_text(files.course_root(root), ref.relpath, "the lesson file")
+    except files.Refusal as refusal:
+        errors.append(refusal.diagnostic(path))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -78,7 +76,13 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
                 Location(path, number), "delete it (it is often pasted from a word processor)"))
             return None
 
-    tokens = markdown.lesson_parser().parse(text)
+    try:
+        tokens, refused = markdown.parse(text, lesson=True)
+    except markdown.NestingTooDeep as exc:
+        errors.append(nesting_error(Location(path, exc.line), "lesson"))
+        return None
+    for url in refused:
+        errors.append(refused_url(url, find_line(path, lines, url)))
     if not tokens or tokens[0].type != "front_matter":
         errors.append(Diagnostic(
             "missing-front-matter", "the lesson has no front matter", Location(path, 1),
@@ -98,14 +102,14 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
     if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
                                 or minutes < 1):
         errors.append(Diagnostic(
-            "bad-value", f"minutes must be a whole number of minutes, not {minutes!r}",
+            "bad-value", f"minutes must be a whole number of minutes, not {shown(minutes)}",
             doc.loc("minutes"), "for example: minutes: 10"))
         minutes = None
     if "id" in data:
         lesson_id = text_field(doc, data, "id", (), errors) or ""
         if not ids.is_ncname(lesson_id):
             errors.append(Diagnostic(
-                "bad-id", f"lesson id '{lesson_id}' is not a valid identifier", doc.loc("id"),
+                "bad-id", f"lesson id {shown(lesson_id)} is not a valid identifier", doc.loc("id"),
                 "use letters, digits, '-', '_' and '.', starting with a letter"))
     else:
         lesson_id = ids.to_ncname(ref.path.stem, "lesson")
@@ -118,14 +122,17 @@ def render_lesson(
     root: Path,
     lessons_by_path: dict[str, LessonHead | None],
     errors: list[Diagnostic],
+    media: MediaFiles | None = None,
 ) -> Lesson:
-    """Second pass: check the body's images and links, build its content tree."""
+    """Second pass: check the body's images and links, build its content tree. *media*
+    reads each image once for the whole course."""
+    media = media or MediaFiles(root)
     assets: dict[str, Asset] = {}
     for token in head.tokens:
         if token.type == "inline":
             for child in token.children or ():
                 if child.type == "image":
-                    asset = _image(child, token, head, root, errors)
+                    asset = _image(child, token, head, root, errors, media)
                     if asset:
                         assets[asset.href] = asset
                 elif child.type == "link_open":
@@ -171,6 +178,7 @@ def assign_heading_ids(head: LessonHead, errors: list[Diagnostic]) -> None:
     """Check heading order and give every heading a page-unique id (part of the first pass,
     run before any link is resolved)."""
     level = 1  # the lesson title stands for the '#' level
+    names = ids.UniqueNames()
     for index, token in enumerate(head.tokens):
         if token.type != "heading_open":
             continue
@@ -193,10 +201,7 @@ def assign_heading_ids(head: LessonHead, errors: list[Diagnostic]) -> None:
         new_tag = f"h{min(depth + 1, 6)}"
         token.tag = new_tag
         head.tokens[index + 2].tag = new_tag  # the matching heading_close
-        slug = ids.slugify(markdown.inline_text(head.tokens[index + 1]))
-        unique, n = slug, 2
-        while unique in head.anchors:
-            unique, n = f"{slug}-{n}", n + 1
+        unique = names.claim(ids.slugify(markdown.inline_text(head.tokens[index + 1])))
         head.anchors[unique] = f"{head.id}--{unique}"
         token.attrSet("id", head.anchors[unique])
 
@@ -208,10 +213,11 @@ def _loc(head: LessonHead, block: Token, needle: str | None = None) -> Location:
 
 
 def _image(
-    image: Token, block: Token, head: LessonHead, root: Path, errors: list[Diagnostic]
+    image: Token, block: Token, head: LessonHead, root: Path, errors: list[Diagnostic],
+    media: MediaFiles,
 ) -> Asset | None:
     loc = _loc(head, block, str(image.attrGet("src") or "") or "![")
-    return check_image(image, loc, head.ref.relpath, root, errors)
+    return check_image(image, loc, head.ref.relpath, root, errors, media=media)
 
 
 def _link(
@@ -237,9 +243,9 @@ def _link(
         if target is None and relpath in lessons_by_path:
             return  # a listed lesson that could not be read; its own error says why
         if target is None:
-            known = ", ".join(sorted(PurePosixPath(p).name for p in lessons_by_path))
+            known = listing(lessons_by_path, key=lambda path: PurePosixPath(path).name)
             errors.append(Diagnostic(
-                "broken-link", f"link '{href}' does not point to a lesson of this course", loc,
+                "broken-link", f"link {shown(href)} does not point to a lesson of this course", loc,
                 f"link to a lesson file listed in course.yaml ({known}), relative to this file"))
             return
     anchor = ""
@@ -247,8 +253,8 @@ def _link(
         anchor = target.anchors.get(parts.fragment, "")
         if not anchor:
             errors.append(Diagnostic(
-                "broken-link", f"link '{href}': '{target.ref.relpath}' has no heading "
-                f"'#{parts.fragment}'", loc,
-                f"headings there: {', '.join(sorted(target.anchors)) or 'none'}"))
+                "broken-link", f"link {shown(href)}: {shown(target.ref.relpath)} has no heading "
+                f"{shown('#' + parts.fragment)}", loc,
+                f"headings there: {listing(target.anchors) or 'none'}"))
             return
     link.meta[markdown.LESSON] = (target.id, anchor)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -51,11 +53,46 @@ def _render_callout(
     )
 
 
+MAX_NESTING = 20
+"""markdown-it's limit of nested blocks (CommonMark preset): a list item and its list count
+two levels, a quote one. Content nested deeper is a located error (NestingTooDeep), never
+dropped in silence as the parser does on its own."""
+
+_refused: ContextVar[list[str] | None] = ContextVar("scormkit_refused_links", default=None)
+
+
+class NestingTooDeep(Exception):
+    """Blocks nested beyond MAX_NESTING at *line* (1-based): the parser would drop the rest of
+    the enclosing block (for a list, the rest of the file)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"blocks nested too deeply at line {line}")
+        self.line = line
+
+
+def parse(text: str, *, lesson: bool = False) -> tuple[list[Token], list[str]]:
+    """The tokens of *text*, and the link and image destinations the parser refused, in the
+    order it met them: markdown-it keeps ``[x](javascript:...)``, ``![x](file:///...)`` and
+    other ``javascript:``, ``vbscript:``, ``file:`` and (non-image) ``data:`` URLs out of the
+    tokens and leaves the Markdown as plain text, without a word; the readers report them.
+    Raises NestingTooDeep. *lesson*: a lesson file, whose parser also reads ``::: check``
+    containers (`lesson_parser`)."""
+    refused: list[str] = []
+    token = _refused.set(refused)
+    try:
+        tokens = (lesson_parser() if lesson else parser()).parse(text)
+    finally:
+        _refused.reset(token)
+    return tokens, list(dict.fromkeys(refused))
+
+
 @cache
 def parser() -> MarkdownIt:
     """The shared parser. markdown-it-py keeps `Token.map` line ranges, which every
-    diagnostic about Markdown uses."""
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "linkify": False})
+    diagnostic about Markdown uses. Use `parse`, which reports what this parser drops."""
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "linkify": False,
+                                   "maxNesting": MAX_NESTING})
+    _watch(md)
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     # One container rule for every callout kind: each rule is tried on every line, and the
@@ -78,7 +115,9 @@ def lesson_parser() -> MarkdownIt:
     """The parser of lesson files: the shared rules, and ``::: check`` containers for the
     inline checks (`scormkit.sources.checks`). Quizzes use `parser`, which has no such
     container (a check in a quiz is just text)."""
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "linkify": False})
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "linkify": False,
+                                   "maxNesting": MAX_NESTING})
+    _watch(md)
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(
@@ -94,6 +133,34 @@ def lesson_parser() -> MarkdownIt:
         == CHECK,
     )
     return md
+
+
+def _watch(md: MarkdownIt) -> None:
+    """Make what markdown-it drops silently visible to `parse`: the destinations its
+    validateLink refuses (it stays the judge), and blocks beyond its nesting limit."""
+    validate = md.validateLink
+
+    def validate_link(url: str) -> bool:
+        if validate(url):
+            return True
+        refused = _refused.get()
+        if refused is not None:
+            refused.append(url)
+        return False
+
+    md.validateLink = validate_link  # type: ignore[method-assign]
+    tokenize = md.block.tokenize
+
+    def tokenize_block(state: StateBlock, start: int, end: int) -> None:
+        # markdown-it's block loop skips to the end of the range when the level reaches
+        # maxNesting (ParserBlock.tokenize): stop there, at the first line it would drop.
+        if state.level >= md.options.maxNesting:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                raise NestingTooDeep(line + 1)
+        tokenize(state, start, end)
+
+    md.block.tokenize = tokenize_block  # type: ignore[method-assign, assignment]
 
 
 def inline_text(token: Token) -> str:

@@ -9,10 +9,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from scormkit import formats
-from scormkit.errors import Diagnostic, Location
+from scormkit.errors import Diagnostic, Location, shown
 from scormkit.model import Tracking
 from scormkit.paths import display_path
-from scormkit.sources.fields import check_keys, text_field, text_list
+from scormkit.sources import files
+from scormkit.sources.fields import XML_ILLEGAL, check_keys, text_field, text_list
 from scormkit.sources.yamlfile import YamlDoc
 
 COURSE_FILE = "course.yaml"
@@ -71,7 +72,8 @@ def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
     course_id = text_field(doc, data, "id", (), errors) or "course"
     if "id" in data and not _COURSE_ID.match(course_id):
         errors.append(Diagnostic(
-            "bad-course-id", f"course id '{course_id}' is not a plain identifier", doc.loc("id"),
+            "bad-course-id", f"course id {shown(course_id)} is not a plain identifier",
+            doc.loc("id"),
             "use letters, digits, '-' and '_', starting with a letter (at most 64 characters); "
             "keep it stable: LMSs match re-uploaded packages by it",
         ))
@@ -79,7 +81,7 @@ def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
     language = text_field(doc, data, "language", (), errors) or "en"
     if "language" in data and not _LANGUAGE.match(language):
         errors.append(Diagnostic(
-            "bad-language", f"'{language}' is not a BCP 47 language tag", doc.loc("language"),
+            "bad-language", f"{shown(language)} is not a BCP 47 language tag", doc.loc("language"),
             "use a tag such as en, en-GB, fr or pt-BR",
         ))
     return Outline(
@@ -108,7 +110,7 @@ def _targets(doc: YamlDoc, errors: list[Diagnostic]) -> tuple[str, ...]:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             errors.append(Diagnostic(
-                "unknown-target", f"unknown target '{name}'", doc.loc("targets", index),
+                "unknown-target", f"unknown target {shown(name)}", doc.loc("targets", index),
                 f"did you mean '{close[0]}'?" if close else f"use some of: {', '.join(known)}"))
     return tuple(formats.expand_targets(names))
 
@@ -117,14 +119,14 @@ def _version(doc: YamlDoc, data: dict[str, Any], errors: list[Diagnostic]) -> st
     value = data.get("version")
     if isinstance(value, float):
         errors.append(Diagnostic(
-            "bad-version", f"version {value!r} was read as a number", doc.loc("version"),
+            "bad-version", f"version {shown(value)} was read as a number", doc.loc("version"),
             'quote it, e.g. version: "1.10", so that 1.10 does not become 1.1',
         ))
         return str(value)
     version = text_field(doc, data, "version", (), errors) or "0"
     if "version" in data and not _VERSION.match(version):
         errors.append(Diagnostic(
-            "bad-version", f"version '{version}' cannot be used in a file name",
+            "bad-version", f"version {shown(version)} cannot be used in a file name",
             doc.loc("version"), "use digits, letters, '.', '-' and '+', e.g. 1.0.0",
         ))
     return version
@@ -146,29 +148,21 @@ def _lesson_refs(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> tuple[Le
             errors.append(Diagnostic("bad-value", "a lesson entry must be a file path", loc,
                                      "write it as '- lessons/01-intro.md'"))
             continue
-        rel = PurePosixPath(item.strip())
-        if rel.is_absolute() or ".." in rel.parts or "\\" in item:
-            errors.append(Diagnostic(
-                "path-outside-course", f"lesson path '{item}' leaves the course folder", loc,
-                "give the path relative to course.yaml, with '/' and without '..'",
-            ))
+        rel = _relative(item, "lesson", loc, errors)
+        if rel is None:
             continue
-        path = root / rel
         if rel.suffix != ".md":
             errors.append(Diagnostic(
-                "bad-lesson-file", f"lesson '{item}' is not a Markdown (.md) file", loc,
+                "bad-lesson-file", f"lesson {shown(item)} is not a Markdown (.md) file", loc,
                 "lessons are Markdown files ending in .md"))
             continue
-        if not path.is_file():
-            errors.append(Diagnostic(
-                "file-missing", f"lesson file '{item}' does not exist", loc,
-                f"create {rel} or fix the path (it is relative to course.yaml)",
-            ))
+        path = _existing(root, rel, f"lesson file {shown(item)}", loc, errors)
+        if path is None:
             continue
         key = rel.as_posix()
         if key in seen:
             errors.append(Diagnostic(
-                "duplicate-lesson", f"lesson '{item}' is listed twice (first at line "
+                "duplicate-lesson", f"lesson {shown(item)} is listed twice (first at line "
                 f"{seen[key].line})", loc, "remove one of the two entries",
             ))
             continue
@@ -187,24 +181,52 @@ def _quiz_ref(doc: YamlDoc, root: Path, lessons: tuple[LessonRef, ...],
         errors.append(Diagnostic("bad-value", "'quiz' must be the path of a quiz file", loc,
                                  "write it as 'quiz: quizzes/final.quiz.md'"))
         return None
+    rel = _relative(item, "quiz", loc, errors)
+    if rel is None:
+        return None
+    if rel.suffix != ".md" or rel.as_posix() in {ref.relpath for ref in lessons}:
+        errors.append(Diagnostic(
+            "bad-quiz-file", f"quiz {shown(item)} is not a quiz file", loc,
+            "a quiz is a Markdown file of its own, by convention ending in .quiz.md"))
+        return None
+    path = _existing(root, rel, f"quiz file {shown(item)}", loc, errors)
+    if path is None:
+        return None
+    return LessonRef(path, rel.as_posix(), display_path(path), loc)
+
+
+def _relative(item: str, kind: str, loc: Location, errors: list[Diagnostic]
+              ) -> PurePosixPath | None:
+    """The course-relative path written in course.yaml, or None (recorded) when it cannot
+    name a file inside the course folder."""
     rel = PurePosixPath(item.strip())
     if rel.is_absolute() or ".." in rel.parts or "\\" in item:
         errors.append(Diagnostic(
-            "path-outside-course", f"quiz path '{item}' leaves the course folder", loc,
+            "path-outside-course", f"{kind} path {shown(item)} leaves the course folder", loc,
             "give the path relative to course.yaml, with '/' and without '..'"))
         return None
-    path = root / rel
-    if rel.suffix != ".md" or rel.as_posix() in {ref.relpath for ref in lessons}:
+    if XML_ILLEGAL.search(item) or any(ord(char) < 32 for char in item):
         errors.append(Diagnostic(
-            "bad-quiz-file", f"quiz '{item}' is not a quiz file", loc,
-            "a quiz is a Markdown file of its own, by convention ending in .quiz.md"))
+            "illegal-character", f"{kind} path {shown(item)} contains a control character",
+            loc, "rename the file without control characters (tabs, new lines...)"))
         return None
-    if not path.is_file():
-        errors.append(Diagnostic(
-            "file-missing", f"quiz file '{item}' does not exist", loc,
-            f"create {rel} or fix the path (it is relative to course.yaml)"))
+    return rel
+
+
+def _existing(root: Path, rel: PurePosixPath, what: str, loc: Location,
+              errors: list[Diagnostic]) -> Path | None:
+    """*rel* inside the course folder *root* once links are followed, as a regular file;
+    None (recorded) otherwise (sources.files.locate)."""
+    try:
+        files.locate(files.course_root(root), rel.as_posix(), what)
+    except files.Refusal as refusal:
+        hint = refusal.hint
+        if refusal.code == "file-missing" and "link" not in refusal.message:
+            hint = (f"create {shown(rel.as_posix(), quote=False)} or fix the path (it is "
+                    "relative to course.yaml)")
+        errors.append(Diagnostic(refusal.code, refusal.message, loc, hint))
         return None
-    return LessonRef(path, rel.as_posix(), display_path(path), loc)
+    return root / rel
 
 
 def _tracking(doc: YamlDoc, errors: list[Diagnostic]) -> Tracking:
@@ -219,7 +241,7 @@ def _tracking(doc: YamlDoc, errors: list[Diagnostic]) -> Tracking:
     completion = value.get("completion", "all-lessons")
     if completion not in COMPLETION_RULES:
         errors.append(Diagnostic(
-            "bad-value", f"unknown completion rule '{completion}'",
+            "bad-value", f"unknown completion rule {shown(completion)}",
             doc.loc("tracking", "completion"), f"use one of: {', '.join(COMPLETION_RULES)}",
         ))
         completion = "all-lessons"
@@ -227,7 +249,8 @@ def _tracking(doc: YamlDoc, errors: list[Diagnostic]) -> Tracking:
     if score is not None and (isinstance(score, bool) or not isinstance(score, int)
                               or not 0 <= score <= 100):
         errors.append(Diagnostic(
-            "bad-value", f"passing_score must be a whole percentage from 0 to 100, not {score!r}",
+            "bad-value",
+            f"passing_score must be a whole percentage from 0 to 100, not {shown(score)}",
             doc.loc("tracking", "passing_score"), "for example: passing_score: 80",
         ))
         score = None

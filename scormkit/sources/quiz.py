@@ -23,6 +23,7 @@ feedback; `quiz_tokens` holds the token helpers both use.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from urllib.parse import urlsplit
 from markdown_it.token import Token
 
 from scormkit.content import EMPTY, Asset, Content, Element
-from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors
+from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors, shown
 from scormkit.paths import display_path
 from scormkit.questions import (
     QUESTION_CLASSES,
@@ -52,10 +53,17 @@ from scormkit.questions import (
     SingleChoice,
     question_kind,
 )
-from scormkit.sources import markdown
+from scormkit.sources import files, markdown
 from scormkit.sources import quiz_tokens as qt
 from scormkit.sources.fields import XML_ILLEGAL, check_keys, text_field
-from scormkit.sources.media import check_image, is_external
+from scormkit.sources.media import (
+    MediaFiles,
+    check_image,
+    find_line,
+    is_external,
+    nesting_error,
+    refused_url,
+)
 from scormkit.sources.quiz_answers import LIST_HINTS, NAMES, AnswerReader, decimal_value
 from scormkit.sources.yamlfile import YamlDoc, load_yaml_mapping
 
@@ -96,38 +104,34 @@ def load_quiz(path: str | Path, root: str | Path) -> Quiz:
 
 
 def read_quiz(
-    path: Path, root: Path, errors: list[Diagnostic], *, shown: str | None = None
+    path: Path, root: Path, errors: list[Diagnostic], *, shown: str | None = None,
+    media: MediaFiles | None = None,
 ) -> Quiz | None:
     """Read the quiz file *path* (inside the course folder *root*), appending every problem
     to *errors*; return the Quiz, or None when nothing usable could be read."""
     shown = shown or display_path(path)
-    try:
-        relpath = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        relpath = Path(path).name
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        errors.append(Diagnostic("file-missing", f"cannot read the quiz file: {exc.strerror}",
-                                 Location(shown), "check the path in course.yaml"))
+    # The path as listed, relative to the course folder (images are found from it), not
+    # where its links lead: files.read_text checks that.
+    relpath = os.path.relpath(os.path.abspath(path), os.path.abspath(root)).replace(os.sep, "/")
+    if relpath.startswith("../") or relpath == "..":
+        errors.append(Diagnostic("path-outside-course", "the quiz file is outside the course "
+                                 "folder", Location(shown), "move it into the course folder"))
         return None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        errors.append(Diagnostic(
-            "not-utf8", f"the file is not UTF-8 text (byte {exc.start})", Location(shown, line),
-            "save the file as UTF-8"))
+        text = files.read_text(files.course_root(Path(root)), relpath, "the quiz file")
+    except files.Refusal as refusal:
+        errors.append(refusal.diagnostic(shown))
         return None
-    return parse_quiz(text, relpath, Path(root), errors, shown=shown)
+    return parse_quiz(text, relpath, Path(root), errors, shown=shown, media=media)
 
 
 def parse_quiz(
-    text: str, relpath: str, root: Path, errors: list[Diagnostic], *, shown: str | None = None
+    text: str, relpath: str, root: Path, errors: list[Diagnostic], *, shown: str | None = None,
+    media: MediaFiles | None = None,
 ) -> Quiz | None:
     """Parse quiz source *text*; *relpath* is the file's path inside the course folder *root*
     (images are resolved from it) and *shown* the path messages print (default *relpath*)."""
-    reader = _QuizReader(relpath, shown or relpath, root, errors)
+    reader = _QuizReader(relpath, shown or relpath, root, errors, media or MediaFiles(root))
     before = len(errors)
     quiz = reader.read(text)
     if len(errors) == before:
@@ -163,10 +167,12 @@ class _Section:
 
 
 class _QuizReader(AnswerReader):
-    def __init__(self, relpath: str, shown: str, root: Path, errors: list[Diagnostic]) -> None:
+    def __init__(self, relpath: str, shown: str, root: Path, errors: list[Diagnostic],
+                 media: MediaFiles) -> None:
         super().__init__(shown, errors)
         self.relpath = relpath
         self.root = root
+        self.media = media
         self.assets: dict[str, Asset] = {}
 
     def read(self, text: str) -> Quiz | None:
@@ -179,7 +185,13 @@ class _QuizReader(AnswerReader):
                            Location(self.shown, number),
                            "delete it (it is often pasted from a word processor)")
                 return None
-        tokens = markdown.parser().parse(text)
+        try:
+            tokens, refused = markdown.parse(text)
+        except markdown.NestingTooDeep as exc:
+            self.errors.append(nesting_error(Location(self.shown, exc.line), "quiz"))
+            return None
+        for url in refused:
+            self.errors.append(refused_url(url, find_line(self.shown, self.lines, url)))
         if not tokens or tokens[0].type != "front_matter":
             self.error("missing-front-matter", "the quiz has no front matter",
                        Location(self.shown, 1),
@@ -251,7 +263,7 @@ class _QuizReader(AnswerReader):
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.error("bad-value", f"{key} must be {what}, not {value!r}", doc.loc(key),
+            self.error("bad-value", f"{key} must be {what}, not {shown(value)}", doc.loc(key),
                        f"for example: {example}")
             return None
         return value
@@ -330,18 +342,18 @@ class _QuizReader(AnswerReader):
         questions = [q for q in (self.question(s, default_shuffle, points)
                                  for s in section.questions) if q is not None]
         if not section.questions:
-            self.error("empty-pool", f"pool '{title}' has no questions", loc,
+            self.error("empty-pool", f"pool {shown(title)} has no questions", loc,
                        "add '## Question' headings under it, or remove the '#' heading")
             return None
         draw = len(section.questions)
         if doc and "draw" in data:
             value = data["draw"]
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                self.error("bad-value", f"draw must be a whole number from 1, not {value!r}",
+                self.error("bad-value", f"draw must be a whole number from 1, not {shown(value)}",
                            doc.loc("draw"), "for example: {draw: 2}")
             elif value > len(section.questions):
                 self.error("pool-draw-too-large",
-                           f"pool '{title}' draws {value} questions but has only "
+                           f"pool {shown(title)} draws {value} questions but has only "
                            f"{len(section.questions)}", doc.loc("draw"),
                            f"draw at most {len(section.questions)}, or add questions")
             else:
@@ -363,7 +375,7 @@ class _QuizReader(AnswerReader):
         if doc is not None and "id" in data:
             value = data["id"]
             if isinstance(value, bool) or not isinstance(value, str | int):
-                self.error("bad-id", f"{kind} id {value!r} is not text", doc.loc("id"),
+                self.error("bad-id", f"{kind} id {shown(value)} is not text", doc.loc("id"),
                            "quote it, e.g. {id: \"yes\"}: YAML reads yes, no, on, off, true, "
                            "false and null as other values" if isinstance(value, bool) or
                            value is None else _ID_HINT)
@@ -375,7 +387,7 @@ class _QuizReader(AnswerReader):
     def check_id(self, item: _Id, kind: str) -> bool:
         if QUESTION_ID.fullmatch(item.value):
             return True
-        self.error("bad-id", f"{kind} id '{item.value}' is not a valid identifier", item.loc,
+        self.error("bad-id", f"{kind} id {shown(item.value)} is not a valid identifier", item.loc,
                    _ID_HINT)
         return False
 
@@ -404,8 +416,9 @@ class _QuizReader(AnswerReader):
             value = data["type"]
             chosen = question_kind(value)
             if chosen is None:
-                close = difflib.get_close_matches(str(value), list(QUESTION_CLASSES), n=1)
-                self.error("unknown-question-type", f"unknown question type {value!r}",
+                close = difflib.get_close_matches(value if isinstance(value, str) else "",
+                                                  list(QUESTION_CLASSES), n=1)
+                self.error("unknown-question-type", f"unknown question type {shown(value)}",
                            doc.loc("type"),
                            f"did you mean '{close[0]}'?" if close else
                            f"use one of: {', '.join(QUESTION_CLASSES)}")
@@ -481,7 +494,7 @@ class _QuizReader(AnswerReader):
         if not isinstance(value, bool) and isinstance(value, int | float):
             number = decimal_value(str(value))
         if number is None or not 0 < number <= _MAX_POINTS or _decimal_places(number) > 2:
-            self.error("bad-value", f"points must be a positive number, not {value!r}",
+            self.error("bad-value", f"points must be a positive number, not {shown(value)}",
                        doc.loc("points"), "for example: points: 2 (at most two decimals, "
                        "at most 1000)")
             return None
@@ -524,13 +537,14 @@ class _QuizReader(AnswerReader):
                 if child.type == "image":
                     src = str(child.attrGet("src") or "")
                     asset = check_image(child, self.loc(token, src or "!["), self.relpath,
-                                        self.root, self.errors, kind="quiz")
+                                        self.root, self.errors, kind="quiz",
+                                        media=self.media)
                     if asset is not None:
                         self.assets[asset.href] = asset
                 elif child.type == "link_open":
                     href = str(child.attrGet("href") or "")
                     if not is_external(href):
-                        self.error("link-in-quiz", f"link '{href}' points inside the course",
+                        self.error("link-in-quiz", f"link {shown(href)} points inside the course",
                                    self.loc(token, href),
                                    "quizzes are also exported on their own (QTI, Moodle), "
                                    "where lessons are not: name the lesson in plain text")

@@ -16,7 +16,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from scormkit.content import EMPTY, Content
-from scormkit.errors import Diagnostic, Location, SourceError
+from scormkit.errors import Diagnostic, Location, SourceError, shown
 from scormkit.questions import (
     MAX_CHOICES,
     Blank,
@@ -236,7 +236,7 @@ class AnswerReader:
         if value is None:
             return True
         if not isinstance(value, bool):
-            self.error("bad-value", f"'{key}' must be true or false, not {value!r}",
+            self.error("bad-value", f"'{key}' must be true or false, not {shown(value)}",
                        doc.loc(*at, key), f"write {key}: true or {key}: false")
             return default
         return value
@@ -298,7 +298,7 @@ class AnswerReader:
                 return None
             value = text == "true"
             if value in by_value:
-                self.error("bad-true-false", f"'{text}' is listed twice", item.loc,
+                self.error("bad-true-false", f"{shown(text)} is listed twice", item.loc,
                            "list True once and False once")
                 return None
             by_value[value] = item
@@ -351,7 +351,7 @@ class AnswerReader:
             low, high = decimal_value(match.group(1)), decimal_value(match.group(2))
             if low is not None and high is not None:
                 if low > high:
-                    self.error("bad-range", f"the range {text} runs backwards", item.loc,
+                    self.error("bad-range", f"the range {shown(text)} runs backwards", item.loc,
                                f"write the smaller number first: {match.group(2)} .. "
                                f"{match.group(1)}")
                     return None
@@ -359,7 +359,7 @@ class AnswerReader:
         hint = "write a number (11), a number with a tolerance (11 +- 0.5) or a range (10 .. 12)"
         if re.search(r"\d,\d{3}", text):
             hint = "write numbers without thousands separators and with '.' for decimals"
-        self.error("bad-number", f"'{text}' is not a numeric answer" if text else
+        self.error("bad-number", f"{shown(text)} is not a numeric answer" if text else
                    "this numeric answer is empty", item.loc, hint)
         return None
 
@@ -523,7 +523,7 @@ class AnswerReader:
                     break
                 key = answer if case else answer.casefold()
                 if key in keys:
-                    self.error("duplicate-answer", f"'{answer}' is accepted twice in one "
+                    self.error("duplicate-answer", f"{shown(answer)} is accepted twice in one "
                                "blank", here, "remove the repeated alternative")
                     break
                 keys.add(key)

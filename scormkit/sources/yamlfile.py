@@ -2,6 +2,15 @@
 
 PyYAML's safe loader does the parsing; we only walk its node tree to remember the line of
 each mapping key and sequence item.
+
+Course sources come from many contributors (a course repository in CI), so a YAML document
+is bounded before any Python object is made of it: its size (MAX_CHARS), the values it
+expands to once every alias is followed (MAX_VALUES: a 700-byte "billion laughs" of nested
+aliases otherwise grows to gigabytes as soon as anything walks or prints it), its nesting
+(MAX_DEPTH: PyYAML's constructor and our walks recurse) and its numbers (MAX_NUMBER_CHARS:
+Python refuses to convert integers of more than 4300 digits to text). Anchors and aliases
+themselves are allowed within those bounds. A course file needs far less than any of them:
+course.yaml nests two levels deep and holds a few hundred values at most.
 """
 
 from __future__ import annotations
@@ -13,13 +22,67 @@ from typing import Any
 
 import yaml
 
-from scormkit.errors import Location, SourceError
+from scormkit.errors import Location, SourceError, shown
 
-_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
+_Base: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # The C loader is about ten times faster; fall back when libyaml is absent.
-    _Loader = yaml.CSafeLoader
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+MAX_CHARS = 1_000_000
+"""Characters of one YAML document (course.yaml, a front matter, a heading's settings)."""
+MAX_VALUES = 100_000
+"""Values (scalars, lists, mappings) a document may expand to, every alias followed."""
+MAX_DEPTH = 20
+"""Lists and mappings nested in one another."""
+MAX_NUMBER_CHARS = 100
+"""Characters of an integer (ten times what a percentage or a version needs)."""
+_LIMIT_HINT = ("course files hold short settings; if this file is meant to be this way, "
+               "split it or remove the repeated parts")
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, with a bound on the integers it converts."""
+
+
+class _NumberTooLong(yaml.constructor.ConstructorError):
+    pass
+
+
+def _bounded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    if len(node.value) > MAX_NUMBER_CHARS:
+        raise _NumberTooLong(None, None, f"a number of {len(node.value)} characters",
+                             node.start_mark)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+def _guarded(tag: str, construct: Callable[[Any, Any], object]
+             ) -> Callable[[yaml.SafeLoader, yaml.Node], object]:
+    """PyYAML's constructor for *tag*, raising a located ConstructorError where PyYAML raises
+    ValueError, KeyError... on a value its tag does not fit (``!!float abc``, ``2001-02-30``,
+    ``!!bool maybe``)."""
+
+    def construct_checked(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+        try:
+            return construct(loader, node)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown(node.value)} is not a valid {tag}",
+                node.start_mark) from None
+
+    return construct_checked
+
+
+_SCALARS = {"null": "construct_yaml_null", "bool": "construct_yaml_bool",
+            "float": "construct_yaml_float", "binary": "construct_yaml_binary",
+            "timestamp": "construct_yaml_timestamp"}
+for _tag, _method in _SCALARS.items():
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}",
+                            _guarded(_tag, getattr(yaml.constructor.SafeConstructor, _method)))
+_Loader.add_constructor("tag:yaml.org,2002:int", _guarded("int", _bounded_int))
 
 
 @dataclass
@@ -45,6 +108,10 @@ def load_yaml_mapping(text: str, path: str, line_offset: int = 0) -> YamlDoc:
     """Parse *text* as a YAML mapping. *line_offset* is added to line numbers (front matter)."""
     # Lines are counted from each mark's character index: YAML's own line count also breaks
     # at U+0085, U+2028 and U+2029, which editors do not show as new lines.
+    if len(text) > MAX_CHARS:
+        raise SourceError(
+            "yaml-too-large", f"this YAML has {len(text)} characters; at most {MAX_CHARS} "
+            "are read", Location(path, line_offset + 1), _LIMIT_HINT)
     breaks = [i for i, char in enumerate(text) if char == "\n"]
 
     def line_of(mark: yaml.Mark) -> int:
@@ -54,15 +121,23 @@ def load_yaml_mapping(text: str, path: str, line_offset: int = 0) -> YamlDoc:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _check_bounds(node, path, line_of)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except _NumberTooLong as exc:
+        raise SourceError(
+            "yaml-too-large", f"{exc.problem} is too long to be a setting (at most "
+            f"{MAX_NUMBER_CHARS} characters)",
+            Location(path, line_of(exc.problem_mark) if exc.problem_mark else None),
+            "quote it if it is text, e.g. title: \"12345...\"") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = line_of(mark) if mark else None
         raise SourceError(
             "yaml-syntax",
-            f"this is not valid YAML: {exc.problem or exc.context}",
+            f"this is not valid YAML: {_cut(exc.problem or exc.context or '')}",
             Location(path, line),
             "check indentation and quoting; values with ':' or '#' need quotes",
         ) from None
@@ -77,7 +152,8 @@ def load_yaml_mapping(text: str, path: str, line_offset: int = 0) -> YamlDoc:
             "delete it (it is often pasted from a word processor)",
         ) from None
     except yaml.YAMLError as exc:
-        raise SourceError("yaml-syntax", f"this is not valid YAML: {exc}", Location(path),
+        raise SourceError("yaml-syntax", f"this is not valid YAML: {_cut(str(exc))}",
+                          Location(path),
                           "check indentation and quoting") from None
     if data is None:
         data = {}
@@ -95,6 +171,65 @@ def load_yaml_mapping(text: str, path: str, line_offset: int = 0) -> YamlDoc:
 
 
 _STR = "tag:yaml.org,2002:str"
+def _cut(message: str) -> str:
+    """PyYAML's own message, which may quote a tag or a key of the file: at most 200
+    characters."""
+    return message if len(message) <= 200 else f"{message[:200]}…"
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_bounds(root: yaml.Node, path: str, line_of: Callable[[yaml.Mark], int]) -> None:
+    """Refuse a node graph that expands to more than MAX_VALUES values, nests deeper than
+    MAX_DEPTH or refers to itself, before anything expands it.
+
+    An alias is the same node object under several parents, so the graph stays as small as
+    the file; the size and height of each node are computed once (post-order, with an
+    explicit stack: the graph may be 1000 levels deep, libyaml's own limit)."""
+    sizes: dict[int, int] = {}
+    heights: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            open_nodes.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            heights[key] = 1 + max((heights[id(child)] for child in children), default=0)
+            where = Location(path, line_of(node.start_mark))
+            if sizes[key] > MAX_VALUES:
+                raise SourceError(
+                    "yaml-too-large", f"this YAML expands to more than {MAX_VALUES} values "
+                    "once its aliases (*name) are followed", where, _LIMIT_HINT)
+            if heights[key] > MAX_DEPTH:
+                # Point at the innermost level, where the author sees the nesting pass the
+                # bound: down the tallest children, to the level past MAX_DEPTH.
+                deepest = node
+                for _ in range(MAX_DEPTH):
+                    deepest = max(_children(deepest), key=lambda child: heights[id(child)])
+                raise SourceError(
+                    "yaml-too-deep", f"lists and mappings are nested more than {MAX_DEPTH} "
+                    "levels deep here", Location(path, line_of(deepest.start_mark)),
+                    "course settings are at most a few levels deep")
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise SourceError(
+                "yaml-recursive", "an alias (*name) is used inside its own anchor (&name): "
+                "the value would contain itself", Location(path, line_of(node.start_mark)),
+                "use the alias after the anchored value ends")
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
 
 
 def _key(node: yaml.Node) -> Any:

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from scormkit.content import EMPTY, BlankSlot, Content, Element, Raw, Resolver, to_xhtml
+from scormkit.errors import UnsupportedFeature, shown
 from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.questions import (
@@ -46,6 +47,14 @@ from scormkit.writers import quizcommon as qc
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 QUESTIONS_FILE = "questions.xml"
+MAX_TEXT_NODE = 10_000_000
+"""libxml2's longest text node (XML_MAX_TEXT_LENGTH) unless a parser asks for XML_PARSE_HUGE.
+`scormkit validate` parses hostile packages without it (scormkit/validation/xml.py, "Text
+node too long"), and so do PHP's XML parsers unless told otherwise (the xml extension Moodle
+imports with gained XML_OPTION_PARSE_HUGE only in PHP 8.4). An image travels as one base64
+text node, so the largest one Moodle XML can carry is MAX_EMBEDDED_BYTES."""
+MAX_EMBEDDED_BYTES = MAX_TEXT_NODE // 4 * 3
+"""7,500,000 bytes (7.2 MiB): base64 writes 4 characters for every 3 bytes."""
 
 MOODLE_FRACTIONS = (
     Decimal("1"), Decimal("0.9"), Decimal("0.8333333"), Decimal("0.8"), Decimal("0.75"),
@@ -115,7 +124,22 @@ class _Writer:
             folder, name = posixpath.split(href)
             file = etree.SubElement(element, "file", name=name, path=f"/{folder}/"
                                     if folder else "/", encoding="base64")
-            file.text = base64.b64encode(self.media[href].source_path.read_bytes()).decode()
+            file.text = base64.b64encode(self.embeddable(href)).decode()
+
+    def embeddable(self, href: str) -> bytes:
+        """The bytes of the asset *href*, or an error when they are too large to embed (the
+        package would fail `validate`; see MAX_TEXT_NODE)."""
+        asset = self.media[href]
+        if len(asset.data) > MAX_EMBEDDED_BYTES:
+            raise UnsupportedFeature(
+                "moodlexml-media-too-large",
+                f"image {shown(href)} has {len(asset.data) / 2**20:.1f} MiB; Moodle XML embeds "
+                f"each image as base64 text, which XML parsers read up to {MAX_TEXT_NODE:,} "
+                f"characters: at most {MAX_EMBEDDED_BYTES / 2**20:.1f} MiB an image",
+                asset.used_at,
+                "make the image smaller (scale it down, or save a photo as JPEG or WebP); "
+                "other targets package it as a file of its own")
+        return asset.data
 
     def plain(self, parent: etree._Element, tag: str, text: str) -> etree._Element:
         element = etree.SubElement(parent, tag)

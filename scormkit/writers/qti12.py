@@ -394,6 +394,6 @@ class Qti12Writer(qc.QuizWriter):
             schema_location=schemas.family(self.manifest_family).schema_location)
         package.add("imsmanifest.xml", manifest, schema=self.manifest_family)
         for _identifier, href in images:
-            package.add(href, media[href].source_path.read_bytes())
+            package.add(href, media[href].data)
         return package
 

@@ -747,7 +747,7 @@ def write_qti_package(writer_name: str, filename: str, course: Course, quiz: Qui
     for href in sorted(media):
         if media_ids[href] in used:
             resources.append(_Resource(media_ids[href], "webcontent", href, [href]))
-            package.add(href, media[href].source_path.read_bytes())
+            package.add(href, media[href].data)
     manifest = templating.render(
         dialect.manifest_template, course=course, quiz=quiz, resources=resources,
         manifest_id=f"MAN-{quiz.id}")

@@ -269,7 +269,7 @@ def runtime_files(standard: str, *, quiz: bool, checks: bool = False) -> dict[st
 
 def media_files(course: Course) -> dict[str, bytes]:
     """Every media file the lessons reference, and nothing else."""
-    return {asset.href: asset.source_path.read_bytes() for asset in course.assets}
+    return {asset.href: asset.data for asset in course.assets}
 
 
 def shared_files(course: Course, standard: str, *, quiz_pages: bool) -> dict[str, bytes]:
