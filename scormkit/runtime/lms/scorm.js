@@ -91,7 +91,7 @@ ScormTransport.prototype.commit = function () {
 
 /**
  * End the session: session time and exit, then LMSFinish/Terminate, and no Commit. The end
- * comes on pagehide, where Chromium refuses a synchronous XMLHttpRequest ("Synchronous XHR
+ * comes on pagehide, where Chromium refuses a synchronous HTTP request ("Synchronous XHR
  * in page dismissal"), which is how Moodle stores a Commit (mod/scorm/request.js DoRequest):
  * a Commit there fails (error 101 / 391) while Finish/Terminate, which the LMS sends as a
  * beacon when the page is going away, gets through; and Finish/Terminate stores all data

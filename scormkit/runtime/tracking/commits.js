@@ -3,7 +3,7 @@
  * a budget.
  *
  * An LMS may store each Commit with a synchronous HTTP request (Moodle's mod_scorm does:
- * mod/scorm/request.js DoRequest opens its XMLHttpRequest with async false), so every
+ * mod/scorm/request.js DoRequest opens its HTTP request with async false), so every
  * Commit freezes the page for a round trip, and two Commits close together may reach the
  * server in either order once the LMS sends them as beacons. So the tracker does not commit
  * at every change: it asks this scheduler, which
