@@ -118,10 +118,8 @@ def test_quiz_sco_all_wrong_fails_then_passes_after_relaunch(player2004, server,
         "neutral" if q["kind"] == "essay" else "incorrect" for q in first]
 
     # Relaunch: the submitted attempt is shown, then a second attempt passes.
-    saved = {"entry": "resume", "scaled_passing_score": "0.8",
-             "completion_status": data["completion_status"],
-             "success_status": data["success_status"], "suspend_data": data["suspend_data"]}
-    frame = launch_quiz(player2004, QUIZ_SCO, saved)
+    frame = player2004.relaunch()   # from what the LMS's server stored
+    qd.wait_ready(frame)
     assert qd.state_of(frame)["phase"] == "r"
     frame.locator(".sk-quiz-retry").click()
     qd.start(frame)
@@ -148,9 +146,8 @@ def test_single_sco_relaunch_mid_quiz_resumes(player2004, server, network) -> No
     assert_no_api_errors(first)
     data = cmi(first)
     assert data["exit"] == "suspend" and data["success_status"] == "unknown"
-    saved = {"entry": "resume", "location": data["location"],
-             "completion_status": data["completion_status"], "suspend_data": data["suspend_data"]}
-    frame = launch_quiz(player2004, "/s2004/index.html", saved)
+    frame = player2004.relaunch()   # from what the LMS's server stored
+    qd.wait_ready(frame)
     after = qd.state_of(frame)
     for key in ("attempt", "phase", "started", "presented", "orders"):
         assert after[key] == before[key], key
@@ -182,9 +179,8 @@ def test_leaving_mid_quiz_after_every_lesson_keeps_the_attempt(player2004, serve
     data = cmi(first)
     assert data["completion_status"] == "completed"
     assert data["exit"] == "suspend"
-    saved = {"entry": "resume", "location": data["location"],
-             "completion_status": data["completion_status"], "suspend_data": data["suspend_data"]}
-    frame = launch_quiz(player2004, "/s2004/index.html", saved)
+    frame = player2004.relaunch()   # from what the LMS's server stored
+    qd.wait_ready(frame)
     assert qd.state_of(frame)["answers"][:3] == before["answers"][:3]
     qd.answer(frame, questions[3:])
     qd.submit(frame)
