@@ -25,9 +25,7 @@ import enum
 import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
-
-from scormkit.questions import QUESTION_CLASSES
+from typing import TYPE_CHECKING, NamedTuple
 
 # ---------------------------------------------------------------------------------------------
 # Package kinds
@@ -128,8 +126,20 @@ class Support(NamedTuple):
     """What the question becomes, and what changes when it is a fallback."""
 
 
-QUESTION_KINDS: tuple[str, ...] = tuple(QUESTION_CLASSES)
-"""Every question type keyword (``{type: ...}``), from the quiz model."""
+if TYPE_CHECKING:
+    QUESTION_KINDS: tuple[str, ...]
+    """Every question type keyword (``{type: ...}``), from the quiz model."""
+
+
+def __getattr__(name: str) -> object:
+    # QUESTION_KINDS is read from the quiz model when first asked for: the CLI reads this
+    # registry to parse its options, and `scormkit --version` should not import the model.
+    if name == "QUESTION_KINDS":
+        from scormkit.questions import QUESTION_CLASSES
+
+        kinds = globals()["QUESTION_KINDS"] = tuple(QUESTION_CLASSES)
+        return kinds
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 QuestionSupport = Mapping[str, Support]
 """Question type keyword -> how a target exports it."""
@@ -258,6 +268,10 @@ class Format:
     own quiz engine; None when the quiz is a page of the package, scored in the browser by
     the quiz player (scormkit/runtime/quiz/, shipped as scormkit/quiz.js), where every type is
     native."""
+    lessons: bool = True
+    """Whether its packages hold the lessons. A build of quiz-only formats alone does not
+    read the lesson files at all (scormkit.sources.load_course), so their problems are
+    reported by builds of the formats that show them."""
 
     def writer_class(self) -> type:
         """The writer class, imported now (scormkit.writers.WRITERS holds them checked as
@@ -285,13 +299,14 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("cc13", "IMS Common Cartridge 1.3", "cc13", ("cc13",),
            "scormkit.writers.cc:CommonCartridge13Writer", _ONE_LAYOUT, _COMMON_CARTRIDGE),
     Format("qti12", "QTI 1.2 (Canvas Classic Quizzes)", "qti12", ("qti12",),
-           "scormkit.writers.qti12:Qti12Writer", _ONE_LAYOUT, _QTI12),
+           "scormkit.writers.qti12:Qti12Writer", _ONE_LAYOUT, _QTI12, lessons=False),
     Format("qti21", "QTI 2.1 content package", "qti21", ("qti21",),
-           "scormkit.writers.qti21:Qti21Writer", _ONE_LAYOUT, _QTI21),
+           "scormkit.writers.qti21:Qti21Writer", _ONE_LAYOUT, _QTI21, lessons=False),
     Format("qti30", "QTI 3.0 content package", "qti30", ("qti30",),
-           "scormkit.writers.qti30:Qti30Writer", _ONE_LAYOUT, _QTI30),
+           "scormkit.writers.qti30:Qti30Writer", _ONE_LAYOUT, _QTI30, lessons=False),
     Format("moodlexml", "Moodle XML question bank", "", ("moodlexml",),
-           "scormkit.writers.moodlexml:MoodleXmlWriter", _ONE_LAYOUT, _MOODLEXML),
+           "scormkit.writers.moodlexml:MoodleXmlWriter", _ONE_LAYOUT, _MOODLEXML,
+           lessons=False),
     Format("cmi5", "cmi5", "cmi5", ("cmi5",),
            "scormkit.writers.cmi5:Cmi5Writer", _SCO_LAYOUTS, None),
 )}
