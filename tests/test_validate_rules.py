@@ -241,6 +241,11 @@ CASES: dict[str, tuple[str, Edit, str | None]] = {
         '<imsss:ruleCondition condition="satisfied"/></imsss:ruleConditions>'
         '<imsss:ruleAction action="skip"/></imsss:preConditionRule></imsss:sequencingRules>'
         "</imsss:sequencing>"), "moodle"),
+    # A global objective, as scormkit's per-lesson SCORM 2004 layout had before issue 11.
+    "moodle-mapinfo": ("scorm2004-per-lesson", lambda f: edit(
+        f, M, 'satisfiedByMeasure="true">', 'satisfiedByMeasure="true"><imsss:mapInfo '
+        'targetObjectiveID="GOBJ-tpm-skills-lessons-completed" readSatisfiedStatus="true"/>'),
+        "moodle"),
     "moodle-qti-unsupported": ("qti21", same, "moodle"),
     "moodle-cmi5-plugin": ("cmi5", same, "moodle"),
     "openedx-launch": ("scorm12", lambda f: edit(
@@ -286,7 +291,8 @@ def test_rule_catches_its_defect(packages, code):  # noqa: F811 - fixture
 
 
 @pytest.mark.parametrize("base", ["scorm12", "scorm12-per-lesson", "qti12", "qti21", "qti30",
-                                  "moodlexml", "scorm2004", "cc11", "cc13", "cmi5"])
+                                  "moodlexml", "scorm2004", "scorm2004-per-lesson", "cc11",
+                                  "cc13", "cmi5"])
 @pytest.mark.parametrize("lms", [None, "moodle", "canvas", "blackboard", "scormcloud",
                                  "openedx"])
 def test_clean_packages_stay_clean(packages, base, lms):  # noqa: F811 - fixture
@@ -298,6 +304,8 @@ def test_clean_packages_stay_clean(packages, base, lms):  # noqa: F811 - fixture
         ("qti12", "moodle"): ["moodle-qti-unsupported"],
         ("cc13", "moodle"): ["moodle-cc-version"],
         ("cmi5", "moodle"): ["moodle-cmi5-plugin"],
+        # The Lessons cluster's rollup rule: Moodle imports it, but its sequencing is partial.
+        ("scorm2004-per-lesson", "moodle"): ["moodle-sequencing-ignored"],
         ("qti30", "canvas"): ["canvas-qti-version"],
         ("qti12", "blackboard"): "blackboard",
         ("qti21", "blackboard"): "blackboard",
@@ -310,10 +318,11 @@ def test_clean_packages_stay_clean(packages, base, lms):  # noqa: F811 - fixture
         assert found == expected
 
 
-@pytest.mark.parametrize("target", [*sorted(WRITERS), "scorm12-per-lesson"])
+@pytest.mark.parametrize("target", [*sorted(WRITERS), "scorm12-per-lesson",
+                                    "scorm2004-per-lesson"])
 def test_every_build_target_validates_clean(packages, target):  # noqa: F811 - fixture
     """`scormkit build` output passes `scormkit validate --strict` (no warning either)."""
-    name = target if target in ("scorm12-per-lesson",) else f"built-{target}"
+    name = target if target.endswith("-per-lesson") else f"built-{target}"
     report = check(packages.get(name))
     assert report.diagnostics == [], [d.render() for d in report.diagnostics]
 

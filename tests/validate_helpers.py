@@ -179,6 +179,9 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Packages:
     built["scorm12-per-lesson"] = read_zip(build_package(
         ROOT / "course_src", "scorm12", out / "per-lesson",
         WriterOptions(sco_per_lesson=True)).path)
+    built["scorm2004-per-lesson"] = read_zip(build_package(
+        ROOT / "course_src", "scorm2004", out / "per-lesson-2004",
+        WriterOptions(sco_per_lesson=True)).path)
     return Packages(built)
 
 

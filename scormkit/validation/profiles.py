@@ -38,7 +38,8 @@ class Profile:
 PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("moodle", "Moodle (mod_scorm, Common Cartridge restore, question import)",
             "reads schemaversion literally (anything it does not know is SCORM 1.2), restores "
-            "only Common Cartridge 1.0/1.1, ignores most SCORM 2004 sequencing, has no QTI "
+            "only Common Cartridge 1.0/1.1, ignores most SCORM 2004 sequencing and cannot add "
+            "a SCORM 2004 package with global objectives (imsss:mapInfo), has no QTI "
             "importer in core, and cmi5 needs a third-party plugin",
             raises={"cc-namespace-borrowed": Severity.ERROR}),
     Profile("canvas", "Canvas (Classic Quizzes QTI import, Common Cartridge, SCORM tool)",

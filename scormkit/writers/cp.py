@@ -16,10 +16,6 @@ class Sequencing:
     primary_objective: str | None = None
     min_measure: float | None = None
     """Satisfied by measure: cmi.score.scaled >= this (the quiz's mastery)."""
-    writes_global: str | None = None
-    reads_global: str | None = None
-    disabled_unless: str | None = None
-    """Precondition: disabled until the objective *reads_global* is satisfied."""
     satisfied_when_children_completed: bool = False
 
 

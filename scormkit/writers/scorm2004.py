@@ -3,9 +3,22 @@
 Default: one SCO whose content sets completion and success itself (deliveryControls
 completionSetByContent/objectiveSetByContent), the layout Moodle and SCORM Cloud handle best.
 ``sco_per_lesson``: one SCO per lesson in a "Lessons" cluster with choice and flow navigation;
-with a quiz, the quiz is its own SCO, disabled until every lesson is complete (a precondition
-rule on a global objective the lessons cluster satisfies by rollup), and mastered through
+with a quiz, the quiz is its own SCO after the cluster, mastered through
 ``satisfiedByMeasure``/``minNormalizedMeasure``.
+
+No global objectives (``imsss:mapInfo``), so the quiz is not locked until the lessons are
+done. That lock needs a global objective the cluster writes and the quiz reads, and a package
+with any ``imsss:mapInfo`` cannot be added to Moodle at all: its manifest parser
+(moodle/moodle mod/scorm/datamodels/scormlib.php, scorm_get_manifest(), the IMSSS:MAPINFO
+branch, commit f44e7d0a) assigns the collected map to ``$objectivesdata``, a variable that
+does not exist (the objective is ``$objectivedata``), which PHP 8 turns into a fatal error;
+and its table scorm_seq_mapinfo stores targetobjectiveid as an integer
+(mod/scorm/db/install.xml, commit 45079d79: TYPE="int" LENGTH="10"), where SCORM's ids are
+URIs. One package that imports everywhere was chosen over a Moodle-only variant: the lock is
+a convenience (the quiz says what it covers, and the course's completion still waits for
+every lesson), a package that crashes Moodle's importer is a failure, and a variant would let
+the default build ship that failure to whoever does not know which LMS the package is for.
+`validate --lms moodle` reports any mapInfo as an error.
 """
 
 from __future__ import annotations
@@ -86,12 +99,10 @@ class Scorm2004Writer(Writer):
         return {**pages, **quiz_pages}, items, resources
 
     def _with_quiz(self, course: Course, lessons: list[Item]) -> list[Item]:
-        """The lessons in a "Lessons" cluster, then the quiz SCO.
+        """The lessons in a "Lessons" cluster, then the quiz SCO (not locked: see the module
+        docstring).
 
-        - The cluster's rollup rule makes it satisfied once every lesson is completed; its
-          primary objective writes that to a global objective.
-        - The quiz reads the global objective into a local one of the same id, and a
-          precondition rule disables it until that objective is satisfied.
+        - The cluster's rollup rule makes it satisfied once every lesson is completed.
         - The quiz's primary objective is satisfied by measure: cmi.score.scaled >= passing
           score / 100 (minNormalizedMeasure, which the LMS gives the SCO as
           cmi.scaled_passing_score).
@@ -100,14 +111,12 @@ class Scorm2004Writer(Writer):
         """
         assert course.quiz is not None
         quiz = course.quiz
-        lessons_done = f"GOBJ-{course.id}-lessons-completed"
         cluster = Item(
             f"ITEM-{course.id}-lessons", None, "Lessons", children=lessons,
             sequencing=Sequencing(
                 control_mode=True,
                 satisfied_when_children_completed=True,
                 primary_objective=f"OBJ-{course.id}-lessons",
-                writes_global=lessons_done,
             ),
         )
         passing = course.tracking.passing_score
@@ -117,8 +126,6 @@ class Scorm2004Writer(Writer):
                 delivery=True,
                 primary_objective=f"OBJ-{quiz.id}",
                 min_measure=round(passing / 100, 4) if passing is not None else None,
-                reads_global=lessons_done,
-                disabled_unless=lessons_done,
             ),
         )
         return [cluster, quiz_item]

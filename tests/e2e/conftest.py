@@ -4,6 +4,12 @@ Session fixtures build fresh SCORM 1.2 and SCORM 2004 packages of the example co
 library, unpack them into one folder served on 127.0.0.1, next to tests/e2e/player.html and
 player2004.html (LMS stand-ins built on scorm-again from node_modules) and unit.html with the
 runtime assembled with all its transports (/src/scormkit.js).
+
+The players are a test LMS that stores like Moodle's mod_scorm (tests/e2e/lms-store.js says
+what Moodle does, with file and commit): every Commit goes to this server (TestLms, /lms/...)
+as a synchronous XMLHttpRequest and Finish/Terminate as a beacon, so Chromium's refusal of
+synchronous requests during page dismissal hits a SCO that commits on its way out exactly as
+it does in Moodle; ``Player.relaunch()`` starts the next session from what the server stored.
 Every browser request is recorded; anything not addressed to the local server is blocked and
 fails the test. (The cmi5 tests, test_cmi5_runtime.py, bring their own LMS and LRS.)
 
@@ -24,6 +30,7 @@ import json
 import os
 import shutil
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,7 +58,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TIMEOUT_MS = 10_000
+# How long a browser step may take before the test fails. Generous on purpose: it only bounds
+# a failure, and on a shared 2-core machine under load (load average 29 seen) loading a player
+# page with its SCO took more than 10 s.
+TIMEOUT_MS = 30_000
 
 
 def require(ok: bool, message: str) -> None:
@@ -98,6 +108,87 @@ def _build(out_dir: Path, target: str = "scorm12", **changes: Any) -> Path:
     return Path(result.path)
 
 
+# SCORM limits the test LMS enforces on what it is asked to store (strict): SCORM 1.2 RTE
+# 3.4.2 (cmi.suspend_data CMIString4096, cmi.core.lesson_location CMIString255) and the
+# SCORM 2004 RTE smallest permitted maxima (cmi.suspend_data 64000, cmi.location 1000).
+STORE_LIMITS = {
+    "scorm12": {("core", "lesson_location"): 255, ("suspend_data",): 4096},
+    "scorm2004": {("location",): 1000, ("suspend_data",): 64000},
+}
+
+
+@dataclass
+class StoredAttempt:
+    """What the test LMS's server holds of one attempt: every store request, in order."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    """{"kind": "commit" | "finish", "cmi": the learner data, "answer": what the SCO got}."""
+
+    @property
+    def commits(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r["kind"] == "commit"]
+
+    @property
+    def finishes(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r["kind"] == "finish"]
+
+    def last_cmi(self) -> dict[str, Any] | None:
+        stored = [r for r in self.records if r["answer"].startswith("true")]
+        return stored[-1]["cmi"] if stored else None
+
+
+class TestLms:
+    """The server side of the test LMS: attempt id -> StoredAttempt. Thread-safe (the web
+    server answers each request in its own thread)."""
+
+    __test__ = False  # not a test class for pytest
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.attempts: dict[str, StoredAttempt] = {}
+
+    def store(self, attempt: str, kind: str, body: dict[str, Any]) -> str:
+        """Store one request; the answer datamodel.php would give: "true", "0" or "false", "101"
+        on two lines."""
+        cmi = body.get("cmi")
+        problem = self._problem(cmi)
+        answer = "true\n0" if problem is None else "false\n101"
+        with self._lock:
+            self.attempts.setdefault(attempt, StoredAttempt()).records.append(
+                {"kind": kind, "cmi": cmi, "answer": answer, "problem": problem,
+                 "t": time.monotonic()})
+        return answer
+
+    @staticmethod
+    def _problem(cmi: Any) -> str | None:
+        if not isinstance(cmi, dict) or not isinstance(cmi.get("cmi"), dict):
+            return "no learner data"
+        data = cmi["cmi"]
+        standard = "scorm12" if isinstance(data.get("core"), dict) else "scorm2004"
+        for path, limit in STORE_LIMITS[standard].items():
+            value: Any = data
+            for key in path:
+                value = value.get(key, "") if isinstance(value, dict) else ""
+            if len(str(value)) > limit:
+                return f"cmi.{'.'.join(path)} is {len(str(value))} characters (limit {limit})"
+        return None
+
+    def get(self, attempt: str) -> StoredAttempt:
+        """A snapshot of what the server holds of *attempt*."""
+        with self._lock:
+            return StoredAttempt(list(self.attempts.get(attempt, StoredAttempt()).records))
+
+    def wait_for_finish(self, attempt: str, after: int = 0, timeout_s: float = 10.0) -> None:
+        """Wait for the attempt's Finish/Terminate beacon (beacons are async) among the
+        records after the first *after*."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if StoredAttempt(self.get(attempt).records[after:]).finishes:
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"the LMS server never got attempt {attempt}'s finish beacon")
+
+
 @dataclass
 class Site:
     """The folder the test server serves and what is in it."""
@@ -106,6 +197,8 @@ class Site:
     base_url: str = ""
     packages: dict[str, Path] = field(default_factory=dict)
     """Package name -> unpacked folder (served at /<name>/)."""
+    lms: TestLms = field(default_factory=TestLms)
+    """The test LMS's server store (player.html, player2004.html)."""
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -153,7 +246,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
             zip_path = _build(builds / name, **changes)
             site.packages[name] = _unpack(zip_path, root / name)
 
-    for name in ("player.html", "player2004.html", "unit.html"):
+    for name in ("player.html", "player2004.html", "unit.html", "lms-store.js"):
         shutil.copy(HERE / name, root / name)
     vendor = root / "node_modules" / "scorm-again" / "dist"
     vendor.mkdir(parents=True)
@@ -177,6 +270,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, and the test LMS's store: POST /lms/<attempt>/commit (synchronous
+    XHR), POST /lms/<attempt>/finish (beacon), GET /lms/<attempt> (a relaunch)."""
+
+    lms: TestLms
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
 
@@ -184,10 +282,45 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def _lms_path(self) -> list[str] | None:
+        parts = urlsplit(self.path).path.split("/")
+        return parts[2:] if len(parts) >= 3 and parts[1] == "lms" and parts[2] else None
+
+    def _answer(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        path = self._lms_path()
+        if path is None or len(path) != 2 or path[1] not in ("commit", "finish"):
+            self._answer(404, b"not found", "text/plain")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            body = json.loads(self.rfile.read(length) or b"{}")
+        except ValueError:
+            body = {}
+        answer = self.lms.store(path[0], path[1], body if isinstance(body, dict) else {})
+        self._answer(200, answer.encode(), "text/plain")
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        path = self._lms_path()
+        if path is None:
+            super().do_GET()
+            return
+        stored = self.lms.get(path[0])
+        body = {"cmi": stored.last_cmi(), "commits": len(stored.commits),
+                "finishes": len(stored.finishes)}
+        self._answer(200, json.dumps(body).encode(), "application/json")
+
 
 @pytest.fixture(scope="session")
 def server(site: Site) -> Iterator[Site]:
-    handler = partial(_QuietHandler, directory=str(site.root))
+    handler = partial(type("Handler", (_QuietHandler,), {"lms": site.lms}),
+                      directory=str(site.root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, name="e2e-http", daemon=True)
@@ -328,8 +461,13 @@ def page(context: Any) -> Any:
 
 
 class Player:
-    """Drives tests/e2e/player.html (the LMS stand-in) and the SCO in its iframe;
-    ``Player(page, site, scorm2004=True)`` drives player2004.html instead."""
+    """Drives tests/e2e/player.html (the test LMS) and the SCO in its iframe;
+    ``Player(page, site, scorm2004=True)`` drives player2004.html instead.
+
+    Each launch is an attempt on the test LMS's server (``self.attempt``); ``relaunch()``
+    starts the same attempt again from what the server stored."""
+
+    _attempts = 0
 
     def __init__(self, page: Any, site: Site, scorm2004: bool = False) -> None:
         self.page = page
@@ -337,14 +475,33 @@ class Player:
         self.player_page = "/player2004.html" if scorm2004 else "/player.html"
         self.default_sco = "/s2004/index.html" if scorm2004 else "/pkg/index.html"
         self.finish_function = "Terminate" if scorm2004 else "LMSFinish"
+        self.attempt = ""
+        self.sco = self.default_sco
+        self.seed: dict[str, Any] | None = None
+        self.since = 0
+        """How many records the server held of the attempt when this session started."""
 
     def launch(
         self, sco: str | None = None, cmi: dict[str, Any] | None = None, **extra: str
     ) -> Any:
-        sco = sco or self.default_sco
-        query = "?sco=" + quote(sco, safe="/")
-        if cmi is not None:
-            query += "&cmi=" + quote(json.dumps(cmi), safe="")
+        """A new attempt of *sco* (*cmi*: learner data the LMS starts it with)."""
+        Player._attempts += 1
+        self.attempt = f"t{os.getpid()}-{Player._attempts}"
+        self.sco = sco or self.default_sco
+        self.seed = cmi
+        return self._open(attempt=self.attempt, **extra)
+
+    def relaunch(self, **extra: str) -> Any:
+        """Launch the last attempt's SCO again, from what the LMS's server stored (the seed
+        *cmi* of launch() stays: it stands for the LMS's settings)."""
+        assert self.attempt, "relaunch() needs a launch() first"
+        return self._open(attempt=self.attempt, resume="1", **extra)
+
+    def _open(self, **extra: str) -> Any:
+        self.since = len(self.site.lms.get(self.attempt).records)
+        query = "?sco=" + quote(self.sco, safe="/")
+        if self.seed is not None:
+            query += "&cmi=" + quote(json.dumps(self.seed), safe="")
         for key, value in extra.items():
             query += f"&{key}={quote(value, safe='')}"
         self.page.goto(self.site.url(self.player_page + query))
@@ -364,18 +521,31 @@ class Player:
         return self.frame().evaluate("() => window.scormkit.getState()")
 
     def unload(self) -> dict[str, Any]:
-        """Navigate the SCO away (as an LMS does when the learner leaves) and return the
-        player's record of the session once LMSFinish (Terminate) has been called."""
+        """Navigate the SCO away (as an LMS does when the learner leaves: Chromium treats it
+        as page dismissal) and return the player's record of the session once LMSFinish
+        (Terminate) has been called and its beacon has reached the LMS's server."""
         self.page.evaluate("() => { document.getElementById('sco').src = 'about:blank'; }")
         self.page.wait_for_function(
             "(name) => window.calls.some((call) => call.fn === name)", arg=self.finish_function
         )
         # Let anything the SCO might (wrongly) do after LMSFinish arrive before asserting.
         self.page.wait_for_timeout(100)
-        return self.report()
+        report = self.report()
+        finished = [c for c in report["calls"] if c["fn"] == self.finish_function]
+        if finished and finished[0]["ret"] == "true":
+            self.site.lms.wait_for_finish(self.attempt, after=self.since)
+            report["stored"] = self.stored()
+        return report
 
     def report(self) -> dict[str, Any]:
-        return self.page.evaluate("() => window.lmsReport()")
+        """The player's record of the session so far; "stored": what the server got of it."""
+        report = self.page.evaluate("() => window.lmsReport()")
+        report["stored"] = self.stored()
+        return report
+
+    def stored(self) -> StoredAttempt:
+        """What the LMS's server got in the current session of the attempt."""
+        return StoredAttempt(self.site.lms.get(self.attempt).records[self.since:])
 
 
 @pytest.fixture

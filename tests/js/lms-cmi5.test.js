@@ -201,3 +201,24 @@ test('cmi5: Browse mode sends no verdicts; the transport needs launch parameters
   assert.equal(cmi5.create({ location: { search: '' }, fetch() {} }), null);
   assert.equal(cmi5.create({ location: { search: QUERY } }), null);
 });
+
+test('cmi5: one clock per session: a failed verdict built while exit waits never outlasts terminated',
+  async () => {
+    const win = lmsWindow(normalLms());
+    const transport = cmi5.create(win);
+    await transport.start();
+    // Statements answer slowly, so exit() waits for the queue before it builds `failed`.
+    const fetch = win.fetch;
+    win.fetch = (url, options) => new Promise((resolve) => {
+      setTimeout(() => resolve(fetch(url, options)), url.endsWith('/statements') ? 150 : 0);
+    });
+    transport.setCompletion('completed');   // queued, on its way for 150 ms
+    transport.setScore({ raw: 2, min: 0, max: 10, scaled: 0.2, percent: 20, passed: false });
+    win.requests.splice(0);
+    await transport.exit(40, 2000);   // the tracker measured 40 ms since initialized
+    const sent = win.requests.filter((r) => r.url.endsWith('/statements'))
+      .flatMap((r) => [].concat(r.body));
+    const duration = (verb) => sent.find((s) => s.verb.display['en-US'] === verb).result.duration;
+    assert.equal(duration('terminated'), 'PT0.04S');
+    assert.equal(duration('failed'), 'PT0.04S', 'the end of the session, not when it was sent');
+  });

@@ -82,6 +82,7 @@ function Cmi5Transport(win, launch) {
   this.preferences = parsePreferences(null);
   this.mode = 'normal';
   this.startedAt = 0;
+  this.endedAt = null;   // the session's end on the same clock, once exit/finish began
   this.sentVerbs = [];
   this.outbox = [];
   this.inflight = 0;
@@ -180,9 +181,19 @@ Cmi5Transport.prototype.statement = function (verb, result) {
   });
 };
 
-/** Time since `initialized`, on the session's one clock (the tracker's as well). */
+/** Time since `initialized`, on the session's one clock (the tracker's as well); once the
+ *  session is ending, up to its end, so that a statement built while exit() waits for the
+ *  queue (the session's `failed`) never lasts longer than `terminated`. */
 Cmi5Transport.prototype.duration = function () {
-  return formatISODuration(Math.max(0, now() - this.startedAt));
+  var end = this.endedAt !== null ? this.endedAt : now();
+  return formatISODuration(Math.max(0, end - this.startedAt));
+};
+
+/** The session ends `sessionMs` after its start (the tracker's measure, same clock). */
+Cmi5Transport.prototype.endAt = function (sessionMs) {
+  if (this.endedAt === null) {
+    this.endedAt = this.startedAt + Math.max(0, sessionMs);
+  }
 };
 
 /** The auth token: POST to the fetch URL, once (a second call is an error by design). */
@@ -549,6 +560,7 @@ Cmi5Transport.prototype.exit = function (sessionMs, waitMs) {
     this.win.clearTimeout(this.checkpointTimer);
     this.checkpointTimer = null;
   }
+  this.endAt(sessionMs);
   var deadline = now() + (typeof waitMs === 'number' ? waitMs : 15000);
   this.flushState(false);
   this.pump();
@@ -577,8 +589,7 @@ Cmi5Transport.prototype.exit = function (sessionMs, waitMs) {
     // Anything still on its way when the wait ran out stays on its way (see finish()).
     var batch = transport.outbox.splice(transport.inflight, transport.outbox.length)
       .concat(transport.sessionVerdict());
-    batch.push(transport.statement('terminated',
-      { duration: formatISODuration(Math.max(0, sessionMs)) }));
+    batch.push(transport.statement('terminated', { duration: transport.duration() }));
     return transport.postWithRetry(batch, 3, true);
   }).then(function (outcome) {
     if (!outcome.ok && outcome.code !== 'ended') {
@@ -595,6 +606,7 @@ Cmi5Transport.prototype.finish = function (sessionMs) {
     return false;
   }
   this.terminated = true;
+  this.endAt(sessionMs);
   this.sentVerbs.push('terminated');
   if (this.retryTimer !== null) {
     this.win.clearTimeout(this.retryTimer);
@@ -604,8 +616,7 @@ Cmi5Transport.prototype.finish = function (sessionMs) {
   // the batch that carries `terminated`); the rest goes with `terminated`.
   var batch = this.outbox.splice(this.inflight, this.outbox.length)
     .concat(this.sessionVerdict());
-  batch.push(this.statement('terminated',
-    { duration: formatISODuration(Math.max(0, sessionMs)) }));
+  batch.push(this.statement('terminated', { duration: this.duration() }));
   this.flushState(true);
   this.finished = true;
   this.postStatements(batch, true);

@@ -19,6 +19,9 @@ function ScormTransport(api, dialect) {
   this.finished = false;
   this.written = {};
   this.interactions = {};
+  // Commit only on the tracker's budget (tracking/commits): an LMS may store each Commit
+  // with a synchronous request.
+  this.commitBudget = true;
 }
 
 ScormTransport.prototype.call = function (method, args) {
@@ -86,6 +89,14 @@ ScormTransport.prototype.commit = function () {
   return this.check(method, [''], result) && result === 'true';
 };
 
+/**
+ * End the session: session time and exit, then LMSFinish/Terminate, and no Commit. The end
+ * comes on pagehide, where Chromium refuses a synchronous HTTP request ("Synchronous XHR
+ * in page dismissal"), which is how Moodle stores a Commit (mod/scorm/request.js DoRequest):
+ * a Commit there fails (error 101 / 391) while Finish/Terminate, which the LMS sends as a
+ * beacon when the page is going away, gets through; and Finish/Terminate stores all data
+ * anyway (SCORM 1.2 RTE 3.3.2.2, SCORM 2004 RTE 3.1.3.2: an implicit Commit).
+ */
 ScormTransport.prototype.finish = function (sessionMs, suspend) {
   if (this.finished) {
     return false;
@@ -93,7 +104,6 @@ ScormTransport.prototype.finish = function (sessionMs, suspend) {
   this.finished = true;
   this.set(this.dialect.sessionTime, this.dialect.formatSessionTime(sessionMs));
   this.setExit(suspend);
-  this.commit();
   var method = this.dialect.terminate;
   var result = this.call(method, ['']);
   return this.check(method, [''], result) && result === 'true';

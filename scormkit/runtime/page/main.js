@@ -49,7 +49,7 @@
  *                     session unless a pass came meanwhile (the quiz can be tried again in
  *                     the same session). A score that is not judged (passed null and no
  *                     masteryScore) is not sent: returns false.
- *       Then commits.
+ *       Then asks for a commit (SCORM: on the commit budget of tracking/commits).
  *
  *   recordInteraction({id, type, description, correct, response, result, weighting,
  *                      latencySeconds, time}) -> boolean
@@ -239,6 +239,8 @@ function start(root, transportModules) {
         masteryScore: tracker.masteryScore,
         state: JSON.parse(JSON.stringify(tracker.state)),
         finished: tracker.finished,
+        // Commits made on the budget so far (SCORM; null where the transport batches itself).
+        commits: tracker.commits ? tracker.commits.count : null,
         // Requests still on their way (cmi5), statements waiting to be sent and a state write
         // due at the end of the current event (changes between checkpoints are not pending:
         // they wait for the next checkpoint by design).

@@ -66,6 +66,9 @@ function QuizPlayer(win, section, data) {
   this.clockTimer = null;
   this.warned = {};
   this.sessionStart = Date.now();
+  // Question id -> when the learner first responded to it in this session (Date.now()), for
+  // each interaction's own latency (see report()).
+  this.firstResponse = {};
   this.lastScore = null;
   this.saved = '';
   this.saveRefused = false;
@@ -438,10 +441,11 @@ QuizPlayer.prototype.flush = function () {
 QuizPlayer.prototype.bind = function () {
   var player = this;
   var form = this.form;
-  form.addEventListener('change', function () {
+  form.addEventListener('change', function (event) {
     if (player.state.phase !== 'a') {
       return;
     }
+    player.noteResponse(event.target);
     player.collect();
     player.save();
     player.clearWarning();
@@ -451,6 +455,7 @@ QuizPlayer.prototype.bind = function () {
     if (player.state.phase === 'a' && target &&
         /^(INPUT|TEXTAREA)$/.test(target.tagName) && target.type !== 'radio' &&
         target.type !== 'checkbox') {
+      player.noteResponse(target);
       player.saveSoon();
     }
   });
@@ -474,6 +479,7 @@ QuizPlayer.prototype.bind = function () {
       event.target.closest('button.sk-order-button') : null;
     if (button && player.state.phase === 'a') {
       event.preventDefault();
+      player.noteResponse(button);
       player.move(button);
     }
   });
@@ -492,6 +498,17 @@ QuizPlayer.prototype.bind = function () {
       player.flush();
     }
   });
+};
+
+/** The learner responded to the question around `element`: its first response is the end of
+ *  its latency. */
+QuizPlayer.prototype.noteResponse = function (element) {
+  var fieldset = element && element.closest ? element.closest('fieldset[data-question]') :
+    null;
+  var id = fieldset && fieldset.getAttribute('data-question');
+  if (id && !Object.prototype.hasOwnProperty.call(this.firstResponse, id)) {
+    this.firstResponse[id] = Date.now();
+  }
 };
 
 /** Move an ordering item up or down; focus stays on the moved item's controls. */
@@ -715,16 +732,28 @@ QuizPlayer.prototype.submit = function (forced) {
   this.showResult(true, forced);
 };
 
-/** Send the attempt to the LMS: interactions, then the score, then completion. */
+/**
+ * Send the attempt to the LMS: interactions, then the score, then completion.
+ *
+ * Each interaction has its own latency (SCORM 2004 RTE 4.2.9.1 cmi.interactions.n.latency:
+ * from when the interaction was made available to the learner to the first response; the
+ * `answered` statement's result.duration in cmi5): from when this session showed the attempt
+ * (its start, or the session's start for an attempt resumed from an earlier session) to the
+ * learner's first response to that question. A question with no response in this session
+ * (unanswered, or answered in an earlier session) gets none rather than a made-up one.
+ */
 QuizPlayer.prototype.report = function (score, passed) {
   var tracker = this.tracker;
   var player = this;
   var time = new Date();
   var started = this.state.started !== null ? this.state.started * 1000 : this.sessionStart;
-  var latency = Math.max(0, roundPoints((time.getTime() - started) / 1000, 2));
+  var shown = Math.max(started, this.sessionStart);
   this.state.entries.forEach(function (entry, n) {
-    var interaction = interactionFor(player.question(entry), entry, score.results[n],
-      latency, time);
+    var q = player.question(entry);
+    var first = player.firstResponse[q.id];
+    var latency = typeof first === 'number' && score.results[n].answered ?
+      Math.max(0, roundPoints((first - shown) / 1000, 2)) : null;
+    var interaction = interactionFor(q, entry, score.results[n], latency, time);
     if (interaction) {
       tracker.recordInteraction(interaction);
     }
@@ -843,6 +872,8 @@ QuizPlayer.prototype.retry = function () {
   }
   this.state = newAttempt(this.data, this.state.attempt + 1, this.random, this.timed);
   this.warned = {};
+  this.firstResponse = {};
+  this.sessionStart = Date.now();
   this.hideFeedback();
   this.arrange();
   this.restoreAnswers();

@@ -10,6 +10,7 @@
 'use strict';
 
 var clock = require('./clock');
+var CommitScheduler = require('./commits').CommitScheduler;
 var number = require('../util/number');
 var scores = require('./score');
 var suspendData = require('./suspend-data');
@@ -49,7 +50,22 @@ function Tracker(options, transport) {
   this.finished = false;
   this.exiting = false;
   this.startedAt = now();
+  // SCORM transports commit on a budget (tracking/commits); cmi5 batches its own requests.
+  this.commits = transport.commitBudget ?
+    new CommitScheduler(function (checkpoint) { transport.commit(checkpoint); }) : null;
 }
+
+/** Ask the transport to store what it was told: at once, or on the commit budget
+ *  (tracking/commits) when the transport has one. `checkpoint`: see lms/null.js. */
+Tracker.prototype.commit = function (checkpoint) {
+  if (this.commits) {
+    this.commits.request(checkpoint);
+  } else if (checkpoint) {
+    this.transport.commit(true);
+  } else {
+    this.transport.commit();
+  }
+};
 
 /** Start the session; returns the transport's info, or a Promise of it (cmi5). */
 Tracker.prototype.start = function () {
@@ -93,7 +109,7 @@ Tracker.prototype.begin = function (info) {
     this.transport.setProgress(this.progress());
   }
   this.transport.setExit(this.shouldSuspend());
-  this.transport.commit(true);
+  this.commit(true);
 };
 
 /** Exit "suspend" keeps the attempt (and suspend_data) for the next launch: wanted while
@@ -110,7 +126,7 @@ Tracker.prototype.keepOpen = function (open) {
     return false;
   }
   var ok = this.transport.setExit(this.shouldSuspend());
-  this.transport.commit();
+  this.commit();
   return ok;
 };
 
@@ -181,7 +197,7 @@ Tracker.prototype.lessonShown = function (id) {
     changed = true;
   }
   if (changed) {
-    this.transport.commit(true);   // a checkpoint: the learner moved on
+    this.commit(true);   // a checkpoint: the learner moved on
   }
 };
 
@@ -210,7 +226,7 @@ Tracker.prototype.reportScore = function (input) {
   if (ok && passed !== null) {
     this.success = passed ? 'passed' : 'failed';
   }
-  this.transport.commit(true);   // a checkpoint: a submission
+  this.commit(true);   // a checkpoint: a submission
   return ok;
 };
 
@@ -226,7 +242,7 @@ Tracker.prototype.recordInteraction = function (input) {
   var ok = this.transport.recordInteraction(interaction,
     { courseId: this.courseId, language: this.language });
   if (ok) {
-    this.transport.commit();
+    this.commit();
   }
   return ok;
 };
@@ -244,7 +260,7 @@ Tracker.prototype.saveState = function (key, value) {
   }
   this.state = state;
   var ok = this.transport.setBookmark(this.location, this.suspendData());
-  this.transport.commit();
+  this.commit();
   return ok;
 };
 
@@ -261,7 +277,7 @@ Tracker.prototype.setProgress = function (fraction) {
   }
   this.manualProgress = true;
   var ok = this.transport.setProgress(this.isComplete() ? 1 : round(value, 7));
-  this.transport.commit();
+  this.commit();
   return ok;
 };
 
@@ -271,7 +287,7 @@ Tracker.prototype.complete = function () {
   }
   if (!this.isComplete()) {
     this.markComplete();
-    this.transport.commit(true);
+    this.commit(true);
   }
   return true;
 };
@@ -295,6 +311,9 @@ Tracker.prototype.finish = function () {
     return false;
   }
   this.finished = true;
+  if (this.commits) {
+    this.commits.cancel();   // Finish/Terminate stores everything, with no Commit before it
+  }
   return this.transport.finish(now() - this.startedAt, this.shouldSuspend());
 };
 

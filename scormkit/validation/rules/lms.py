@@ -24,7 +24,7 @@ from scormkit.validation.rules import (
 from scormkit.validation.rules.scorm import IMSSS, scormtype
 
 _MOODLE_13 = ("1.3", "CAM 1.3", "2004 3rd Edition", "2004 4th Edition")
-_SEQUENCING_RULES = ("sequencingRules", "rollupRules", "mapInfo", "limitConditions",
+_SEQUENCING_RULES = ("sequencingRules", "rollupRules", "limitConditions",
                      "randomizationControls", "sequencingCollection",
                      "constrainedChoiceConsiderations")
 
@@ -75,6 +75,26 @@ def check_moodle_sequencing(context: Context) -> Iterator[Finding]:
             seen.add(name)
             yield Finding(f"imsss:{name} will not behave in Moodle as in a full SCORM 2004 "
                           "player", context.at(element))
+
+
+@rule("moodle-mapinfo", ERROR, "Moodle cannot add a SCORM 2004 package with global objectives "
+      "(imsss:mapInfo)", kinds=SCORM2004, lms={"moodle"},
+      source="moodle/moodle mod/scorm/datamodels/scormlib.php scorm_get_manifest(), IMSSS:MAPINFO "
+             "branch (commit f44e7d0a): the map is assigned to an undefined $objectivesdata, a "
+             "fatal error in PHP 8; mod/scorm/db/install.xml (commit 45079d79): "
+             "scorm_seq_mapinfo.targetobjectiveid is an integer column",
+      hint="remove every <imsss:mapInfo> (global objectives) for Moodle; scormkit's own "
+           "SCORM 2004 packages have none")
+def check_moodle_mapinfo(context: Context) -> Iterator[Finding]:
+    """Moodle 4.5 on PHP 8 stops with a fatal error while parsing the manifest, so the
+    package cannot be added at all; on PHP 7 the map was kept with a warning, but a target
+    objective id that is not a number still cannot be stored."""
+    for element in context.manifest.iter(f"{{{IMSSS}}}mapInfo"):
+        target = element.get("targetObjectiveID", "")
+        number = "" if target.isdigit() else (f"; its targetObjectiveID {target!r} is not a "
+                                               "number, which Moodle stores as one")
+        yield Finding("imsss:mapInfo makes Moodle's manifest parser fail (PHP 8), so the "
+                      f"package cannot be added{number}", context.at(element))
 
 
 @rule("moodle-qti-unsupported", ERROR, "Moodle core has no QTI importer", kinds=QTI,
