@@ -52,6 +52,19 @@ def short_id(index: int) -> str:
     return chr(ord("a") + index)
 
 
+WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+             "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+"""What counts as white space in a typed answer: ECMAScript's ``\\s``, the set quiz.js and
+the QTI engines in browsers compare with (Python's ``str.split()`` also splits at U+001C to
+U+001F, which they do not)."""
+_SPACES = re.compile(f"[{re.escape(WHITESPACE)}]+")
+
+
+def collapse(text: str) -> str:
+    """*text* without white space at either end and with every inner run made one space."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
 def format_decimal(value: Decimal) -> str:
     """Plain decimal notation without exponent or trailing zeros: ``11``, ``0.5``, ``-2.25``."""
     text = format(value, "f")
@@ -239,11 +252,12 @@ class FillInBlank:
         return next(blank for blank in self.blanks if blank.id == blank_id)
 
     def matches(self, blank: Blank, response: str) -> bool:
-        """Whether *response* is an accepted answer of *blank* (spaces collapsed, case rule)."""
-        given = " ".join(response.split())
+        """Whether *response* is an accepted answer of *blank* (spaces collapsed, case rule);
+        `scormkit.grading` scores with it."""
+        given = collapse(response)
         if self.case_sensitive:
             return given in blank.answers
-        return given.casefold() in {answer.casefold() for answer in blank.answers}
+        return given.lower() in {answer.lower() for answer in blank.answers}
 
 
 @dataclass(frozen=True, slots=True)

@@ -255,16 +255,17 @@ class _Writer:
         share = q.points / len(q.blanks)
         weight = str(int(share)) if share == int(share) and share >= 1 else "1"
         kind = "SHORTANSWER_C" if q.case_sensitive else "SHORTANSWER"
-        right = cloze_escape(q.feedback.correct.plain_text())
-        wrong = cloze_escape(q.feedback.incorrect.plain_text())
+        # The Cloze code sits in the question's HTML: the feedback (plain text: Cloze
+        # feedback holds no markup) is escaped for Cloze, then for HTML like the answers, so
+        # a "<" or "&" in it cannot break the question text.
+        right = _escape(cloze_escape(q.feedback.correct.plain_text()))
+        wrong = _escape(cloze_escape(q.feedback.incorrect.plain_text()))
 
         def embed(slot: BlankSlot) -> Content:
             answers = [f"%100%{_escape(cloze_escape(text))}" + (f"#{right}" if right else "")
                        for text in qc.unique(q.blank(slot.blank).answers)]
             if wrong:
                 answers.append(f"%0%*#{wrong}")
-            # The feedback goes in as plain text without XHTML escaping, as it always has
-            # (Moodle reads the Cloze syntax before the HTML).
             return Content.of(Raw("{" + f"{weight}:{kind}:" + "~".join(answers) + "}"))
 
         return embed

@@ -500,24 +500,23 @@ class ItemBuilder(_Tree):
         return self.el(None, "mapResponse", identifier=identifier)
 
     def numeric_test(self, answer: NumericAnswer) -> etree._Element:
-        if answer.kind == "range":
-            both = self.el(None, "and")
-            for op, bound in (("gte", answer.low), ("lte", answer.high)):
-                test = self.el(both, op)
-                test.append(self.variable("RESPONSE"))
-                self.base(test, "float", _num(bound))
-            return both
-        assert answer.value is not None
+        """The test an accepted answer makes: ``equal`` (exact) for an exact value, and the
+        inclusive bounds ``and(gte, lte)`` for a tolerance or a range. A tolerance is not
+        written as ``equal toleranceMode="absolute"``: @citolab/qti-components 7.27 ignores
+        the tolerance mode (159500 scored 0 for 159010 +- 1000), while every engine we tried
+        reads ``gte``/``lte``; the bounds are the model's exact decimals."""
         if answer.kind == "exact":
+            assert answer.value is not None
             test = self.el(None, "equal", toleranceMode="exact")
-        else:
-            assert answer.tolerance is not None
-            margin = _num(answer.tolerance)
-            test = self.el(None, "equal", toleranceMode="absolute",
-                           tolerance=f"{margin} {margin}")
-        test.append(self.variable("RESPONSE"))
-        self.base(test, "float", _num(answer.value))
-        return test
+            test.append(self.variable("RESPONSE"))
+            self.base(test, "float", _num(answer.value))
+            return test
+        both = self.el(None, "and")
+        for op, bound in (("gte", answer.low), ("lte", answer.high)):
+            test = self.el(both, op)
+            test.append(self.variable("RESPONSE"))
+            self.base(test, "float", _num(bound))
+        return both
 
     def add_feedback(self, parent: etree._Element, expression: etree._Element) -> None:
         setter = self.el(parent, "setOutcomeValue", identifier="FEEDBACK")
