@@ -97,9 +97,10 @@ class Rules:
     wrong choices cost nothing (Moodle's reading of a Common Cartridge)."""
     case_sensitive: bool | None = None
     """None: the question's ``case`` setting; False: case always ignored (Canvas)."""
-    collapse_spaces: bool = True
-    """Runs of white space inside an answer count as one space; False: only the ends are
-    trimmed (Canvas compares answers after ``strip``)."""
+    spaces: str = "collapse"
+    """How white space in a typed answer is compared: ``collapse`` (the documented rule: the
+    ends trimmed, inner runs one space), ``trim`` (only the ends: Canvas and Moodle) or
+    ``exact`` (as typed: QTI's string comparison)."""
     ordering: str = "sequence"
     """``sequence``: all or nothing on the whole order; ``positions``: each item's position
     is a part (the matching fallback of Canvas, Moodle and Common Cartridge)."""
@@ -124,8 +125,10 @@ class Rules:
                                                   ", wrong choices cost nothing"))
         if self.case_sensitive is False:
             parts.append("case ignored")
-        if not self.collapse_spaces:
-            parts.append("inner spaces compared as typed")
+        if self.spaces == "trim":
+            parts.append("spaces inside an answer compared as typed")
+        elif self.spaces == "exact":
+            parts.append("spaces compared as typed, even at the ends")
         if self.ordering == "positions":
             parts.append("credit per right position")
         if self.numbers_as_text:
@@ -138,8 +141,11 @@ DOCUMENTED = Rules()
 """The documented semantics (docs/quiz-format.md)."""
 
 
-def _same(a: str, b: str, case_sensitive: bool, spaces: bool) -> bool:
-    a, b = (collapse(a), collapse(b)) if spaces else (a.strip(WHITESPACE), b.strip(WHITESPACE))
+def _same(a: str, b: str, case_sensitive: bool, spaces: str) -> bool:
+    if spaces == "collapse":
+        a, b = collapse(a), collapse(b)
+    elif spaces == "trim":
+        a, b = a.strip(WHITESPACE), b.strip(WHITESPACE)
     return a == b if case_sensitive else a.lower() == b.lower()
 
 
@@ -147,7 +153,7 @@ def blank_right(question: FillInBlank, index: int, given: str, rules: Rules = DO
                 ) -> bool:
     """Whether *given* is an accepted answer of the *index*-th blank."""
     case = question.case_sensitive if rules.case_sensitive is None else rules.case_sensitive
-    return any(_same(given, accepted, case, rules.collapse_spaces)
+    return any(_same(given, accepted, case, rules.spaces)
                for accepted in question.blanks[index].answers)
 
 

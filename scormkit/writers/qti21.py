@@ -362,11 +362,12 @@ class ItemBuilder(_Tree):
                                       shuffle=_bool(q.shuffle),
                                       maxAssociations=str(len(q.pairs)))
                 premises = self.el(interaction, "simpleMatchSet")
+                # QTI's shuffle covers both sets. Premises are not pinned with fixed="true":
+                # a player may stop at a set with no free choice (qti-components 7.27 then
+                # never reaches the responses), so in QTI shuffle moves the premises too.
                 for item in q.premises:
                     element = self.el(premises, "simpleAssociableChoice", identifier=item.id,
                                       matchMax="1")
-                    if q.shuffle:
-                        element.set("fixed", "true")  # premises keep their order
                     self.html(element, item.text)
                 responses = self.el(interaction, "simpleMatchSet")
                 for item in q.responses:
@@ -470,18 +471,29 @@ class ItemBuilder(_Tree):
             case Matching(partial_credit=True):
                 self.set_score(rp, self.scaled(self.map_response("RESPONSE"), len(q.pairs)))
             case FillInBlank():
-                total = self.el(None, "sum")
+                # SCORE first counts the right blanks, one answered blank at a time: a blank
+                # left empty is NULL, and a sum with a NULL term is NULL (qti-components
+                # 7.27 then scored two right blanks of three as one).
                 for blank in q.blanks:
-                    total.append(self.map_response(self.blank_response(blank.id)))
+                    identifier = self.blank_response(blank.id)
+                    condition = self.el(rp, "responseCondition")
+                    branch = self.el(condition, "responseIf")
+                    self.el(self.el(branch, "not"), "isNull").append(self.variable(identifier))
+                    total = self.el(None, "sum")
+                    total.append(self.variable("SCORE"))
+                    total.append(self.map_response(identifier))
+                    self.set_score(branch, total)
                 if q.partial_credit:
-                    self.set_score(rp, self.scaled(total, len(q.blanks)))
+                    self.set_score(rp, self.scaled(self.variable("SCORE"), len(q.blanks)))
                 else:
                     condition = self.el(rp, "responseCondition")
                     branch = self.el(condition, "responseIf")
                     gte = self.el(branch, "gte")
-                    gte.append(total)
+                    gte.append(self.variable("SCORE"))
                     self.base(gte, "float", str(len(q.blanks)))
                     self.set_score(branch, self.points())
+                    otherwise = self.el(condition, "responseElse")
+                    self.set_score(otherwise, self.base(None, "float", "0"))
             case Numeric():
                 condition = self.el(rp, "responseCondition")
                 for index, answer in enumerate(q.answers):
