@@ -232,7 +232,7 @@ class _Writer:
         for text in qc.unique(q.blanks[0].answers):
             answer = etree.SubElement(element, "answer", fraction="100",
                                       format="moodle_auto_format")
-            etree.SubElement(answer, "text").text = text.replace("*", "\\*")
+            etree.SubElement(answer, "text").text = _star(text)
             self.text(answer, "feedback", q.feedback.correct)
         self.anything_else(element, q.feedback.incorrect)
 
@@ -262,7 +262,10 @@ class _Writer:
         wrong = _escape(cloze_escape(q.feedback.incorrect.plain_text()))
 
         def embed(slot: BlankSlot) -> Content:
-            answers = [f"%100%{_escape(cloze_escape(text))}" + (f"#{right}" if right else "")
+            # "*" is short answer's wildcard (a Cloze blank is one): "\\*" keeps it a star,
+            # as in a short answer question (or an answer "*" would accept anything).
+            answers = [f"%100%{_star(_escape(cloze_escape(text)))}"
+                       + (f"#{right}" if right else "")
                        for text in qc.unique(q.blank(slot.blank).answers)]
             if wrong:
                 answers.append(f"%0%*#{wrong}")
@@ -309,6 +312,11 @@ class _Writer:
         etree.SubElement(element, "attachmentsrequired").text = "0"
         self.text(element, "graderinfo", q.grading)
         self.text(element, "responsetemplate", EMPTY)
+
+
+def _star(text: str) -> str:
+    """A literal ``*`` in a short answer (Moodle reads a bare one as "any text")."""
+    return text.replace("*", "\\*")
 
 
 def _escape(text: str) -> str:
