@@ -250,10 +250,14 @@ class CcItemBuilder(ItemBase):
     """One `Part` -> one ``item`` of the CC QTI profile."""
 
     def __init__(self, part: Part, weight: int, labels: tuple[str, str],
-                 resolver: Resolver) -> None:
+                 resolver: Resolver, *, moodle: bool = False) -> None:
         super().__init__(part.question, labels, resolver)
         self.part = part
         self.weight = weight
+        self.moodle = moodle
+        """The cartridge is for Moodle (cc11): a typed answer's ``*`` is written ``\\*``,
+        because Moodle's restore makes the answers short-answer patterns, where a bare star
+        matches any text."""
 
     def meta(self, item: etree._Element, profile: str) -> None:
         fields = [("cc_profile", profile), ("cc_weighting", str(self.weight))]
@@ -394,6 +398,8 @@ class CcItemBuilder(ItemBase):
         self.general(rp)
         respcondition, conditionvar = self.condition(rp)
         for answer in qc.unique(accepted):
+            if self.moodle:
+                answer = answer.replace("*", "\\*")
             if case:
                 self.varequal(conditionvar, "response1", answer, case="Yes")
             else:
@@ -514,5 +520,6 @@ def build_assessment(quiz: Quiz, labels: tuple[str, str], folder: str, target: s
            texttype="text/html")
     section = el(assessment, "section", ident="root_section")
     for part, weight in zip(parts, item_weights, strict=True):
-        section.append(CcItemBuilder(part, weight, labels, resolver).build())
+        section.append(CcItemBuilder(part, weight, labels, resolver,
+                                     moodle=target == "cc11").build())
     return root
