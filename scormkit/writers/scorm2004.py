@@ -25,6 +25,7 @@ class Scorm2004Writer(Writer):
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))
+        package.warnings.extend(web.quiz_warnings(course, self.name))
         shared = web.shared_files(course)
         if self.options.sco_per_lesson:
             pages, items, resources = self._per_lesson(course, sorted(shared))
