@@ -288,7 +288,8 @@ class Format:
     questions: QuestionSupport | None
     """How each question type is exported, for formats that export the quiz to the LMS's
     own quiz engine; None when the quiz is a page of the package, scored in the browser by
-    scormkit/runtime/quiz.js, where every type is native."""
+    the quiz player (scormkit/runtime/quiz/, shipped as scormkit/quiz.js), where every type is
+    native."""
 
     def writer_class(self) -> type:
         """The writer class, imported now (scormkit.writers.WRITERS holds them checked as

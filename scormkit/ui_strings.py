@@ -5,10 +5,12 @@ stable message id ``<group>.<name>`` with ``{placeholders}``:
 
 - ``page.*`` and ``quiz.*``: rendered on the server, by ``templates/_shared/page.html.j2`` and
   ``quiz.html.j2`` (as the ``t`` mapping) and by ``scormkit.writers.quizpage``;
-- ``runtime.*``: written by ``scormkit/runtime/scormkit.js``, which receives them (without the
-  group prefix) as ``strings`` in the page's ``#scormkit-config`` JSON;
-- ``quizjs.*``: written by ``scormkit/runtime/quiz.js``, which receives them as ``strings`` in
-  the page's ``#scormkit-quiz`` JSON.
+- ``runtime.*``: written by the learner runtime (``scormkit/runtime/page/``, English fallback
+  in ``page/messages.js``), which receives them (without the group prefix) as ``strings`` in
+  the page's ``#scormkit-config`` JSON;
+- ``quizjs.*``: written by the quiz player (``scormkit/runtime/quiz/``, English fallback in
+  ``quiz/messages.js``), which receives them as ``strings`` in the page's ``#scormkit-quiz``
+  JSON.
 
 The table is picked by the primary subtag of the course language (``fr-CA`` -> ``fr``); a
 language or a key missing here falls back to English. The English texts are the reference:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from scormkit import jsbundle
 from scormkit.questions import Essay, Pool
 from scormkit.sources import load_course
 from scormkit.validation import validate_package
@@ -248,13 +249,18 @@ def test_scorm2004_practice_quiz_has_no_measure(course):
 
 
 def test_quiz_runtime_makes_no_external_requests():
-    js = (RUNTIME / "quiz.js").read_text(encoding="utf-8")
+    js = jsbundle.assemble(web.QUIZ_BUNDLE).decode("utf-8")
     css = (RUNTIME / "quiz.css").read_text(encoding="utf-8")
     for text in (js, css):
         assert not re.search(r"https?://|//[a-z0-9-]+\.[a-z]", text, re.I)
     for forbidden in ("eval(", "new Function", "XMLHttpRequest", "fetch(", "sendBeacon",
-                      "import ", "require(", "document.write", "innerHTML", "=>", "let ",
-                      "const ", "class "):
+                      "import ", "document.write", "innerHTML", "=>", "let ", "const ",
+                      "class "):
         assert forbidden not in js, forbidden
+    # Its require() calls are the bundle's own, between the quiz's modules; none is the
+    # runtime's (the tracker is reached through window.scormkit.tracker only).
+    members = jsbundle.modules(web.QUIZ_BUNDLE)
+    assert set(re.findall(r"\brequire\(([^)]*)\)", js)) <= {
+        f"'{path}'" for member in members for path, _ in member.requires}
+    assert {m.id.split("/")[0] for m in members} == {"quiz", "util"}
     assert "@import" not in css and "url(" not in css and "@font-face" not in css
-    assert web.RUNTIME_FILES[-2:] == ("quiz.js", "quiz.css")

@@ -30,7 +30,7 @@ class _CommonCartridgeWriter(Writer):
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))
-        shared = web.shared_files(course)
+        shared = web.shared_files(course, STANDARD, quiz_pages=False)
         pages = web.lesson_pages(course, STANDARD)
         common = f"RES-{course.id}-common"
         lessons = Item(f"MOD-{course.id}-lessons", None, "Lessons", children=[

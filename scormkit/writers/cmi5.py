@@ -2,9 +2,10 @@
 
 cmi5 (AICC/ADL, Quartz edition) is xAPI with launch rules: the LMS launches an Assignable Unit
 (AU) with ``endpoint``, ``fetch``, ``actor``, ``registration`` and ``activityId`` in the URL, and
-the AU reports to the LMS's Learning Record Store with statements (scormkit.js, transport
-"cmi5"). There is no manifest and no file list: ``cmi5.xml`` names only the AUs' launch URLs,
-relative to the package root, so there is no "every file is listed" rule to check.
+the AU reports to the LMS's Learning Record Store with statements (scormkit.js, assembled with
+the cmi5 transport, scormkit/runtime/lms/cmi5.js). There is no manifest and no file list:
+``cmi5.xml`` names only the AUs' launch URLs, relative to the package root, so there is no
+"every file is listed" rule to check.
 
 Layouts:
 
@@ -83,7 +84,7 @@ class Cmi5Writer(Writer):
         structure = templating.render(
             "cmi5/cmi5.xml.j2", course=course, course_iri=course_iri(course), aus=aus)
         package.add(MANIFEST, structure, schema=self.schema_family)
-        for path, data in {**pages, **web.shared_files(course)}.items():
+        for path, data in {**pages, **web.shared_files(course, STANDARD, quiz_pages=True)}.items():
             package.add(path, data)
         return package
 

@@ -3,8 +3,8 @@
 `quiz_view` turns the quiz model (scormkit.questions) into what
 ``templates/_shared/quiz.html.j2`` renders: every question of the quiz (pooled ones too) as
 accessible form markup, with all feedback already rendered and hidden, plus `quiz_data`, the
-JSON the browser scores with (``scormkit/runtime/quiz.js``). The page shows no answer: the key
-travels in that JSON, as it must for a quiz scored in the browser.
+JSON the browser scores with (the quiz player, ``scormkit/runtime/quiz/``). The page shows no
+answer: the key travels in that JSON, as it must for a quiz scored in the browser.
 
 Element ids: the quiz section uses the quiz id (unique among lesson ids, checked by the
 reader); everything inside starts with ``skq-<question id>`` (question ids are unique within

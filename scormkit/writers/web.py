@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from scormkit import grading, schemas, templating, ui_strings
+from scormkit import grading, jsbundle, schemas, templating, ui_strings
 from scormkit.content import LessonLink, Resolver, to_xhtml
 from scormkit.errors import Diagnostic, Severity
 from scormkit.model import Course, Lesson
@@ -16,8 +16,27 @@ from scormkit.resources import runtime_dir
 from scormkit.writers.quizpage import QUIZ_PAGE, QuizView, quiz_view
 
 RUNTIME_FOLDER = "scormkit"
-RUNTIME_FILES = ("scormkit.js", "scormkit.css", "quiz.js", "quiz.css")
-"""The learner runtime. quiz.js/quiz.css are only loaded by pages that show a quiz."""
+"""Where a web package keeps the runtime (the template's ``static_prefix + "scormkit/"``)."""
+
+RUNTIME_BUNDLES: dict[str, jsbundle.Bundle] = {
+    "scorm12": jsbundle.Bundle("scormkit.js of a SCORM 1.2 package", "page/main",
+                               ("lms/scorm12",)),
+    "scorm2004": jsbundle.Bundle("scormkit.js of a SCORM 2004 package", "page/main",
+                                 ("lms/scorm2004",)),
+    "cmi5": jsbundle.Bundle("scormkit.js of a cmi5 package", "page/main", ("lms/cmi5",)),
+    # Common Cartridge web content: the LMS shows the pages itself and offers no API, so the
+    # page gets navigation and the no-LMS notice, and no transport at all.
+    "web": jsbundle.Bundle("scormkit.js of a Common Cartridge", "page/main"),
+}
+"""The learner runtime (scormkit/scormkit.js) by the ``standard`` a writer gives its pages
+(runtime_config): the page's code and the one transport module of that standard; a SCORM 1.2
+package carries no cmi5 code and a cartridge no LMS code at all."""
+
+QUIZ_BUNDLE = jsbundle.Bundle("quiz.js, the quiz player", "quiz/main")
+"""The quiz player (scormkit/quiz.js), shipped with quiz.css only in packages that have a
+quiz page: the SCORM and cmi5 targets when the course has a quiz. Common Cartridge exports the
+quiz as a QTI assessment the LMS runs, so its pages never load it."""
+
 PAGE_TEMPLATE = "_shared/page.html.j2"
 
 
@@ -195,11 +214,18 @@ def lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
     return pages
 
 
-def runtime_files() -> dict[str, bytes]:
-    """The learner runtime, shipped in every web package under scormkit/."""
-    return {
-        f"{RUNTIME_FOLDER}/{name}": (runtime_dir() / name).read_bytes() for name in RUNTIME_FILES
+def runtime_files(standard: str, *, quiz: bool) -> dict[str, bytes]:
+    """The learner runtime a web package ships under scormkit/: scormkit.js (assembled for
+    *standard*, see `RUNTIME_BUNDLES`) and scormkit.css; with *quiz* (the package has a quiz
+    page) also quiz.js and quiz.css."""
+    files = {
+        f"{RUNTIME_FOLDER}/scormkit.js": jsbundle.assemble(RUNTIME_BUNDLES[standard]),
+        f"{RUNTIME_FOLDER}/scormkit.css": (runtime_dir() / "scormkit.css").read_bytes(),
     }
+    if quiz:
+        files[f"{RUNTIME_FOLDER}/quiz.js"] = jsbundle.assemble(QUIZ_BUNDLE)
+        files[f"{RUNTIME_FOLDER}/quiz.css"] = (runtime_dir() / "quiz.css").read_bytes()
+    return files
 
 
 def media_files(course: Course) -> dict[str, bytes]:
@@ -207,9 +233,13 @@ def media_files(course: Course) -> dict[str, bytes]:
     return {asset.href: asset.source_path.read_bytes() for asset in course.assets}
 
 
-def shared_files(course: Course) -> dict[str, bytes]:
-    """What every page of a web package uses: the runtime and the referenced media."""
-    return {**runtime_files(), **media_files(course)}
+def shared_files(course: Course, standard: str, *, quiz_pages: bool) -> dict[str, bytes]:
+    """What the pages of a web package use: the runtime for *standard* and the referenced
+    media. *quiz_pages*: the package shows the course's quiz as a page (False for a
+    cartridge, whose quiz is a QTI assessment); the quiz player ships only then, and only
+    when the course has a quiz."""
+    return {**runtime_files(standard, quiz=quiz_pages and course.quiz is not None),
+            **media_files(course)}
 
 
 def root_schema_files(family: str) -> dict[str, bytes]:

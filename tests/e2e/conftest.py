@@ -2,7 +2,8 @@
 
 Session fixtures build fresh SCORM 1.2 and SCORM 2004 packages of the example course with the
 library, unpack them into one folder served on 127.0.0.1, next to tests/e2e/player.html and
-player2004.html (LMS stand-ins built on scorm-again from node_modules) and the runtime sources.
+player2004.html (LMS stand-ins built on scorm-again from node_modules) and unit.html with the
+runtime assembled with all its transports (/src/scormkit.js).
 Every browser request is recorded; anything not addressed to the local server is blocked and
 fails the test. (The cmi5 tests, test_cmi5_runtime.py, bring their own LMS and LRS.)
 
@@ -40,7 +41,6 @@ CHROMIUM = Path(os.environ.get("SCORMKIT_CHROMIUM", "/usr/bin/chromium"))
 SCORM_AGAIN_DIST = ROOT / "node_modules" / "scorm-again" / "dist"
 SCORM_AGAIN_JS = "scorm12.js"  # the browser (IIFE) bundle defining the global Scorm12API
 SCORM_AGAIN_2004_JS = "scorm2004.js"  # ... and the one defining Scorm2004API
-RUNTIME_DIR = ROOT / "scormkit" / "runtime"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -159,7 +159,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     vendor.mkdir(parents=True)
     for name in (SCORM_AGAIN_JS, SCORM_AGAIN_2004_JS):
         shutil.copy(SCORM_AGAIN_DIST / name, vendor / name)
-    shutil.copytree(RUNTIME_DIR, root / "src", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    # unit.html loads /src/scormkit.js: the runtime assembled with every transport module, so
+    # that the pure functions of all three standards are on window.scormkit.
+    from scormkit import jsbundle
+
+    src = root / "src"
+    src.mkdir()
+    every_transport = jsbundle.Bundle("scormkit.js with every transport (tests/e2e/unit.html)",
+                                      "page/main", ("lms/scorm12", "lms/scorm2004", "lms/cmi5"))
+    (src / "scormkit.js").write_bytes(jsbundle.assemble(every_transport))
     return site
 
 

@@ -1,7 +1,9 @@
-"""Static checks of the learner page template and runtime files (no browser needed).
+"""Static checks of the learner page template and the runtime scripts (no browser needed).
 
 Not marked e2e: they are fast and guard the rules the browser tests cannot see
 (no external requests possible, colour pairs, page contract rendering, XHTML well-formedness).
+The scripts checked are the ones packages ship: scormkit/jsbundle.py assembles them from the
+modules in scormkit/runtime/ (tests/test_jsbundle.py tests the assembling itself).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import jinja2
 import pytest
 from lxml import etree
 
+from scormkit import jsbundle
+from scormkit.writers import web
+
 ROOT = Path(__file__).resolve().parents[2]
-JS = ROOT / "scormkit" / "runtime" / "scormkit.js"
-CSS = ROOT / "scormkit" / "runtime" / "scormkit.css"
+RUNTIME = ROOT / "scormkit" / "runtime"
+CSS = RUNTIME / "scormkit.css"
 TEMPLATES = ROOT / "templates"
 
 
@@ -34,44 +39,49 @@ IDENTIFIER_IRIS = {
 }
 
 
-def _cmi5_block(js: str) -> tuple[int, int]:
-    start = js.index("function Cmi5Transport(")
-    return start, js.index("function NullTransport(", start)
+def _script(standard: str) -> str:
+    return jsbundle.assemble(web.RUNTIME_BUNDLES[standard]).decode("utf-8")
 
 
-def test_runtime_makes_no_external_requests() -> None:
-    js = JS.read_text(encoding="utf-8")
-    css = CSS.read_text(encoding="utf-8")
-    assert not re.search(r"https?://|//[a-z0-9-]+\.[a-z]", css, re.I)
+FORBIDDEN = ("eval(", "new Function", "XMLHttpRequest", "sendBeacon", "import ", "document.write",
+             "innerHTML", "WebSocket", "EventSource")
+
+
+@pytest.mark.parametrize("standard", sorted(web.RUNTIME_BUNDLES))
+def test_runtime_makes_no_external_requests(standard: str) -> None:
+    js = _script(standard)
     found = set(re.findall(r"https?://[^\s'\"]*", js, re.I))
     assert found <= IDENTIFIER_IRIS, found - IDENTIFIER_IRIS
     assert not re.search(r"(?<![:'\w])//[a-z0-9-]+\.[a-z]", js, re.I)
-    for forbidden in (
-        "eval(",
-        "new Function",
-        "XMLHttpRequest",
-        "sendBeacon",
-        "import ",
-        "require(",
-        "document.write",
-        "innerHTML",
-        "WebSocket",
-        "EventSource",
-    ):
+    for forbidden in FORBIDDEN:
         assert forbidden not in js, forbidden
-    # Network access exists only in the cmi5 transport, through the window it was given, to the
-    # two addresses of the launch URL: the fetch URL (once) and the xAPI endpoint.
-    start, end = _cmi5_block(js)
-    calls = [m.start() for m in re.finditer(r"fetch\(", js)]
-    assert calls, "the cmi5 transport uses fetch()"
-    assert all(start < at < end for at in calls), "fetch() outside the cmi5 transport"
-    assert re.findall(r"\bfetch\(([^,)]*)", js) == ["url", "this.launch.fetch"]
+    # The only require() calls are the bundle's own, between its modules.
+    assert set(re.findall(r"\brequire\(([^)]*)\)", js)) <= {
+        f"'{path}'" for member in jsbundle.modules(web.RUNTIME_BUNDLES[standard])
+        for path, _ in member.requires}
+    if standard != "cmi5":
+        # Only a cmi5 package has network code at all, and xAPI identifiers.
+        assert "fetch(" not in js and not found
+        assert not any(m.id.startswith("lms/cmi5") for m in
+                       jsbundle.modules(web.RUNTIME_BUNDLES[standard]))
+        return
+    # Network access exists only in the cmi5 transport, through the window it was given, to
+    # the two addresses of the launch URL: the fetch URL (once) and the xAPI endpoint.
+    transport = (RUNTIME / "lms" / "cmi5.js").read_text(encoding="utf-8")
+    assert js.count("fetch(") == transport.count("fetch(") > 0
+    assert re.findall(r"\bfetch\(([^,)]*)", transport) == ["url", "this.launch.fetch"]
+    assert re.findall(r"this\.win\.fetch\(", transport) == ["this.win.fetch("] * 2
     urls = re.findall(r"this\.request\('[A-Z]+', ([^,)]*)", js)
     assert urls and set(urls) <= {"this.stateUrl(stateId", "this.stateUrl(CMI5_STATE_ID",
                                   "this.preferencesUrl(",
                                   "this.launch.endpoint + 'statements'"}, urls
-    assert "launch.endpoint + 'activities/state?" in js
-    assert "launch.endpoint + 'agents/profile?" in js
+    assert "launch.endpoint + 'activities/state?" in transport
+    assert "launch.endpoint + 'agents/profile?" in transport
+
+
+def test_runtime_css_makes_no_external_requests() -> None:
+    css = CSS.read_text(encoding="utf-8")
+    assert not re.search(r"https?://|//[a-z0-9-]+\.[a-z]", css, re.I)
     assert "@import" not in css
     assert "@font-face" not in css
     assert not re.search(r"url\(", css)
