@@ -30,6 +30,7 @@ var MESSAGES = quizMessages.MESSAGES;
 var isAnswered = scoring.isAnswered;
 var parseNumber = scoring.parseNumber;
 var scoreAttempt = scoring.scoreAttempt;
+var passedAt = scoring.passedAt;
 var encodeState = states.encodeState;
 var decodeState = states.decodeState;
 var format = textUtil.format;
@@ -64,6 +65,8 @@ function QuizPlayer(win, section, data) {
   this.clockTimer = null;
   this.warned = {};
   this.sessionStart = Date.now();
+  this.answeredAt = {};
+  this.attemptShown = 0;
   this.lastScore = null;
   this.saved = '';
   this.saveRefused = false;
@@ -342,58 +345,70 @@ QuizPlayer.prototype.restoreAnswers = function () {
   });
 };
 
-/** Read the answers of every presented question from the inputs. */
+/** Read the answers of every presented question from the inputs; note when each question
+ *  was first answered in this session (its interaction's latency). */
 QuizPlayer.prototype.collect = function () {
   var player = this;
-  this.state.entries.forEach(function (entry) {
+  var now = Date.now();
+  this.state.entries.forEach(function (entry, n) {
     var q = player.question(entry);
     var fieldset = player.fieldsetOf(entry);
     if (!fieldset) {
       return;
     }
-    switch (q.kind) {
-      case 'single':
-        var picked = fieldset.querySelector('input:checked');
-        entry.answer = picked ? picked.value : '';
-        break;
-      case 'multiple':
-        var ticked = toArray(fieldset.querySelectorAll('input:checked')).map(function (input) {
-          return input.value;
-        });
-        entry.answer = q.choices.filter(function (id) { return ticked.indexOf(id) !== -1; });
-        break;
-      case 'truefalse':
-        var chosen = fieldset.querySelector('input:checked');
-        entry.answer = chosen ? chosen.value === 'true' : null;
-        break;
-      case 'fill':
-        entry.answer = q.blanks.map(function (blank) {
-          var input = fieldset.querySelector('input[data-blank="' + blank.id + '"]');
-          return input ? input.value.slice(0, TEXT_LIMIT) : '';
-        });
-        break;
-      case 'numeric':
-        var number = fieldset.querySelector('input.sk-number');
-        entry.answer = number ? number.value.slice(0, TEXT_LIMIT) : '';
-        break;
-      case 'matching':
-        entry.answer = q.premises.map(function (premise) {
-          var select = fieldset.querySelector('select[data-premise="' + premise + '"]');
-          return select && q.responses.indexOf(select.value) !== -1 ? select.value : '';
-        });
-        break;
-      case 'ordering':
-        entry.order = toArray(fieldset.querySelectorAll('ol.sk-order li[data-item]')).map(
-          function (item) { return item.getAttribute('data-item'); });
-        break;
-      case 'essay':
-        var area = fieldset.querySelector('textarea');
-        entry.answer = area ? area.value : '';
-        break;
-      default:
-        break;
+    var before = JSON.stringify([entry.answer, entry.order]);
+    player.collectOne(q, entry, fieldset);
+    if (player.state.phase === 'a' && !(n in player.answeredAt) &&
+        JSON.stringify([entry.answer, entry.order]) !== before) {
+      player.answeredAt[n] = now;
     }
   });
+};
+
+/** Read one question's answer from its inputs into `entry`. */
+QuizPlayer.prototype.collectOne = function (q, entry, fieldset) {
+  switch (q.kind) {
+    case 'single':
+      var picked = fieldset.querySelector('input:checked');
+      entry.answer = picked ? picked.value : '';
+      break;
+    case 'multiple':
+      var ticked = toArray(fieldset.querySelectorAll('input:checked')).map(function (input) {
+        return input.value;
+      });
+      entry.answer = q.choices.filter(function (id) { return ticked.indexOf(id) !== -1; });
+      break;
+    case 'truefalse':
+      var chosen = fieldset.querySelector('input:checked');
+      entry.answer = chosen ? chosen.value === 'true' : null;
+      break;
+    case 'fill':
+      entry.answer = q.blanks.map(function (blank) {
+        var input = fieldset.querySelector('input[data-blank="' + blank.id + '"]');
+        return input ? input.value.slice(0, TEXT_LIMIT) : '';
+      });
+      break;
+    case 'numeric':
+      var number = fieldset.querySelector('input.sk-number');
+      entry.answer = number ? number.value.slice(0, TEXT_LIMIT) : '';
+      break;
+    case 'matching':
+      entry.answer = q.premises.map(function (premise) {
+        var select = fieldset.querySelector('select[data-premise="' + premise + '"]');
+        return select && q.responses.indexOf(select.value) !== -1 ? select.value : '';
+      });
+      break;
+    case 'ordering':
+      entry.order = toArray(fieldset.querySelectorAll('ol.sk-order li[data-item]')).map(
+        function (item) { return item.getAttribute('data-item'); });
+      break;
+    case 'essay':
+      var area = fieldset.querySelector('textarea');
+      entry.answer = area ? area.value : '';
+      break;
+    default:
+      break;
+  }
 };
 
 // --- saving -------------------------------------------------------------------------------
@@ -748,7 +763,7 @@ QuizPlayer.prototype.submit = function (forced) {
   this.stopClock();
   var score = scoreAttempt(this.data, this.state);
   var passing = this.passingScore();
-  var passed = score.percent === null || passing === null ? null : score.percent >= passing;
+  var passed = passedAt(score, passing);
   this.report(score, passed);
   this.state.phase = 'r';
   this.save();
@@ -761,11 +776,9 @@ QuizPlayer.prototype.report = function (score, passed) {
   var tracker = this.tracker;
   var player = this;
   var time = new Date();
-  var started = this.state.started !== null ? this.state.started * 1000 : this.sessionStart;
-  var latency = Math.max(0, roundPoints((time.getTime() - started) / 1000, 2));
   this.state.entries.forEach(function (entry, n) {
     var interaction = interactionFor(player.question(entry), entry, score.results[n],
-      latency, time);
+      player.latencyOf(n), time);
     if (interaction) {
       tracker.recordInteraction(interaction);
     }
@@ -783,13 +796,30 @@ QuizPlayer.prototype.report = function (score, passed) {
   }
 };
 
+/**
+ * The latency of the n-th presented question (seconds, or null: not known): from when it
+ * was shown for answering (the attempt's start, or this session's when the learner came
+ * back to it) to its first answer, SCORM's definition ("the time the interaction was made
+ * available to the learner for response" to "the first response"). Each question has its
+ * own: all used to carry the whole attempt's. A question left unanswered, or answered in an
+ * earlier session (the saved state keeps no times), has none.
+ */
+QuizPlayer.prototype.latencyOf = function (n) {
+  if (!(n in this.answeredAt)) {
+    return null;
+  }
+  var shown = Math.max(this.sessionStart, this.attemptShown,
+    this.state.started !== null ? this.state.started * 1000 : 0);
+  return Math.max(0, roundPoints((this.answeredAt[n] - shown) / 1000, 2));
+};
+
 /** Feedback under each question and the result panel. `fresh`: just submitted (announce,
  *  move focus); otherwise a relaunch shows a submitted attempt again. */
 QuizPlayer.prototype.showResult = function (fresh, timeUp) {
   var player = this;
   var score = scoreAttempt(this.data, this.state);
   var passing = this.passingScore();
-  var passed = score.percent === null || passing === null ? null : score.percent >= passing;
+  var passed = passedAt(score, passing);
   var essays = [];
   this.state.entries.forEach(function (entry, n) {
     var q = player.question(entry);
@@ -962,6 +992,8 @@ QuizPlayer.prototype.retry = function () {
   }
   this.state = newAttempt(this.data, this.state.attempt + 1, this.random, this.timed);
   this.warned = {};
+  this.answeredAt = {};
+  this.attemptShown = Date.now();
   this.hideFeedback();
   this.arrange();
   this.restoreAnswers();
