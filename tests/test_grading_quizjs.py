@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from scormkit.content import EMPTY
 from scormkit.errors import Location
 from scormkit.questions import (
     Essay,
+    Feedback,
     FillInBlank,
     Matching,
     MultipleResponse,
@@ -41,6 +43,8 @@ from .quiz_strategies import KINDS, question_and_responses
 
 ROOT = Path(__file__).resolve().parent.parent
 HARNESS = Path(__file__).resolve().parent / "quizjs" / "harness.cjs"
+
+HERE = Location("quizzes/q.quiz.md", 1)
 
 
 class QuizJs:
@@ -183,3 +187,18 @@ def test_quizjs_scores_attempts_as_documented(quizjs, drawn) -> None:
 def data_quiz(questions: tuple[Question, ...], passing: int | None = None) -> Quiz:
     return Quiz("q", "q", "Q", EMPTY, questions, passing, None, None, (),
                 Location("quizzes/q.quiz.md", 1))
+
+
+def test_the_verdict_is_not_taken_from_the_rounded_percentage(quizjs):
+    """1000 of 1250.03 points is 79.998 %, shown as 80 %: it does not pass 80 (the reference
+    compares points x 100 with passing x maximum). The player used to compare the rounded
+    percentage, and passed it."""
+    right = TrueFalse("a", "A", EMPTY, Decimal(1000), Feedback(), True, EMPTY, EMPTY, HERE)
+    other = TrueFalse("b", "B", EMPTY, Decimal("250.03"), Feedback(), True, EMPTY, EMPTY, HERE)
+    quiz = data_quiz((right, other), 80)
+    responses: dict[str, grading.Response] = {"a": True, "b": False}
+    reference = grading.score_quiz(quiz, responses)
+    assert reference.passed is False and round(reference.percent, 2) == 80
+    state = {"entries": [entry(right, True, 0), entry(other, False, 1)]}
+    result = quizjs.ask({"data": quiz_data(quiz), "state": state})
+    assert (result["percent"], result["passed"]) == (80, False)
