@@ -363,6 +363,11 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
 """The quiz targets, in the table's order, with their column headings."""
 WEB_COLUMN = "scorm12, scorm2004, cmi5"
 """The formats whose quiz is a page scored by quiz.js: one column, every type native."""
+WEB_ESSAY = ("native: the text goes to the LMS as a long-fill-in interaction (result neutral). "
+             "The essay rule: its points are in the maximum and count 0, as everywhere until "
+             "graded, and nobody grades it in the package (the build warns "
+             "`quiz-pass-needs-essays` when passing needs it)")
+"""The web column's essay cell: scored like every target before a person grades it."""
 TABLE_BEGIN = "<!-- BEGIN question-types table: generated from scormkit/formats.py -->"
 TABLE_END = "<!-- END question-types table -->"
 
@@ -384,7 +389,8 @@ def question_table() -> str:
             if not support.rules.native:
                 cell += f". **Graded by the LMS:** {support.rules.describe()}"
             cells.append(cell)
-        cells.append("native: scored in the browser by quiz.js, as documented")
+        cells.append(WEB_ESSAY if kind == "essay" else
+                     "native: scored in the browser by quiz.js, as documented")
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     lines.append(TABLE_END)
     return "\n".join(lines)

@@ -164,6 +164,23 @@ class OrderItem:
     source: Location = field(compare=False)
 
 
+UNTITLED_LENGTH = 60
+"""A question without a title gets, where a target needs a name (the LMS's question bank, QTI
+titles), the start of its stem: at most this many characters, cut at a word, with an ellipsis
+(as Moodle's GIFT import names an untitled question). The learner's page shows no title."""
+
+
+def title_from(text: str) -> str:
+    """The name of an untitled question: the start of its stem's plain *text*."""
+    words = collapse(text)
+    if len(words) <= UNTITLED_LENGTH:
+        return words
+    cut = words[:UNTITLED_LENGTH - 1]
+    if " " in cut:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class SingleChoice:
     """Exactly one correct choice."""
@@ -179,6 +196,8 @@ class SingleChoice:
     choices: tuple[Choice, ...]
     shuffle: bool
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
     @property
     def correct_choice(self) -> Choice:
@@ -204,6 +223,8 @@ class MultipleResponse:
     shuffle: bool
     partial_credit: bool
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
     @property
     def correct_choices(self) -> tuple[Choice, ...]:
@@ -226,6 +247,8 @@ class TrueFalse:
     """Shown when the learner answers "true"; may be empty."""
     false_feedback: Content
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +269,8 @@ class FillInBlank:
     case_sensitive: bool
     partial_credit: bool
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
     def blank(self, blank_id: str) -> Blank:
         """The blank a `BlankSlot` of the prompt names."""
@@ -272,6 +297,8 @@ class Numeric:
     feedback: Feedback
     answers: tuple[NumericAnswer, ...]
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +320,8 @@ class Matching:
     """Shuffle the responses (premises keep their order)."""
     partial_credit: bool
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
     @property
     def premises(self) -> tuple[MatchItem, ...]:
@@ -320,6 +349,8 @@ class Ordering:
     feedback: Feedback
     items: tuple[OrderItem, ...]
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +366,8 @@ class Essay:
     grading: Content
     """Notes for the grader (never shown to learners); may be empty."""
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
 
 Question = (
@@ -394,6 +427,8 @@ class Quiz:
     assets: tuple[Asset, ...]
     """Every image the quiz shows, once each, sorted by package path."""
     source: Location = field(compare=False)
+    shuffle_questions: bool = False
+    """Each attempt shows the items (questions, and pools as a whole) in a new random order."""
 
     def all_questions(self) -> tuple[Question, ...]:
         """Every question, pooled or not, in source order."""

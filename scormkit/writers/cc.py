@@ -44,6 +44,7 @@ class _CommonCartridgeWriter(Writer):
         assessment: tuple[str, bytes] | None = None
         quiz = course.quiz
         if quiz is not None:
+            package.warnings.extend(qc.question_order_warnings(quiz, self.name))
             quiz_path = f"{quiz.id}/{ccquiz.ASSESSMENT_FILE}"
             root = ccquiz.build_assessment(quiz, qc.true_false_labels(course.language),
                                            quiz.id, self.name, package.warnings)

@@ -353,5 +353,6 @@ class MoodleXmlWriter(qc.QuizWriter):
 
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:
         package = Package(self.name, self.package_name(course))
+        package.warnings.extend(qc.question_order_warnings(quiz, self.name))
         package.add(QUESTIONS_FILE, questions_xml(course, quiz))
         return package

@@ -390,6 +390,7 @@ class Qti12Writer(qc.QuizWriter):
 
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:
         package = Package(self.name, self.package_name(course))
+        package.warnings.extend(qc.question_order_warnings(quiz, self.name))
         folder = quiz.id
         assessment_path = f"{folder}/{quiz.id}.xml"
         meta_path = f"{folder}/assessment_meta.xml"

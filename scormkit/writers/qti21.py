@@ -605,6 +605,11 @@ class TestBuilder(_Tree):
                 allowSkipping="true", validateResponses="false")
         section = self.el(part, "assessmentSection", identifier="section.main", title=quiz.title,
                           visible="true")
+        if quiz.shuffle_questions:
+            # The section's parts in a random order per test session; a pool is a part, and
+            # keepTogether (true by default) keeps its questions together (QTI 2.1 Assessment
+            # Test info model, ordering; the same in QTI 3.0).
+            self.el(section, "ordering", shuffle="true")
         if quiz.intro:
             rubric = self.el(section, "rubricBlock", view="candidate", use="instructions")
             qc.append_qti_content(self.content(rubric), quiz.intro, self.ns,

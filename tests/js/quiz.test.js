@@ -37,6 +37,22 @@ const QUIZ = {
 
 // --- quiz/attempt --------------------------------------------------------------------------
 
+test('shuffleQuestions: the items come in a random order, a pool\'s questions together', () => {
+  const data = { ...QUIZ, shuffleQuestions: true,
+    groups: [...QUIZ.groups.slice(0, 7), { questions: [7, 8], draw: null }] };
+  const orders = new Set();
+  for (let seed = 1; seed <= 200; seed += 1) {
+    const presented = attempts.newAttempt(data, 1, seeded(seed), false).entries.map((e) => e.q);
+    assert.deepEqual([...presented].sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const at = presented.indexOf(7);
+    assert.equal(presented[at + 1], 8, 'the pool stays one block, in source order');
+    orders.add(presented.join());
+  }
+  assert.ok(orders.size > 150, `${orders.size} different orders in 200 attempts`);
+  assert.deepEqual(attempts.newAttempt(QUIZ, 1, seeded(3), false).entries.slice(0, 7)
+    .map((e) => e.q), [0, 1, 2, 3, 4, 5, 6], 'without it: source order');
+});
+
 test('a new attempt draws from pools, shuffles around pins, never shows an ordering solved', () => {
   for (let seed = 1; seed <= 200; seed += 1) {
     const attempt = attempts.newAttempt(QUIZ, 1, seeded(seed), false);

@@ -211,11 +211,15 @@ QuizPlayer.prototype.whenVisible = function () {
 
 // --- arranging the attempt in the page --------------------------------------------------
 
-/** Show the presented questions (numbered) and put choices in the attempt's order. */
+/** Show the presented questions (numbered) in the attempt's order, and put choices in the
+ *  attempt's order. */
 QuizPlayer.prototype.arrange = function () {
   var player = this;
   var presented = {};
   var total = this.state.entries.length;
+  if (this.data.shuffleQuestions) {
+    this.placeGroups();
+  }
   this.state.entries.forEach(function (entry, n) {
     var q = player.question(entry);
     presented[q.id] = true;
@@ -244,6 +248,40 @@ QuizPlayer.prototype.arrange = function () {
     } else {
       group.setAttribute('hidden', 'hidden');
     }
+  });
+};
+
+/**
+ * Put the question blocks (.sk-quiz-group: one per question or pool, as the page is built
+ * with shuffle_questions) in the order of the attempt's entries, presented ones first, where
+ * the blocks stand in the form. Moving the blocks moves the focus order with them.
+ */
+QuizPlayer.prototype.placeGroups = function () {
+  var player = this;
+  var blocks = toArray(this.form.querySelectorAll('.sk-quiz-group'));
+  if (!blocks.length) {
+    return;
+  }
+  var parent = blocks[0].parentNode;
+  var anchor = blocks[blocks.length - 1].nextSibling;
+  var ordered = [];
+  this.state.entries.forEach(function (entry) {
+    var fieldset = player.fieldsetOf(entry);
+    var block = fieldset ? fieldset.parentNode : null;
+    while (block && !(block.classList && block.classList.contains('sk-quiz-group'))) {
+      block = block.parentNode;
+    }
+    if (block && ordered.indexOf(block) === -1) {
+      ordered.push(block);
+    }
+  });
+  blocks.forEach(function (block) {
+    if (ordered.indexOf(block) === -1) {
+      ordered.push(block);
+    }
+  });
+  ordered.forEach(function (block) {
+    parent.insertBefore(block, anchor);
   });
 };
 
