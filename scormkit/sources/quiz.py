@@ -162,10 +162,10 @@ class _QuizReader(AnswerReader):
         self.relpath = relpath
         self.root = root
         self.assets: dict[str, Asset] = {}
-        self.pool_tags: dict[int, tuple[str, Location]] = {}
-        """Questions with a ``pool`` setting (by id of the Question object): pool id, where."""
-        self.own_points: set[int] = set()
-        """Questions whose heading sets their points (by id of the Question object)."""
+        self.pool_tags: dict[Location, tuple[str, Location]] = {}
+        """Questions with a ``pool`` setting, by their heading's location: pool id, where."""
+        self.own_points: set[Location] = set()
+        """Questions whose heading sets their points, by their heading's location."""
         self.pool_setup: dict[str, tuple[YamlDoc | None, Decimal | None]] = {}
         """Each pool's heading settings and default points, for `finish_pools`."""
         self.moved: list[Question] = []
@@ -338,11 +338,11 @@ class _QuizReader(AnswerReader):
                                  for s in section.questions) if q is not None]
         own = []
         for question in questions:
-            named = self.pool_tags.get(id(question))
+            named = self.pool_tags.get(question.source)
             if named is not None and (pool_id is None or named[0] != pool_id.value):
                 self.moved.append(question)  # it names another pool: finish_pools moves it
             else:
-                self.pool_tags.pop(id(question), None)
+                self.pool_tags.pop(question.source, None)
                 own.append(question)
         if pool_id is None:
             return None
@@ -358,7 +358,7 @@ class _QuizReader(AnswerReader):
                                               for pool_id, pool in pools.items()}
         kept: list[Question | Pool] = []
         for item in (*items, *self.moved):
-            tag = self.pool_tags.get(id(item)) if not isinstance(item, Pool) else None
+            tag = self.pool_tags.get(item.source) if not isinstance(item, Pool) else None
             if tag is None:
                 kept.append(item)
                 continue
@@ -373,7 +373,7 @@ class _QuizReader(AnswerReader):
                 continue
             assert not isinstance(item, Pool)
             doc, points = self.pool_setup[named]
-            if points is not None and id(item) not in self.own_points:
+            if points is not None and item.source not in self.own_points:
                 item = dataclasses.replace(item, points=points)
             members[named].append(item)
         out: list[Question | Pool] = []
@@ -543,9 +543,9 @@ class _QuizReader(AnswerReader):
         if question is None or question_id is None:
             return None
         if pool_tag is not None:
-            self.pool_tags[id(question)] = pool_tag
+            self.pool_tags[question.source] = pool_tag
         if points is not None:
-            self.own_points.add(id(question))
+            self.own_points.add(question.source)
         return question
 
     def pool_tag(self, doc: YamlDoc | None, data: dict[str, Any]) -> tuple[str, Location] | None:
