@@ -559,3 +559,33 @@ def test_untimed_quiz_starts_when_shown_and_retries_freely(player, untimed, netw
     for entry in qd.interactions(report):
         assert re.fullmatch(r"0000:00:\d\d(\.\d+)?", entry["latency"]), entry
     network.assert_clean()
+
+
+def test_shuffle_questions_moves_the_questions_on_the_page(new_context, server) -> None:
+    """shuffle_questions: each attempt's order (pools as one block) is the page's order: the
+    visible questions, in document order and so in focus order, are the state's, numbered
+    1..N; attempts differ."""
+    orders = set()
+    for _ in range(4):  # a fresh browser context: no saved state, a new attempt each time
+        page = new_context().new_page()
+        page.goto(server.url("/shuffled/quiz.html"))
+        page.wait_for_function(qd.READY)
+        frame = page.main_frame
+        qd.start(frame)
+        presented = [q["id"] for q in qd.presented(frame)]
+        shown = frame.evaluate("""() => Array.from(document.querySelectorAll(
+            'fieldset.sk-question:not([hidden])')).map((f) => [f.getAttribute('data-question'),
+            f.querySelector('.sk-q-number').textContent])""")
+        assert [qid for qid, _number in shown] == presented
+        assert [number for _qid, number in shown] == [
+            f"Question {n} of {len(presented)}" for n in range(1, len(presented) + 1)]
+        data = qd.data_of(frame)
+        ids = [q["id"] for q in data["questions"]]
+        for group in data["groups"]:  # a pool's drawn questions stay together
+            members = [n for n, qid in enumerate(presented) if ids.index(qid) in
+                       group["questions"]]
+            assert members == list(range(members[0], members[0] + len(members))) if members \
+                else True
+        orders.add(tuple(presented))
+        page.close()
+    assert len(orders) > 1, "four attempts, one order"
