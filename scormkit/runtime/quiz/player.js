@@ -403,6 +403,19 @@ QuizPlayer.prototype.collect = function () {
   });
 };
 
+/** A typed answer's first keystroke is its first response (the text is read later, when
+ *  saved): note the time now, for its latency. */
+QuizPlayer.prototype.noteAnswer = function (target) {
+  var fieldset = target.closest ? target.closest('fieldset.sk-question') : null;
+  var id = fieldset ? fieldset.getAttribute('data-question') : null;
+  var player = this;
+  this.state.entries.forEach(function (entry, n) {
+    if (id && player.question(entry).id === id && !(n in player.answeredAt)) {
+      player.answeredAt[n] = Date.now();
+    }
+  });
+};
+
 /** Read one question's answer from its inputs into `entry`. */
 QuizPlayer.prototype.collectOne = function (q, entry, fieldset) {
   switch (q.kind) {
@@ -545,6 +558,7 @@ QuizPlayer.prototype.bind = function () {
     if (player.state.phase === 'a' && target &&
         /^(INPUT|TEXTAREA)$/.test(target.tagName) && target.type !== 'radio' &&
         target.type !== 'checkbox') {
+      player.noteAnswer(target);
       player.saveSoon();
     }
   });
