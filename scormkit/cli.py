@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -58,8 +59,11 @@ def cli() -> None:
                           if f.supports(formats.Layout.SCO_PER_LESSON)) + ").")
 @click.option("--strict", is_flag=True,
               help="An option a target cannot honour is an error, not a warning.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes building targets at once (default: one per core; 1 builds "
+              "them one after the other). The packages are the same either way.")
 def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: bool,
-          strict: bool) -> None:
+          strict: bool, jobs: int | None) -> None:
     from scormkit.build import BuildFailure, BuildResult
     from scormkit.build import build as run_build
     from scormkit.paths import display_path
@@ -80,7 +84,7 @@ def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: boo
 
     try:
         outcomes = run_build(source, names, out, WriterOptions(sco_per_lesson=sco_per_lesson),
-                             progress, strict=strict)
+                             progress, strict=strict, jobs=jobs)
     except ScormkitError as error:
         _fail(error)
         return
@@ -134,9 +138,9 @@ usage errors or unreadable input."""
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, runtime: bool,
              list_rules: bool) -> None:
     from scormkit import report as reports
-    from scormkit.archive import UnreadablePackage
-    from scormkit.errors import SchemaMissing
-    from scormkit.validation import validate_archive
+    from scormkit.errors import SchemaMissing, failure, printable
+    from scormkit.validation import PackageReport, validate_archive
+    from scormkit.validation.members import UnreadablePackage
 
     if list_rules:
         click.echo(reports.rules_listing(lms, fmt))
@@ -159,11 +163,14 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
         try:
             results.append(validate_archive(path, lms=lms, runtime=runtime))
         except UnreadablePackage as error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {printable(str(error))}", err=True)
             unreadable = True
         except SchemaMissing as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(2)
+        except Exception as error:  # noqa: BLE001 - a bug: this package's error, not the run's
+            results.append(PackageReport(str(path), None, 0,
+                                         failure("checking the package", error)))
     render = {"text": reports.as_text, "json": reports.as_json, "junit": reports.as_junit}[fmt]
     click.echo(render(results, strict, lms))
     if unreadable:
@@ -293,6 +300,48 @@ def runtime_install(source: str | None) -> None:
     click.echo(f"scorm-again {SCORM_AGAIN_VERSION} installed in {folder}")
     for what, how in missing_tools():
         click.echo(f"warning: --runtime still lacks {what}\n    hint: {how}", err=True)
+
+
+@cli.group()
+def cache() -> None:
+    """What builds keep between runs (see `scormkit cache info`)."""
+
+
+CACHE_INFO_HELP = """Show the cache folder and what is in it.
+
+`build` remembers which XML documents passed validation against the official XSDs (their
+SHA-256, per schema family, scormkit version and validator versions), so a rebuild validates
+only the documents that changed. The folder is SCORMKIT_CACHE when set (`off` disables the
+cache), else the user cache folder. Deleting it is always safe: `scormkit cache clear`."""
+
+
+@cache.command("info", help=CACHE_INFO_HELP)
+def cache_info() -> None:
+    from scormkit import cache as user_cache
+    from scormkit.paths import display_path
+
+    folder = user_cache.cache_dir()
+    if folder is None:
+        click.echo(f"the cache is off ({user_cache.ENV}={os.environ.get(user_cache.ENV)})")
+        return
+    found = user_cache.entries()
+    click.echo(f"{display_path(folder)}: {len(found)} files, "
+               f"{sum(size for _, size in found) / 1024:.1f} KiB")
+    for path, size in found:
+        click.echo(f"  {path.relative_to(folder).as_posix()}  {size / 1024:.1f} KiB")
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Delete what builds keep in the cache folder (the next build validates everything)."""
+    from scormkit import cache as user_cache
+    from scormkit.paths import display_path
+
+    folder = user_cache.clear()
+    if folder is None:
+        click.echo(f"the cache is off ({user_cache.ENV}={os.environ.get(user_cache.ENV)})")
+        return
+    click.echo(f"cleared {display_path(folder)}")
 
 
 @cli.command("formats")

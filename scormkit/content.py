@@ -146,7 +146,7 @@ def _normalized(nodes: tuple[Node, ...]) -> tuple[tuple[Node, ...], int]:
             continue
         after_text = False
         if kind is Element or kind is LessonLink:
-            kinds |= node.kinds  # type: ignore[union-attr]
+            kinds |= node.kinds  # type: ignore[union-attr]  # narrowed by `kind is ...`
         elif kind is Image:
             kinds |= IMAGE
         elif kind is BlankSlot:

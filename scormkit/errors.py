@@ -6,9 +6,38 @@ any other exception is a bug in scormkit.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import re
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+# Characters a user-controlled string must not carry into a report: C0 and C1 controls
+# (a newline forges a report line, ESC drives the terminal, NUL and most controls are not
+# allowed in XML 1.0), bidirectional overrides and isolates (they reorder what is shown),
+# line and paragraph separators, lone surrogates (from names that are not valid UTF-8; no
+# encoder accepts them) and the XML non-characters U+FFFE and U+FFFF.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+                          "\ud800-\udfff\ufffe\uffff]")
+MESSAGE_LIMIT = 2000
+"""Characters of a diagnostic's message shown in reports; the rest is cut (a message may
+quote an attribute value of any length)."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """*text*, a string that may come from a package or a course (a member name, an attribute
+    value, a message quoting them), made safe to print on one line and to put in JSON and
+    XML: the characters above are shown as ``\\xNN`` / ``\\uNNNN``, and the text is cut
+    to *limit* characters with the length it had."""
+    if limit is not None and len(text) > limit:
+        text = f"{text[:limit]}… ({len(text)} characters)"
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +67,19 @@ class Diagnostic:
     hint: str | None = None
     severity: Severity = Severity.ERROR
 
+    def safe(self) -> Diagnostic:
+        """This diagnostic with every string made printable and bounded (see printable()):
+        what every report shows."""
+        location = self.location
+        if location is not None:
+            location = Location(printable(location.path, 500), location.line)
+        return dataclasses.replace(
+            self, message=printable(self.message, MESSAGE_LIMIT), location=location,
+            hint=printable(self.hint, MESSAGE_LIMIT) if self.hint is not None else None)
+
     def render(self) -> str:
+        """The diagnostic as `build` and `schemas` print it; a message scormkit writes on
+        several lines keeps them (`validate`'s reports render .safe() instead)."""
         where = f"{self.location}: " if self.location else ""
         text = f"{where}{self.severity.value}: {self.message} [{self.code}]"
         if self.hint:
@@ -75,6 +116,11 @@ class SourceError(ScormkitError):
         super().__init__(message)
         self.diagnostic = Diagnostic(code, message, location, hint)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled by value (a parallel build sends failures from its worker processes).
+        d = self.diagnostic
+        return (type(self), (d.code, d.message, d.location, d.hint))
+
     def diagnostics(self) -> list[Diagnostic]:
         return [self.diagnostic]
 
@@ -88,6 +134,9 @@ class _DiagnosticsError(ScormkitError):
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self._diagnostics = list(diagnostics)
         super().__init__(f"{len(self._diagnostics)} {self.summary}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self._diagnostics,))
 
     def diagnostics(self) -> list[Diagnostic]:
         return list(self._diagnostics)
@@ -135,3 +184,24 @@ class OutputError(ScormkitError):
 
 class UnsupportedFeature(SourceError):
     """A target format cannot express something in the course."""
+
+
+def failure(where: str, exc: Exception, location: Location | None = None) -> list[Diagnostic]:
+    """What to report when validation raised *exc* while *where* (a stage, a document, a
+    rule): the diagnostics of a user-facing error (a member that changed while it was read),
+    else an ``internal-error`` naming the innermost frame of scormkit's own code, so that a
+    bug report can say where without a traceback."""
+    if isinstance(exc, ScormkitError):
+        return exc.diagnostics()
+    at = ""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        parts = frame.filename.replace("\\", "/").split("/")
+        if "scormkit" in parts:
+            inside = parts[len(parts) - 1 - parts[::-1].index("scormkit"):]
+            at = f" (at {'/'.join(inside)}:{frame.lineno})"
+            break
+    return [Diagnostic(
+        "internal-error", f"scormkit failed while {where}: {type(exc).__name__}: "
+        f"{printable(str(exc), 300)}{at}", location,
+        "this is a bug in scormkit, not a verdict on the package: please report it with the "
+        "package; every other check of this package, and of the others, still ran")]

@@ -107,25 +107,24 @@ def _safe(proxy: str) -> str:
     return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
 
 
-class _Timed:
-    """Connection mixin: the connect timeout covers TCP, a proxy tunnel and TLS; then the
-    socket switches to the read timeout and is handed to *record* for the deadline checks."""
+class _Timed(http.client.HTTPConnection):
+    """A connection whose connect timeout covers TCP, a proxy tunnel and TLS; then the socket
+    switches to the read timeout and is handed to *record* for the deadline checks. The HTTPS
+    connection below inherits it first, so its connect() (TLS) runs inside this one."""
 
-    def __init__(self, *args: Any, read_timeout: float, record: list[Any],
-                 **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, host: str, port: int | None = None, *, read_timeout: float,
+                 record: list[socket.socket], **kwargs: Any) -> None:
+        super().__init__(host, port, **kwargs)
         self._read_timeout = read_timeout
         self._record = record
 
     def connect(self) -> None:
-        super().connect()  # type: ignore[misc]
-        sock = self.sock  # type: ignore[attr-defined]
-        sock.settimeout(self._read_timeout)
-        self._record.append(sock)
+        super().connect()
+        self.sock.settimeout(self._read_timeout)
+        self._record.append(self.sock)
 
 
-class _HTTP(_Timed, http.client.HTTPConnection):
-    pass
+_HTTP = _Timed
 
 
 class _HTTPS(_Timed, http.client.HTTPSConnection):
@@ -133,23 +132,28 @@ class _HTTPS(_Timed, http.client.HTTPSConnection):
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, read_timeout: float, record: list[Any]) -> None:
+    def __init__(self, read_timeout: float, record: list[socket.socket]) -> None:
         super().__init__()
-        self._kw = {"read_timeout": read_timeout, "record": record}
+        self._read_timeout = read_timeout
+        self._record = record
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_HTTP, **self._kw), req)
+        return self.do_open(functools.partial(_HTTP, read_timeout=self._read_timeout,
+                                              record=self._record), req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     def __init__(self, context: ssl.SSLContext, read_timeout: float,
-                 record: list[Any]) -> None:
+                 record: list[socket.socket]) -> None:
         super().__init__(context=context)
-        self._kw = {"read_timeout": read_timeout, "record": record}
+        self._ssl_context = context
+        self._read_timeout = read_timeout
+        self._record = record
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_HTTPS, **self._kw), req,
-                            context=self._context)  # type: ignore[attr-defined]
+        return self.do_open(functools.partial(_HTTPS, read_timeout=self._read_timeout,
+                                              record=self._record), req,
+                            context=self._ssl_context)
 
 
 def fetch(url: str, *, max_bytes: int, limits: Limits, deadline: float) -> bytes:
@@ -162,7 +166,7 @@ def fetch(url: str, *, max_bytes: int, limits: Limits, deadline: float) -> bytes
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise FetchError("not tried: the time limit was reached", host_failed=True)
-    record: list[Any] = []
+    record: list[socket.socket] = []
     opener = urllib.request.build_opener(
         urllib.request.ProxyHandler(),
         _HTTPHandler(min(limits.read, remaining), record),

@@ -25,10 +25,9 @@ import enum
 import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from scormkit.grading import DOCUMENTED, Rules
-from scormkit.questions import QUESTION_CLASSES
+from scormkit.grading_rules import DOCUMENTED, Rules
 
 # ---------------------------------------------------------------------------------------------
 # Package kinds
@@ -128,13 +127,25 @@ class Support(NamedTuple):
     how: str
     """What the question becomes, and what changes when it is a fallback."""
     rules: Rules = DOCUMENTED
-    """How the LMS grades it (`scormkit.grading.Rules`): the documented rules, or the ways
+    """How the LMS grades it (`scormkit.grading_rules.Rules`): the documented rules, or the ways
     it departs from them. The grading tests hold each LMS (or a checker that follows its
     importer) to these rules, and the doc's table is generated from them."""
 
 
-QUESTION_KINDS: tuple[str, ...] = tuple(QUESTION_CLASSES)
-"""Every question type keyword (``{type: ...}``), from the quiz model."""
+if TYPE_CHECKING:
+    QUESTION_KINDS: tuple[str, ...]
+    """Every question type keyword (``{type: ...}``), from the quiz model."""
+
+
+def __getattr__(name: str) -> object:
+    # QUESTION_KINDS is read from the quiz model when first asked for: the CLI reads this
+    # registry to parse its options, and `scormkit --version` should not import the model.
+    if name == "QUESTION_KINDS":
+        from scormkit.questions import QUESTION_CLASSES
+
+        kinds = globals()["QUESTION_KINDS"] = tuple(QUESTION_CLASSES)
+        return kinds
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 QuestionSupport = Mapping[str, Support]
 """Question type keyword -> how a target exports it."""
@@ -290,6 +301,10 @@ class Format:
     own quiz engine; None when the quiz is a page of the package, scored in the browser by
     the quiz player (scormkit/runtime/quiz/, shipped as scormkit/quiz.js), where every type is
     native."""
+    lessons: bool = True
+    """Whether its packages hold the lessons. A build of quiz-only formats alone does not
+    read the lesson files at all (scormkit.sources.load_course), so their problems are
+    reported by builds of the formats that show them."""
 
     def writer_class(self) -> type:
         """The writer class, imported now (scormkit.writers.WRITERS holds them checked as
@@ -317,13 +332,14 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("cc13", "IMS Common Cartridge 1.3", "cc13", ("cc13",),
            "scormkit.writers.cc:CommonCartridge13Writer", _ONE_LAYOUT, _CC13),
     Format("qti12", "QTI 1.2 (Canvas Classic Quizzes)", "qti12", ("qti12",),
-           "scormkit.writers.qti12:Qti12Writer", _ONE_LAYOUT, _QTI12),
+           "scormkit.writers.qti12:Qti12Writer", _ONE_LAYOUT, _QTI12, lessons=False),
     Format("qti21", "QTI 2.1 content package", "qti21", ("qti21",),
-           "scormkit.writers.qti21:Qti21Writer", _ONE_LAYOUT, _QTI21),
+           "scormkit.writers.qti21:Qti21Writer", _ONE_LAYOUT, _QTI21, lessons=False),
     Format("qti30", "QTI 3.0 content package", "qti30", ("qti30",),
-           "scormkit.writers.qti30:Qti30Writer", _ONE_LAYOUT, _QTI30),
+           "scormkit.writers.qti30:Qti30Writer", _ONE_LAYOUT, _QTI30, lessons=False),
     Format("moodlexml", "Moodle XML question bank", "", ("moodlexml",),
-           "scormkit.writers.moodlexml:MoodleXmlWriter", _ONE_LAYOUT, _MOODLEXML),
+           "scormkit.writers.moodlexml:MoodleXmlWriter", _ONE_LAYOUT, _MOODLEXML,
+           lessons=False),
     Format("cmi5", "cmi5", "cmi5", ("cmi5",),
            "scormkit.writers.cmi5:Cmi5Writer", _SCO_LAYOUTS, None),
 )}
@@ -381,7 +397,8 @@ def question_table() -> str:
     headings = [label for _name, label in TABLE_COLUMNS] + [WEB_COLUMN]
     lines = [TABLE_BEGIN, "| type | " + " | ".join(headings) + " |",
              "|---|" + "---|" * len(headings)]
-    for kind in QUESTION_KINDS:
+    kinds: tuple[str, ...] = __getattr__("QUESTION_KINDS")  # type: ignore[assignment]
+    for kind in kinds:
         cells = []
         for name, _label in TABLE_COLUMNS:
             support = QUESTION_SUPPORT[name][kind]

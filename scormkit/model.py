@@ -62,6 +62,9 @@ class Course:
     """The graded quiz named by ``quiz:`` in course.yaml (scormkit.questions), if any."""
     targets: tuple[str, ...] = ()
     """Formats ``scormkit build`` makes when none is given on the command line."""
+    lessons_read: bool = True
+    """False when the lesson files were not read (``lessons`` is then empty): a build of
+    quiz-only formats (`scormkit.formats.Format.lessons`) skips them."""
 
     @property
     def assets(self) -> tuple[Asset, ...]:

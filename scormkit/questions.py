@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from scormkit.content import EMPTY, Asset, Content
 from scormkit.errors import Location
@@ -40,6 +40,12 @@ from scormkit.errors import Location
 QUESTION_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 """Quiz, pool and question ids (use ``fullmatch``): an NCName without '.', at most 64
 characters."""
+
+QuestionKind = Literal["single", "multiple", "truefalse", "fill", "numeric", "matching",
+                       "ordering", "essay"]
+"""A question type keyword (``{type: ...}`` in the source): each class's `kind`. Readers and
+writers that dispatch on it end in `assert_never`, so a new type fails type checking at every
+place that does not handle it yet."""
 
 MAX_CHOICES = 26
 """Choices (or matching premises + responses, or ordering items) per question: one letter each."""
@@ -185,7 +191,7 @@ def title_from(text: str) -> str:
 class SingleChoice:
     """Exactly one correct choice."""
 
-    kind: ClassVar[str] = "single"
+    kind: ClassVar[QuestionKind] = "single"
     id: str
     title: str
     """Plain text from the ``##`` heading (QTI/Moodle/Canvas question title)."""
@@ -213,7 +219,7 @@ class MultipleResponse:
     choices; without it, full points only for exactly the correct set.
     """
 
-    kind: ClassVar[str] = "multiple"
+    kind: ClassVar[QuestionKind] = "multiple"
     id: str
     title: str
     prompt: Content
@@ -236,7 +242,7 @@ class TrueFalse:
     """A statement the learner judges. The labels shown ("True"/"False") are the writer's,
     in the course language."""
 
-    kind: ClassVar[str] = "truefalse"
+    kind: ClassVar[QuestionKind] = "truefalse"
     id: str
     title: str
     prompt: Content
@@ -259,7 +265,7 @@ class FillInBlank:
     points only when every blank is right.
     """
 
-    kind: ClassVar[str] = "fill"
+    kind: ClassVar[QuestionKind] = "fill"
     id: str
     title: str
     prompt: Content
@@ -289,7 +295,7 @@ class FillInBlank:
 class Numeric:
     """A number; any of the accepted answers gives full points."""
 
-    kind: ClassVar[str] = "numeric"
+    kind: ClassVar[QuestionKind] = "numeric"
     id: str
     title: str
     prompt: Content
@@ -308,7 +314,7 @@ class Matching:
     With `partial_credit`, each right pair earns ``points / len(pairs)``.
     """
 
-    kind: ClassVar[str] = "matching"
+    kind: ClassVar[QuestionKind] = "matching"
     id: str
     title: str
     prompt: Content
@@ -341,7 +347,7 @@ class Ordering:
     """Items to put in order; `items` is the correct order. Always shown shuffled; scored
     all-or-nothing."""
 
-    kind: ClassVar[str] = "ordering"
+    kind: ClassVar[QuestionKind] = "ordering"
     id: str
     title: str
     prompt: Content
@@ -357,7 +363,7 @@ class Ordering:
 class Essay:
     """Free text graded by a person. Only `feedback.general` is used."""
 
-    kind: ClassVar[str] = "essay"
+    kind: ClassVar[QuestionKind] = "essay"
     id: str
     title: str
     prompt: Content
@@ -374,12 +380,17 @@ Question = (
     SingleChoice | MultipleResponse | TrueFalse | FillInBlank | Numeric | Matching | Ordering
     | Essay
 )
-QUESTION_CLASSES: dict[str, type] = {
+QUESTION_CLASSES: dict[QuestionKind, type[Question]] = {
     cls.kind: cls
     for cls in (SingleChoice, MultipleResponse, TrueFalse, FillInBlank, Numeric, Matching,
                 Ordering, Essay)
 }
 """Type keyword (``{type: ...}`` in the source) -> question class."""
+
+
+def question_kind(value: object) -> QuestionKind | None:
+    """*value* (as read from a source) as a question type keyword, or None when it is none."""
+    return next((kind for kind in QUESTION_CLASSES if kind == value), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,13 @@
 """Validation reports: human text, JSON (docs/validate-report.md and its JSON Schema), JUnit
-XML; and the rule listing (`--list-rules`) and its Markdown table for the docs."""
+XML; and the rule listing (`--list-rules`) and its Markdown table for the docs.
+
+Every string that can come from a package (a member name, an attribute value a message
+quotes, the path given on the command line) goes through errors.printable(): control
+characters, bidirectional overrides and lone surrogates are shown escaped (\\x0a, \\u202e),
+and messages are cut at errors.MESSAGE_LIMIT characters. So a report line is never forged
+by a newline, a terminal never receives an escape sequence, JSON is always valid UTF-8 and
+JUnit always well-formed XML.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,9 @@ import json
 
 from lxml import etree
 
-from scormkit.errors import Diagnostic, Severity
+from scormkit.errors import Diagnostic, Severity, printable
 from scormkit.validation.pipeline import PackageReport
-from scormkit.validation.profiles import PROFILES, default_severity, profile
+from scormkit.validation.profiles import PROFILES, severity_for
 from scormkit.validation.rules import ALL_KINDS, Rule, registry
 
 REPORT_VERSION = 1
@@ -27,10 +35,11 @@ def as_text(reports: list[PackageReport], strict: bool = False, lms: str | None 
     lines: list[str] = []
     for report in reports:
         kind = report.kind.label if report.kind else "unknown kind"
-        lines.append(f"{report.path}: {kind}, {report.files} files")
-        for diagnostic in report.diagnostics:
+        path = printable(report.path)
+        lines.append(f"{path}: {kind}, {report.files} files")
+        for diagnostic in (d.safe() for d in report.diagnostics):
             location = diagnostic.location
-            where = f"{report.path}!{location}" if location else report.path
+            where = f"{path}!{location}" if location else path
             lines.append(f"{where}: {diagnostic.severity.value} {diagnostic.code}: "
                          f"{diagnostic.message}")
             if diagnostic.hint:
@@ -54,14 +63,14 @@ def as_dict(reports: list[PackageReport], strict: bool = False,
         "lms": lms,
         "valid": not any(r.failed(strict) for r in reports),
         "packages": [{
-            "path": r.path,
+            "path": printable(r.path),
             "kind": r.kind.key if r.kind else None,
             "label": r.kind.label if r.kind else None,
             "files": r.files,
             "valid": not r.failed(strict),
             "errors": _count(r, Severity.ERROR),
             "warnings": _count(r, Severity.WARNING),
-            "diagnostics": [d.to_dict() for d in r.diagnostics],
+            "diagnostics": [d.safe().to_dict() for d in r.diagnostics],
         } for r in reports],
     }
 
@@ -77,8 +86,9 @@ def as_junit(reports: list[PackageReport], strict: bool = False, lms: str | None
     rules = registry()
     suites = etree.Element("testsuites", name="scormkit validate")
     for report in reports:
+        path = printable(report.path)
         by_code: dict[str, list[Diagnostic]] = {}
-        for diagnostic in report.diagnostics:
+        for diagnostic in (d.safe() for d in report.diagnostics):
             by_code.setdefault(diagnostic.code, []).append(diagnostic)
         codes = [code for code, current in rules.items()
                  if current.applies(report.kind, lms) and current.stage != "runtime"
@@ -86,19 +96,19 @@ def as_junit(reports: list[PackageReport], strict: bool = False, lms: str | None
         codes += [code for code in by_code if code not in codes]
         failures = sum(1 for code in codes
                        if any(_fails(d, strict) for d in by_code.get(code, ())))
-        suite = etree.SubElement(suites, "testsuite", name=report.path,
+        suite = etree.SubElement(suites, "testsuite", name=path,
                                  tests=str(len(codes) + 1), failures=str(failures + (
                                      1 if report.failed(strict) else 0)), errors="0")
-        package = etree.SubElement(suite, "testcase", classname=report.path, name="package")
+        package = etree.SubElement(suite, "testcase", classname=path, name="package")
         if report.failed(strict):
             etree.SubElement(package, "failure", message="the package is not valid",
                              type="package")
         for code in codes:
-            case = etree.SubElement(suite, "testcase", classname=report.path, name=code)
+            case = etree.SubElement(suite, "testcase", classname=path, name=code)
             found = by_code.get(code, [])
             if not found:
                 continue
-            text = "\n".join(d.render() for d in found)
+            text = "\n".join(d.render() for d in found)  # made safe above
             if any(_fails(d, strict) for d in found):
                 failure = etree.SubElement(case, "failure", message=found[0].message, type=code)
                 failure.text = text
@@ -107,10 +117,6 @@ def as_junit(reports: list[PackageReport], strict: bool = False, lms: str | None
     return etree.tostring(suites, pretty_print=True, xml_declaration=True,
                           encoding="UTF-8").decode()
 
-
-def _severity(lms: str | None):
-    chosen = profile(lms)
-    return chosen.severity if chosen is not None else default_severity
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +131,7 @@ def _kinds(current: Rule) -> str:
 
 def rules_listing(lms: str | None = None, fmt: str = "text") -> str:
     """Every rule that runs with *lms* (all profiles' rules when None), with its severity."""
-    severity = _severity(lms)
+    severity = severity_for(lms)
     selected = [r for r in registry().values() if not r.lms or lms is None or lms in r.lms]
     if fmt == "json":
         return json.dumps([{

@@ -420,7 +420,8 @@ def export(destination: Path, names: Iterable[str] | None = None) -> Exported:
                                  f"{', '.join(sorted(catalog()))}")
     files: dict[str, bytes] = {}
     sums: dict[str, str] = {}
-    complete, incomplete = [], []
+    complete: list[str] = []
+    incomplete: list[str] = []
     for name in wanted:
         whole = True
         for f in family(name).files:

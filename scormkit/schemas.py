@@ -4,22 +4,29 @@ Installing them (mirrors, pinned download addresses) is scormkit/schema_install.
 
 Validation never touches the network: every schemaLocation is mapped to an installed file by
 its base name (and the catalog's remaps), remote access is refused, and DTDs are defused.
-Compiled schemas are cached per process because compiling is the slow part.
+Compiled schemas are cached per process because compiling is the slow part; across processes,
+scormkit/cache.py remembers which documents passed (`validity_key` names what that depends on).
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
+import importlib.util
+import os
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from scormkit.errors import SchemaMissing
 from scormkit.resources import catalog_file, schema_dir
+
+if TYPE_CHECKING:  # imported where used: they are slow to import and not always needed
+    import xmlschema
+    from lxml import etree
+    from lxml.etree._docloader import _InputDocument  # opaque: not exported by lxml
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +115,32 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_checked: dict[Path, tuple[str, tuple[int, int, int]]] = {}
+"""Installed files this process found with their pinned hash: path -> (sha256, (inode, size,
+mtime)). A file is hashed again only when it changed on disk (or was removed)."""
+
+
+def _matches(path: Path, sha256: str) -> bool:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    signature = (info.st_ino, info.st_size, info.st_mtime_ns)
+    if _checked.get(path) == (sha256, signature):
+        return True
+    try:
+        ok = _sha256(path.read_bytes()) == sha256
+    except OSError:
+        return False
+    if ok:
+        _checked[path] = (sha256, signature)
+    return ok
+
+
 def missing_files(name: str) -> list[str]:
     """Files of family *name* that are not installed or whose hash does not match."""
-    missing = []
-    for f in family(name).files:
-        path = schema_dir() / mirror_folder(name, f) / f.path
-        if not path.is_file() or _sha256(path.read_bytes()) != f.sha256:
-            missing.append(f.path)
-    return missing
+    return [f.path for f in family(name).files
+            if not _matches(schema_dir() / mirror_folder(name, f) / f.path, f.sha256)]
 
 
 def require(names: Iterable[str]) -> None:
@@ -129,7 +154,70 @@ def require(names: Iterable[str]) -> None:
         )
 
 
-def _mapper(name: str) -> Any:
+BUNDLED = {"xlink.xsd": ("XLINK", "xlink.xsd")}
+"""Schemas a family imports but the catalog does not pin, because xmlschema ships them and
+uses its copy whatever the schemaLocation says (its ``fallback_locations``): the QTI 3.0 CP
+extension imports xlink from purl.imsglobal.org (and uses none of it). libxml2 is given the
+same file, so both validators read the same schema and libxml2 can compile the QTI 3.0
+manifest schema too (before, the import failed and every manifest fell back to xmlschema)."""
+
+
+@cache
+def _xmlschema_home() -> Path | None:
+    """xmlschema's package folder, found without importing it (it is slow to import, and
+    most builds never need it)."""
+    spec = importlib.util.find_spec("xmlschema")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _xmlschema_version() -> str:
+    """xmlschema's version from its installed metadata folder's name (importlib.metadata
+    costs a fifth of a second to import); the digest of its __init__.py (which holds
+    __version__) when there is no such folder."""
+    home = _xmlschema_home()
+    if home is None:
+        return "none"
+    found = sorted(p.name for p in home.parent.glob("xmlschema-*.dist-info"))
+    if len(found) == 1:
+        return found[0]
+    try:
+        return _sha256((home / "__init__.py").read_bytes())
+    except OSError:
+        return "unknown"
+
+
+def _bundled(leaf: str) -> Path | None:
+    """xmlschema's own copy of *leaf* (see `BUNDLED`)."""
+    where = BUNDLED.get(leaf)
+    home = _xmlschema_home() if where else None
+    if where is None or home is None:
+        return None
+    path = home.joinpath("schemas", *where)
+    return path if path.is_file() else None
+
+
+@cache
+def validity_key(name: str) -> str:
+    """What the outcome of validating a document against family *name* depends on, besides
+    the document: the pinned hashes of its XSDs (`require` checks the installed files against
+    them), the schema mapping, and the versions of scormkit and of both validators. Cached
+    validation results (scormkit/cache.py) are filed under it."""
+    from lxml import etree
+
+    from scormkit.version import __version__
+
+    fam = family(name)
+    parts = [name, fam.folder or "", repr(sorted(fam.remap.items())), __version__,
+             ".".join(map(str, etree.LXML_VERSION)), ".".join(map(str, etree.LIBXML_VERSION)),
+             _xmlschema_version(), repr(sorted(BUNDLED.items()))]
+    parts += [f"{e.namespace} {e.file} {sorted(e.locations.items())}" for e in fam.entries]
+    parts += sorted(f"{mirror_folder(name, f)}/{f.path} {f.sha256}" for f in fam.files)
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _mapper(name: str) -> Callable[[str], str]:
     """Map any schemaLocation (remote URL or relative path) to the installed file."""
     base = family_dir(name)
     fam = family(name)
@@ -162,13 +250,14 @@ def _mapper(name: str) -> Any:
             return url
         if leaf in by_basename:
             return str(best(url, by_basename[leaf]))
-        return url
+        bundled = _bundled(leaf)
+        return str(bundled) if bundled is not None else url
 
     return mapper
 
 
 @cache
-def compiled(name: str, namespace: str) -> Any:
+def compiled(name: str, namespace: str) -> xmlschema.XMLSchema10:
     """The compiled xmlschema validator for documents whose root is in *namespace*."""
     import xmlschema
 
@@ -187,7 +276,7 @@ def compiled(name: str, namespace: str) -> Any:
 
 
 @cache
-def fast_compiled(name: str, namespace: str) -> Any:
+def fast_compiled(name: str, namespace: str) -> etree.XMLSchema | None:
     """The same schema compiled by libxml2 (lxml), or None when libxml2 cannot compile it.
 
     libxml2 validates about a hundred times faster than xmlschema but reports less precisely:
@@ -206,8 +295,9 @@ def fast_compiled(name: str, namespace: str) -> Any:
     mapper = _mapper(name)
 
     class LocalOnly(etree.Resolver):
-        def resolve(self, url: str, pubid: str | None, context: Any) -> Any:
-            mapped = mapper(url)
+        def resolve(self, url: str | None, pubid: str | None,
+                    context: object) -> _InputDocument:
+            mapped = mapper(url or "")
             local = Path(mapped[len("file://"):] if mapped.startswith("file://") else mapped)
             if local.is_file():
                 return self.resolve_filename(str(local), context)
@@ -232,7 +322,3 @@ def fast_compiled(name: str, namespace: str) -> Any:
 def entry_namespaces(name: str) -> tuple[str, ...]:
     return tuple(e.namespace for e in family(name).entries)
 
-
-def remove_installed(name: str) -> None:
-    """Delete an installed family (used by tests and `schemas install --force`)."""
-    shutil.rmtree(family_dir(name), ignore_errors=True)

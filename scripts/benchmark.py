@@ -54,9 +54,12 @@ through the median CPU times is the cost of one more lesson (with its Markdown, 
 or one more question.
 
 Cold and warm: every scormkit process gets XDG_CACHE_HOME pointing into the benchmark's
-folder, which is where platformdirs puts a per-user cache on Linux. "Warm" cases share one
-cache primed by the warm-up round (what a user's machine has after its first build); the
-"cold" case gets an empty one for every run. Nothing of the user's own cache is touched.
+folder, which is where platformdirs puts a per-user cache on Linux (SCORMKIT_CACHE is
+removed from its environment). "Warm" cases share one cache primed by the warm-up round (what
+a user's machine has after its first build: the documents of an unchanged course are not
+validated again, see README "The cache"); the "cold" cases (`*-cold`) get an empty one for
+every run, so they compile every schema and validate every document. Nothing of the user's
+own cache is touched.
 
 The peers, and what each does and does not do (so that a ratio is read honestly)
 ------------------------------------------------------------------------------
@@ -841,6 +844,7 @@ class Bench:
     def env(self, case: Case, run_dir: Path) -> dict[str, str]:
         env = dict(os.environ)
         env["XDG_CACHE_HOME"] = str(run_dir / "cache-cold" if case.cold else self.warm_cache)
+        env.pop("SCORMKIT_CACHE", None)
         env.pop("SOURCE_DATE_EPOCH", None)
         return env
 
@@ -999,6 +1003,10 @@ def build_cases(work: Path, size: Size, targets: list[str],
         cases.append(build(f"scormkit/{target}", target, src, target))
     cases.append(build("scormkit/qti30", "qti30", src, "qti30"))
     cases.append(build("scormkit/all", "all targets", src, "all"))
+    # The same with an empty cache: every schema compiled, every document validated.
+    for target in ("qti21", "qti30", "all"):
+        cases.append(build(f"scormkit/{target}-cold", f"{target}, cold", src, target,
+                           cold=True))
     every = work / "src" / "every-type"
     cases.append(build("scormkit/every-type-all", "every type", every, "all",
                        setup=setup_once("every", lambda: write_scormkit(
@@ -1165,6 +1173,11 @@ def report(cases: dict[str, Case], size: Size, peers: dict[str, str | None],
                      "wall": case.median("wall") if case else None,
                      "rss_mib": case.median("rss_mib") if case else None})
 
+    own("QTI 2.1, cold cache (every schema compiled, every document validated)",
+        "scormkit/qti21-cold")
+    own("QTI 3.0, cold cache", "scormkit/qti30-cold")
+    own(f"all {len(meta['targets'])} targets (`-t all`), cold cache", "scormkit/all-cold",
+        tree=True)
     own(f"QTI 1.2 of a quiz-only course ({size.questions} questions, 1 lesson)",
         f"marginal/questions-{size.questions}-qti12")
     own(f"`-t all` of a quiz-only course of all 8 types, half in pools ({size.questions} "

@@ -26,6 +26,16 @@ from click.testing import CliRunner
 from scormkit.content import BlankSlot, Content, Element, Resolver, package_paths, to_xhtml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds in the tests use a cache of their own (scormkit/cache.py), never the user's:
+    CLI subprocesses inherit it through the environment."""
+    import os
+
+    if "SCORMKIT_CACHE" not in os.environ:
+        os.environ["SCORMKIT_CACHE"] = str(tmp_path_factory.mktemp("scormkit-cache"))
 EXAMPLE_COURSE = REPO_ROOT / "course_src"
 
 DEFAULT_LESSON = "lessons/01-intro.md"

@@ -21,7 +21,7 @@ def test_all_targets_from_one_reading(tmp_path, monkeypatch):
     calls = []
     real = sources.load_course
     monkeypatch.setattr(sys.modules["scormkit.build"], "load_course",
-                        lambda d: calls.append(d) or real(d))
+                        lambda d, **kw: calls.append(d) or real(d, **kw))
     outcomes = build(ROOT / "course_src", sorted(WRITERS), tmp_path)
     assert len(calls) == 1
     assert [o.target for o in outcomes] == sorted(WRITERS)

@@ -9,9 +9,9 @@ only when asked, so it is not an edge: lower layers may read the registry withou
 importing the writers.
 
 The layers, bottom up: the shared basics (errors, ids, paths, resources, package, archive,
-schemas, templating, ui_strings, jsbundle); the model (model, questions, and grading, the
-scoring rules of questions); the registry (formats); the readers (sources/) and the validation
-pipeline (validation/); the writers (writers/); the orchestration (build); the front ends
+schemas, templating, ui_strings, jsbundle, grading_rules); the model (model, questions, and
+grading, the scoring rules of questions); the registry (formats); the readers (sources/) and
+the validation pipeline (validation/); the writers (writers/); the orchestration (build); the front ends
 (report, cli, the package's __init__ and __main__).
 """
 
@@ -117,6 +117,7 @@ def test_no_import_cycles():
 
 def test_readers_model_registry_and_validation_never_import_writers_or_cli():
     lower = ("scormkit.sources", "scormkit.model", "scormkit.questions", "scormkit.grading",
+             "scormkit.grading_rules",
              "scormkit.formats",
              "scormkit.validation", "scormkit.errors", "scormkit.ids", "scormkit.paths",
              "scormkit.resources", "scormkit.package", "scormkit.archive", "scormkit.schemas",
@@ -144,3 +145,47 @@ def test_the_registry_imports_no_writer():
     assert not any(_under(m, "scormkit.writers") for m in GRAPH["scormkit.formats"])
     text = MODULES["scormkit.formats"].read_text(encoding="utf-8")
     assert "scormkit.writers." in text  # named as strings, imported by Format.writer_class
+
+
+def _loaded_by(*argv: str) -> set[str]:
+    """The modules a scormkit command imports, run in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = ("import sys, runpy; sys.argv = ['scormkit', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('scormkit', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True,
+                          text=True, check=True)
+    return set(done.stderr.split())
+
+
+def test_version_and_validate_start_without_the_writers(tmp_path):
+    """Start-up: `--version` imports neither the pipeline nor the model; `validate` does
+    not import the writers, the readers, Jinja or the Markdown parser."""
+    heavy = {"scormkit.writers", "scormkit.sources", "jinja2", "markdown_it", "xmlschema"}
+    version = _loaded_by("--version")
+    assert not version & (heavy | {"lxml.etree", "scormkit.validation.pipeline",
+                                   "scormkit.questions"})
+    package = tmp_path / "empty.zip"
+    import zipfile
+
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("imsmanifest.xml", "<manifest/>")
+    validate = _loaded_by("validate", str(package))
+    assert "scormkit.validation.pipeline" in validate
+    assert not validate & heavy
+
+
+def test_the_package_api_names_are_functions_even_after_submodule_imports():
+    import importlib
+
+    import scormkit
+
+    importlib.import_module("scormkit.build")
+    importlib.import_module("scormkit.validation.pipeline")
+    assert callable(scormkit.build) and scormkit.build.__module__ == "scormkit.build"
+    assert set(scormkit.__all__) <= set(dir(scormkit))
+    for name in scormkit.__all__:
+        assert getattr(scormkit, name) is not None

@@ -17,15 +17,15 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from scormkit import archive
 from scormkit.build import build_package
 from scormkit.cli import cli
-from scormkit.validation import validate_archive
+from scormkit.validation import members, validate_archive
 from scormkit.validation.rules import registry
 
 from .hostile.make_corpus import (
     CORPUS,
     LOWERED_LIMITS,
+    MESSAGES,
     remote_dtd,
     remote_parameter_entity,
     write_corpus,
@@ -82,7 +82,8 @@ def test_unpacked_folder_is_checked_like_the_zip(good_zip, tmp_path):
         b"adlcp:", b"scorm:").replace(b"xmlns:adlcp=", b"xmlns:scorm=")),
      ["prefix-not-literal"]),
     (lambda f: f.__setitem__("imsmanifest.xml", f["imsmanifest.xml"].replace(
-        b' adlcp:scormtype="sco"', b"")), ["launch-not-sco", "scormtype-missing"]),
+        b' adlcp:scormtype="sco"', b"")),
+     ["launch-not-sco", "sco-data-ignored", "scormtype-missing"]),
     (lambda f: f.__setitem__("imsmanifest.xml", f["imsmanifest.xml"].replace(
         b"<title>", b"<bogus/><title>", 1)), ["xsd-invalid"]),
 ])
@@ -129,24 +130,37 @@ def watch():
     return Watch()
 
 
+@pytest.fixture(scope="module")
+def compiled_scorm12_schema():
+    """xmlschema's SCORM 1.2 schema, compiled once outside the measured time (it explains
+    the cases whose manifest libxml2 rejects; compiling under tracemalloc takes seconds)."""
+    from scormkit import schemas
+
+    schemas.compiled("scorm12", "http://www.imsproject.org/xsd/imscp_rootv1p1p2")
+
+
 @pytest.mark.parametrize("name", sorted(CORPUS))
-def test_hostile_corpus_is_rejected_with_its_rule(tmp_path, monkeypatch, watch, name):
-    """Each hostile package gets its own code, in bounded time and memory, with nothing
-    written anywhere and no network use (Python's audit events are watched)."""
+def test_hostile_corpus_is_rejected_with_its_rule(tmp_path, monkeypatch, watch, name,
+                                                  compiled_scorm12_schema):
+    """Each hostile package gets its own code and message, in bounded time and memory,
+    with nothing written anywhere and no network use (Python's audit events are watched)."""
     path = tmp_path / name
     builder, code = CORPUS[name]
     path.write_bytes(builder())
     for limit, value in LOWERED_LIMITS.get(name, {}).items():
-        monkeypatch.setattr(archive, limit, value)
+        monkeypatch.setattr(members, limit, value)
     tracemalloc.start()
     started = time.perf_counter()
     try:
         with watch:
-            found = codes(path)
+            diagnostics = validate_archive(path).diagnostics
     finally:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+    found = sorted(d.code for d in diagnostics)
     assert code in found
+    assert any(MESSAGES[name] in d.message for d in diagnostics if d.code == code), \
+        [d.message for d in diagnostics if d.code == code]
     assert time.perf_counter() - started < 5
     assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MiB"
     assert watch.writes == [] and watch.network == []
@@ -161,7 +175,7 @@ def test_corpus_generator_writes_every_file(tmp_path):
 def test_folder_member_limit(tmp_path, monkeypatch):
     for n in range(5):
         (tmp_path / f"f{n}.txt").write_text("x")
-    monkeypatch.setattr(archive, "MAX_MEMBERS", 3)
+    monkeypatch.setattr(members, "MAX_MEMBERS", 3)
     assert codes(tmp_path) == ["zip-too-many-members"]
 
 
@@ -195,6 +209,7 @@ def test_remote_dtd_and_entities_are_never_fetched(tmp_path, watch, builder):
     assert hits == []
     assert watch.network == []
     assert found and set(found) <= {"xml-external-dtd", "xml-entity", "xsd-invalid",
+                                    "manifest-doctype", "xml-remote-dtd",
                                     "xsd-unknown-root", "default-org-missing",
                                     "organizations-empty", "schema-invalid",
                                     "schemaversion-invalid", "status-never-set",
@@ -299,15 +314,18 @@ def test_junit_report_has_one_case_per_rule(good_zip, tmp_path):
     root = etree.fromstring(invoke("--format", "junit", str(bad)).output.encode())
     [suite] = root.findall("testsuite")
     cases = {c.get("name"): c for c in suite.findall("testcase")}
-    assert suite.get("failures") == "2"  # schema-file-missing and the package
+    assert suite.get("failures") == "0"  # two warnings: the package is valid
     assert int(suite.get("tests")) == len(cases)
     assert {"package", "schemaversion-invalid", "file-unlisted", "xsd-invalid"} <= set(cases)
-    assert cases["schema-file-missing"].find("failure").get("type") == "schema-file-missing"
+    assert cases["schema-file-missing"].find("system-out") is not None  # a warning
     assert cases["file-unlisted"].find("system-out") is not None  # a warning
     assert len(cases["xsd-invalid"]) == 0  # ran, found nothing
     assert not any(name.startswith(("canvas-", "cmi5-", "moodle-")) for name in cases)
     strict = etree.fromstring(invoke("--format", "junit", "--strict", str(bad)).output.encode())
     assert strict.find("testsuite").get("failures") == "3"
+    strict_cases = {c.get("name"): c for c in strict.find("testsuite").findall("testcase")}
+    assert strict_cases["schema-file-missing"].find("failure").get("type") == \
+        "schema-file-missing"
 
 
 def test_list_rules(tmp_path):

@@ -19,6 +19,8 @@ from .validate_helpers import check, codes, edit, packages  # noqa: F401 - fixtu
 
 ROOT = Path(__file__).resolve().parent.parent
 M = "imsmanifest.xml"
+ITEM = "items/job-title.xml"
+CHOICE_ITEM = "items/entry-route.xml"
 Q12 = "tpm-skills-quiz/tpm-skills-quiz.xml"
 META = "tpm-skills-quiz/assessment_meta.xml"
 LONG = "x" * 1200
@@ -66,9 +68,19 @@ CASES: dict[str, tuple[str, Edit, str | None]] = {
     "manifest-missing": ("scorm12", lambda f: (f.pop(M), f)[1], None),
     "xml-malformed": ("qti21", lambda f: edit(f, "items/job-title.xml", "</assessmentItem>",
                                               ""), None),
-    "xml-external-dtd": ("scorm12", lambda f: edit(f, M, "<manifest", '<!DOCTYPE manifest '
-                                                   'SYSTEM "http://example.org/m.dtd"><manifest'),
+    "xml-external-dtd": ("qti21", lambda f: edit(f, ITEM, "<assessmentItem", '<!DOCTYPE '
+                                                 'assessmentItem SYSTEM "qti.dtd"><assessmentItem'),
                          None),
+    "xml-remote-dtd": ("qti21", lambda f: edit(f, ITEM, "<assessmentItem", '<!DOCTYPE '
+                                               'assessmentItem SYSTEM "http://example.org/q.dtd">'
+                                               "<assessmentItem"), None),
+    "manifest-doctype": ("scorm12", lambda f: edit(f, M, "<manifest", '<!DOCTYPE manifest SYSTEM '
+                                                   '"imscp.dtd"><manifest'), None),
+    "xml-internal-dtd": ("qti21", lambda f: edit(f, ITEM, "<assessmentItem", '<!DOCTYPE '
+                                                 'assessmentItem [<!ATTLIST assessmentItem '
+                                                 'adaptive CDATA "true">]><assessmentItem'), None),
+    "xml-encoding": ("scorm12", lambda f: edit(f, M, 'encoding="UTF-8"',
+                                               'encoding="windows-1252"'), None),
     "xsd-invalid": ("scorm12", lambda f: edit(f, M, "<title>", "<bogus/><title>"), None),
     "xsd-unknown-root": ("scorm12", lambda f: edit(
         f, M, 'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"',
@@ -132,6 +144,28 @@ CASES: dict[str, tuple[str, Edit, str | None]] = {
     "organizations-empty": ("scorm12", lambda f: edit(
         f, M, r"<organizations .*</organizations>", "<organizations/>", regex=True), None),
     "status-never-set": ("scorm12", _no_status_words, None),
+    "masteryscore-invalid": ("scorm12", lambda f: edit(f, M, "<adlcp:masteryscore>80<",
+                                                       "<adlcp:masteryscore>80%<"), None),
+    "masteryscore-scaled": ("scorm12", lambda f: edit(f, M, "<adlcp:masteryscore>80<",
+                                                      "<adlcp:masteryscore>0.8<"), None),
+    "maxtimeallowed-invalid": ("scorm12", lambda f: edit(
+        f, M, "<adlcp:masteryscore>", "<adlcp:maxtimeallowed>half an hour"
+        "</adlcp:maxtimeallowed><adlcp:masteryscore>"), None),
+    "timelimitaction-without-limit": ("scorm12", lambda f: edit(
+        f, M, "<adlcp:masteryscore>", "<adlcp:timelimitaction>exit,message"
+        "</adlcp:timelimitaction><adlcp:masteryscore>"), None),
+    "sco-data-ignored": ("scorm12", lambda f: edit(f, M, 'adlcp:scormtype="sco"',
+                                                   'adlcp:scormtype="asset"'), None),
+    "passing-measure-default": ("built-scorm2004", lambda f: edit(
+        f, M, "<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure>", ""), None),
+    "passing-measure-ignored": ("built-scorm2004", lambda f: edit(
+        f, M, ' satisfiedByMeasure="true"', ""), None),
+    "completion-threshold-ignored": ("scorm2004", lambda f: edit(
+        f, M, "<title>Lesson</title>", '<title>Lesson</title><adlcp:completionThreshold '
+        'minProgressMeasure="0.8"/>'), None),
+    "datafromlms-too-long": ("scorm2004", lambda f: edit(
+        f, M, "<title>Lesson</title>", f"<title>Lesson</title><adlcp:dataFromLMS>{'x' * 4001}"
+        "</adlcp:dataFromLMS>"), None),
     # Common Cartridge
     "cc-sniff-failed": ("cc11", lambda f: edit(f, M, "<manifest", f"<!-- {'x' * 600} -->\n"
                                                "<manifest"), None),
@@ -141,6 +175,13 @@ CASES: dict[str, tuple[str, Edit, str | None]] = {
     # QTI
     "qti-item-root": ("qti21", lambda f: edit(f, M, 'type="imsqti_item_xmlv2p1"',
                                               'type="imsqti_test_xmlv2p1"'), None),
+    "qti-correct-unknown-choice": ("qti21", lambda f: edit(
+        f, CHOICE_ITEM, "<value>a</value>", "<value>z</value>"), None),
+    "qti-unanswerable": ("qti21", lambda f: edit(
+        f, CHOICE_ITEM, "<value>a</value>", "<value>a</value><value>b</value>"), None),
+    "qti-response-unused": ("qti21", lambda f: edit(
+        f, CHOICE_ITEM, "<outcomeDeclaration", '<responseDeclaration identifier="EXTRA" '
+        'cardinality="single" baseType="identifier"/><outcomeDeclaration'), None),
     "cc-namespace-borrowed": ("qti12", lambda f: edit(
         f, M, 'xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"',
         'xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"'), None),
@@ -213,7 +254,11 @@ CASES: dict[str, tuple[str, Edit, str | None]] = {
 # (tests/test_validate_runtime.py).
 ELSEWHERE = {code for _, code in CORPUS.values()} | {
     "runtime-no-initialize", "runtime-no-status", "runtime-no-finish", "runtime-api-error",
-    "runtime-network", "runtime-skipped"}
+    "runtime-network", "runtime-skipped", "runtime-hang", "runtime-dialog",
+    "runtime-top-navigation", "runtime-script-error", "runtime-crash",
+    "runtime-time-limit"} | {
+    # tests/test_validate_hostile.py: folders with special files, failures of scormkit
+    "zip-special-file", "internal-error"}
 
 
 def packages_cmi5_text() -> bytes:
@@ -289,3 +334,124 @@ def test_docs_list_every_rule():
             assert current == generated + "\n", "docs are stale: SCORMKIT_UPDATE_DOCS=1"
     for code in registry():
         assert f"`{code}`" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules issue 12 added, each variant with the message it gives (and what they leave
+# alone). QTI 1.2 items are Canvas-flavoured (qti12) or in a cartridge (cc11); QTI 2.1 and
+# 3.0 items spell the same things in two cases.
+
+Q12_ITEMS = "tpm-skills-quiz/tpm-skills-quiz.xml"
+CC_ITEMS = "tpm-skills-quiz/assessment.xml"
+SEMANTIC: dict[str, tuple[str, Edit, str, str]] = {
+    # name -> (base package, edit, code, message fragment)
+    "masteryscore over 100": ("scorm12", lambda f: edit(
+        f, M, "<adlcp:masteryscore>80<", "<adlcp:masteryscore>150<"), "masteryscore-invalid",
+        "has adlcp:masteryscore '150'"),
+    "masteryscore not a number": ("scorm12", lambda f: edit(
+        f, M, "<adlcp:masteryscore>80<", "<adlcp:masteryscore>80%<"), "masteryscore-invalid",
+        "has adlcp:masteryscore '80%'"),
+    "masteryscore scaled": ("scorm12", lambda f: edit(
+        f, M, "<adlcp:masteryscore>80<", "<adlcp:masteryscore>0.8<"), "masteryscore-scaled",
+        "has adlcp:masteryscore '0.8'"),
+    "maxtimeallowed in words": ("scorm12", lambda f: edit(
+        f, M, "<adlcp:masteryscore>", "<adlcp:maxtimeallowed>half an hour"
+        "</adlcp:maxtimeallowed><adlcp:masteryscore>"), "maxtimeallowed-invalid",
+        "has adlcp:maxtimeallowed 'half an hour'"),
+    "timelimitaction alone (1.2)": ("scorm12", lambda f: edit(
+        f, M, "<adlcp:masteryscore>", "<adlcp:timelimitaction>exit,message"
+        "</adlcp:timelimitaction><adlcp:masteryscore>"), "timelimitaction-without-limit",
+        "has a time limit action 'exit,message' but no time limit"),
+    "timeLimitAction alone (2004)": ("scorm2004", lambda f: edit(
+        f, M, "<title>Lesson</title>", "<title>Lesson</title><adlcp:timeLimitAction>"
+        "continue,no message</adlcp:timeLimitAction>"), "timelimitaction-without-limit",
+        "has a time limit action 'continue,no message' but no time limit"),
+    "masteryscore on an asset": ("scorm12", lambda f: edit(
+        f, M, 'adlcp:scormtype="sco"', 'adlcp:scormtype="asset"'), "sco-data-ignored",
+        "launches an asset, so its adlcp:masteryscore is ignored"),
+    "minNormalizedMeasure left out": ("built-scorm2004", lambda f: edit(
+        f, M, "<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure>", ""),
+        "passing-measure-default", "is satisfied by measure with the default "
+        "minNormalizedMeasure 1.0"),
+    "satisfiedByMeasure left out": ("built-scorm2004", lambda f: edit(
+        f, M, ' satisfiedByMeasure="true"', ""), "passing-measure-ignored",
+        "has minNormalizedMeasure 0.8 without satisfiedByMeasure=\"true\""),
+    "3rd Edition threshold in a 4th Edition package": ("scorm2004", lambda f: edit(
+        f, M, "<title>Lesson</title>", "<title>Lesson</title><adlcp:completionThreshold>0.8"
+        "</adlcp:completionThreshold>"), "completion-threshold-ignored",
+        "has a completion threshold ('0.8') without completedByMeasure=\"true\""),
+    "launch data over 4000 characters": ("scorm2004", lambda f: edit(
+        f, M, "<title>Lesson</title>", f"<title>Lesson</title><adlcp:dataFromLMS>{'x' * 4001}"
+        "</adlcp:dataFromLMS>"), "datafromlms-too-long", "has 4001 characters of "
+        "adlcp:dataFromLMS"),
+    "QTI 2.1 correct response names no choice": ("qti21", lambda f: edit(
+        f, CHOICE_ITEM, "<value>a</value>", "<value>z</value>"), "qti-correct-unknown-choice",
+        "item 'entry-route', response 'RESPONSE': its correct response names 'z', which is no "
+        "choice of its interaction"),
+    "QTI 3.0 correct response names no choice": ("qti30", lambda f: edit(
+        f, CHOICE_ITEM, "<qti-value>a</qti-value>", "<qti-value>z</qti-value>"),
+        "qti-correct-unknown-choice", "its correct response names 'z'"),
+    "QTI 2.1 pair naming no choice": ("qti21", lambda f: edit(
+        f, "items/three-hats.xml", "<value>a d</value>", "<value>a q</value>"),
+        "qti-correct-unknown-choice", "names 'q'"),
+    "QTI 2.1 single response with two correct values": ("qti21", lambda f: edit(
+        f, CHOICE_ITEM, "<value>a</value>", "<value>a</value><value>b</value>"),
+        "qti-unanswerable", "its single-cardinality response 'RESPONSE' has 2 correct values"),
+    "QTI 2.1 more correct values than maxChoices": ("qti21", lambda f: edit(
+        f, "items/core-activities.xml", 'maxChoices="0"', 'maxChoices="2"'),
+        "qti-unanswerable", "has 4 values, but the interaction accepts at most 2"),
+    "QTI 2.1 match_correct without a correct response": ("qti21", lambda f: edit(
+        f, CHOICE_ITEM, r"<correctResponse>.*?</correctResponse>", "", regex=True),
+        "qti-unanswerable", "uses the match_correct template but declares no correct response"),
+    "QTI 3.0 response no interaction uses": ("qti30", lambda f: edit(
+        f, CHOICE_ITEM, "<qti-outcome-declaration", '<qti-response-declaration '
+        'identifier="EXTRA" cardinality="single" base-type="identifier"/>'
+        "<qti-outcome-declaration"), "qti-response-unused",
+        "item 'entry-route' declares response 'EXTRA', which no interaction uses"),
+    "QTI 1.2 (Canvas) condition names no choice": ("qti12", lambda f: edit(
+        f, Q12_ITEMS, r'(<varequal respident="response1">)(entry-route-a)(</varequal>)',
+        r"\1entry-route-z\3", regex=True), "qti-correct-unknown-choice",
+        "tests response 'response1' for 'entry-route-z', which is no response_label of it"),
+    "QTI 1.2 (cartridge) condition names no response": ("built-cc11", lambda f: edit(
+        f, CC_ITEMS, 'respident="response1"', 'respident="response9"'),
+        "qti-correct-unknown-choice", "tests response 'response9', which the item does not "
+        "have"),
+    "QTI 1.2 no condition gives points": ("qti12", lambda f: edit(
+        f, Q12_ITEMS, r'(<setvar action="(Set|Add)" varname="SCORE">)\d+', r"\g<1>0",
+        count=0, regex=True), "qti-unanswerable", "no condition of its resprocessing gives "
+        "points"),
+}
+# What the rules must leave alone: values LMSs read as meant.
+SEMANTIC_CLEAN: dict[str, tuple[str, Edit]] = {
+    "masteryscore 0 and 100": ("scorm12", lambda f: edit(
+        f, M, "<adlcp:masteryscore>80<", "<adlcp:masteryscore>100<")),
+    "a CMITimespan with its limit action": ("scorm12", lambda f: edit(
+        f, M, "<adlcp:masteryscore>", "<adlcp:maxtimeallowed>0000:30:00.5"
+        "</adlcp:maxtimeallowed><adlcp:timelimitaction>exit,message</adlcp:timelimitaction>"
+        "<adlcp:masteryscore>")),
+    "a 4th Edition threshold read by measure": ("scorm2004", lambda f: edit(
+        f, M, "<title>Lesson</title>", '<title>Lesson</title><adlcp:completionThreshold '
+        'completedByMeasure="true" minProgressMeasure="0.8"/>')),
+    "an essay graded by a person (QTI 1.2)": ("qti12", same),
+    "every question type (QTI 2.1, 3.0, CC)": ("qti21", same),
+}
+SEMANTIC_CODES = {"masteryscore-invalid", "masteryscore-scaled", "maxtimeallowed-invalid",
+                  "timelimitaction-without-limit", "sco-data-ignored",
+                  "passing-measure-default", "passing-measure-ignored",
+                  "completion-threshold-ignored", "datafromlms-too-long",
+                  "qti-correct-unknown-choice", "qti-unanswerable", "qti-response-unused"}
+
+
+@pytest.mark.parametrize("name", sorted(SEMANTIC))
+def test_semantic_rule_variants(packages, name):  # noqa: F811 - fixture
+    base, change, code, fragment = SEMANTIC[name]
+    found = [d for d in check(change(packages.get(base))).diagnostics if d.code == code]
+    assert found, name
+    assert any(fragment in d.message for d in found), [d.message for d in found]
+    assert all(d.location is not None and d.location.line for d in found)
+
+
+@pytest.mark.parametrize("name", sorted(SEMANTIC_CLEAN))
+def test_semantic_rules_leave_meant_values_alone(packages, name):  # noqa: F811 - fixture
+    base, change = SEMANTIC_CLEAN[name]
+    assert not SEMANTIC_CODES & set(codes(change(packages.get(base))))

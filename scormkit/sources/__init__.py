@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from scormkit import formats
 from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors
 from scormkit.model import Course, Lesson
 from scormkit.paths import display_path
@@ -29,8 +30,12 @@ __all__ = ["load_course"]
 _UNSAFE_IN_PAGE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def load_course(course_dir: str | Path) -> Course:
-    """Read and check the course in *course_dir*; raise SourceErrors listing every defect."""
+def load_course(course_dir: str | Path, *, targets: Iterable[str] | None = None) -> Course:
+    """Read and check the course in *course_dir*; raise SourceErrors listing every defect.
+
+    *targets*: read only what these formats use (None: the course's own ``targets:``, or
+    everything). Quiz-only formats (`scormkit.formats.Format.lessons`) use no lesson: when
+    no target shows lessons, the lesson files are not read (``Course.lessons_read``)."""
     root = Path(course_dir)
     course_file = root / COURSE_FILE
     shown = display_path(course_file)
@@ -52,8 +57,11 @@ def load_course(course_dir: str | Path) -> Course:
 
     errors: list[Diagnostic] = []
     outline = read_outline(load_yaml_mapping(text, shown), root, errors)
+    wanted = list(targets) if targets is not None else list(outline.targets)
+    lessons_read = not wanted or any(formats.FORMATS[t].lessons for t in wanted
+                                     if t in formats.FORMATS)
     heads = []
-    for ref in outline.lessons:
+    for ref in outline.lessons if lessons_read else ():
         head = read_lesson_head(ref, root, errors)
         if head is not None:
             assign_heading_ids(head, errors)
@@ -69,7 +77,12 @@ def load_course(course_dir: str | Path) -> Course:
     # Listed lessons that could not be read map to None: links to them are not reported again.
     by_path: dict[str, LessonHead | None] = dict.fromkeys(r.relpath for r in outline.lessons)
     by_path.update((head.ref.relpath, head) for head in heads)
-    lessons: list[Lesson] = [render_lesson(head, root, by_path, errors) for head in heads]
+    lessons: list[Lesson] = []
+    for head in heads:
+        lessons.append(render_lesson(head, root, by_path, errors))
+        # Its tree is built: drop its tokens now rather than keep every lesson's alive
+        # through the quiz's parse (links from later lessons only need its id and anchors).
+        head.tokens = []
     tracking, quiz = outline.tracking, None
     if outline.quiz is not None:
         quiz = read_quiz(outline.quiz.path, root, errors, shown=outline.quiz.shown)
@@ -107,6 +120,7 @@ def load_course(course_dir: str | Path) -> Course:
         root=root,
         quiz=quiz,
         targets=outline.targets,
+        lessons_read=lessons_read,
     )
 
 

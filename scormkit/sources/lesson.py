@@ -52,9 +52,10 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
     try:
         text = ref.path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = exc.object[:exc.start].count(b"\n") + 1
+        line_number = exc.object[:exc.start].count(b"\n") + 1
         errors.append(Diagnostic(
-            "not-utf8", f"the file is not UTF-8 text (byte {exc.start})", Location(path, line),
+            "not-utf8", f"the file is not UTF-8 text (byte {exc.start})",
+            Location(path, line_number),
             "save the file as UTF-8"))
         return None
     except OSError as exc:
@@ -196,6 +197,7 @@ def _link(
         return
     parts = urlsplit(href)
     loc = _loc(head, block, href)
+    target: LessonHead | None
     if not parts.path:  # a fragment in the same lesson
         target = head
     else:

@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, assert_never
 from urllib.parse import urlsplit
 
 from markdown_it.token import Token
@@ -48,8 +48,10 @@ from scormkit.questions import (
     Ordering,
     Pool,
     Question,
+    QuestionKind,
     Quiz,
     SingleChoice,
+    question_kind,
     title_from,
 )
 from scormkit.sources import markdown
@@ -144,6 +146,13 @@ def _slug(text: str, prefix: str) -> str:
     if not slug[0].isalpha():
         slug = f"{prefix}-{slug}"
     return slug[:64].rstrip("-")
+
+
+def _decimal_places(number: Decimal) -> int:
+    """Decimal places as written ("1.50": 2); the numbers read here are finite
+    (decimal_value), whose exponent is an int."""
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
 
 
 @dataclass
@@ -463,17 +472,18 @@ class _QuizReader(AnswerReader):
         data = doc.data if doc else {}
         loc = self.loc(section.heading)
         titled = bool(title)
-        kind = "single"
+        kind: QuestionKind = "single"
         if doc is not None and "type" in data:
             value = data["type"]
-            if not isinstance(value, str) or value not in QUESTION_CLASSES:
+            chosen = question_kind(value)
+            if chosen is None:
                 close = difflib.get_close_matches(str(value), list(QUESTION_CLASSES), n=1)
                 self.error("unknown-question-type", f"unknown question type {value!r}",
                            doc.loc("type"),
                            f"did you mean '{close[0]}'?" if close else
                            f"use one of: {', '.join(QUESTION_CLASSES)}")
                 return None
-            kind = value
+            kind = chosen
         flags = {"shuffle": default_shuffle, "partial": False, "case": False}
         if doc is not None:
             for key, kinds in _TYPE_SETTINGS.items():
@@ -517,29 +527,33 @@ class _QuizReader(AnswerReader):
             "titled": titled,
         }
         question: Question | None
-        if kind == "single":
-            question = SingleChoice(**common, choices=self.choices(answers or [], kind, loc),
-                                    shuffle=flags["shuffle"])
-        elif kind == "multiple":
-            question = MultipleResponse(**common, choices=self.choices(answers or [], kind, loc),
-                                        shuffle=flags["shuffle"],
-                                        partial_credit=flags["partial"])
-        elif kind == "truefalse":
-            question = self.true_false(answers or [], common, loc)
-        elif kind == "numeric":
-            question = Numeric(**common, answers=self.numbers(answers or [], loc))
-        elif kind == "matching":
-            pairs, distractors = self.pairs(answers or [], loc)
-            question = Matching(**common, pairs=pairs, distractors=distractors,
-                                shuffle=flags["shuffle"], partial_credit=flags["partial"])
-        elif kind == "ordering":
-            question = Ordering(**common, items=self.order_items(answers or [], loc))
-        elif kind == "fill":
-            question = FillInBlank(**common, blanks=self.check_blanks(blanks, flags["case"]),
-                                   case_sensitive=flags["case"],
-                                   partial_credit=flags["partial"])
-        else:
-            question = Essay(**common, grading=grading)
+        match kind:
+            case "single":
+                question = SingleChoice(**common, choices=self.choices(answers or [], kind, loc),
+                                        shuffle=flags["shuffle"])
+            case "multiple":
+                question = MultipleResponse(**common,
+                                            choices=self.choices(answers or [], kind, loc),
+                                            shuffle=flags["shuffle"],
+                                            partial_credit=flags["partial"])
+            case "truefalse":
+                question = self.true_false(answers or [], common, loc)
+            case "numeric":
+                question = Numeric(**common, answers=self.numbers(answers or [], loc))
+            case "matching":
+                pairs, distractors = self.pairs(answers or [], loc)
+                question = Matching(**common, pairs=pairs, distractors=distractors,
+                                    shuffle=flags["shuffle"], partial_credit=flags["partial"])
+            case "ordering":
+                question = Ordering(**common, items=self.order_items(answers or [], loc))
+            case "fill":
+                question = FillInBlank(**common, blanks=self.check_blanks(blanks, flags["case"]),
+                                       case_sensitive=flags["case"],
+                                       partial_credit=flags["partial"])
+            case "essay":
+                question = Essay(**common, grading=grading)
+            case _:
+                assert_never(kind)
         if question is None or question_id is None:
             return None
         if pool_tag is not None:
@@ -568,7 +582,7 @@ class _QuizReader(AnswerReader):
         number = None
         if not isinstance(value, bool) and isinstance(value, int | float):
             number = decimal_value(str(value))
-        if number is None or not 0 < number <= _MAX_POINTS or number.as_tuple().exponent < -2:
+        if number is None or not 0 < number <= _MAX_POINTS or _decimal_places(number) > 2:
             self.error("bad-value", f"points must be a positive number, not {value!r}",
                        doc.loc("points"), "for example: points: 2 (at most two decimals, "
                        "at most 1000)")
@@ -576,7 +590,7 @@ class _QuizReader(AnswerReader):
         return Decimal(int(number)) if number == int(number) else number
 
     def split_body(self, section: _Section, kind: str
-                   ) -> tuple[list[list[Token]], list[list[Token]] | None, list[list[Token]]]:
+                   ) -> tuple[list[list[Token]], list[Token] | None, list[list[Token]]]:
         """Stem blocks, the answer list (None when missing or not expected), feedback."""
         blocks = list(section.blocks)
         feedback: list[list[Token]] = []

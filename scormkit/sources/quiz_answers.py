@@ -145,8 +145,9 @@ class AnswerReader:
                 line = (block[0].map[0] + 1) if block[0].map else None
                 run: list[Token] = []
                 runs: list[tuple[int | None, list[Token]]] = [(line, run)]
-                for index, child in enumerate(inline.children or ()):
-                    after_break = index > 0 and inline.children[index - 1].type in _BREAKS
+                siblings = inline.children or []
+                for index, child in enumerate(siblings):
+                    after_break = index > 0 and siblings[index - 1].type in _BREAKS
                     if after_break and child.type == "text" and LABEL.match(child.content):
                         run.pop()  # the line break ending the previous line
                         if line is not None:
@@ -165,7 +166,7 @@ class AnswerReader:
                         segments[-1][2].append(qt.paragraph(children))
         return segments
 
-    def items(self, answers: list[list[Token]], *, markers: bool) -> list[_Item]:
+    def items(self, answers: list[Token], *, markers: bool) -> list[_Item]:
         items: list[_Item] = []
         for item_block in qt.inner(answers):
             inner = qt.inner(item_block)
@@ -240,7 +241,7 @@ class AnswerReader:
             return default
         return value
 
-    def choices(self, answers: list[list[Token]], kind: str, loc: Location
+    def choices(self, answers: list[Token], kind: str, loc: Location
                 ) -> tuple[Choice, ...]:
         choices: list[Choice] = []
         seen: set[str] = set()
@@ -284,7 +285,7 @@ class AnswerReader:
                        "mark only one with '[x]', or add {type: multiple} to the heading")
         return tuple(choices)
 
-    def true_false(self, answers: list[list[Token]], common: dict[str, Any],
+    def true_false(self, answers: list[Token], common: dict[str, Any],
                    loc: Location) -> TrueFalse | None:
         items = self.items(answers, markers=True)
         by_value: dict[bool, _Item] = {}
@@ -315,7 +316,7 @@ class AnswerReader:
                          true_feedback=self.item_feedback(by_value[True]),
                          false_feedback=self.item_feedback(by_value[False]))
 
-    def numbers(self, answers: list[list[Token]], loc: Location) -> tuple[NumericAnswer, ...]:
+    def numbers(self, answers: list[Token], loc: Location) -> tuple[NumericAnswer, ...]:
         result: list[NumericAnswer] = []
         seen: set[tuple[Decimal, Decimal]] = set()
         for item in self.items(answers, markers=False):
@@ -362,7 +363,7 @@ class AnswerReader:
                    "this numeric answer is empty", item.loc, hint)
         return None
 
-    def pairs(self, answers: list[list[Token]], loc: Location
+    def pairs(self, answers: list[Token], loc: Location
               ) -> tuple[tuple[MatchPair, ...], tuple[MatchItem, ...]]:
         rows: list[tuple[Content, Content, Location]] = []
         before = len(self.errors)
@@ -446,7 +447,7 @@ class AnswerReader:
             return None
         return left_text, right_text, item.loc
 
-    def order_items(self, answers: list[list[Token]], loc: Location) -> tuple[OrderItem, ...]:
+    def order_items(self, answers: list[Token], loc: Location) -> tuple[OrderItem, ...]:
         result: list[OrderItem] = []
         seen: set[str] = set()
         for item in self.items(answers, markers=False):

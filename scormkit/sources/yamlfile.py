@@ -15,8 +15,9 @@ import yaml
 
 from scormkit.errors import Location, SourceError
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # The C loader is about ten times faster; fall back when libyaml is absent.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
@@ -93,8 +94,13 @@ def load_yaml_mapping(text: str, path: str, line_offset: int = 0) -> YamlDoc:
     return doc
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _key(node: yaml.Node) -> Any:
     """A mapping key as the loaded data has it (``1:`` is the int 1, ``yes:`` is True)."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+        return node.value  # nearly every key: no constructor needed (one per quiz heading)
     if isinstance(node, yaml.ScalarNode):
         try:
             return yaml.constructor.SafeConstructor().construct_object(node)

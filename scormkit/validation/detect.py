@@ -12,10 +12,10 @@ from lxml import etree
 
 from scormkit.errors import Diagnostic, Location
 from scormkit.formats import KINDS, MANIFEST, PackageKind
-from scormkit.validation.xml import safe_parser
+from scormkit.validation.members import Members, as_members
+from scormkit.validation.xml import MAX_XML_BYTES, lenient_parse
 
 CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-CP114 = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 ADLCP13 = "http://www.adlnet.org/xsd/adlcp_v1p3"
 CC_NAMESPACES = {
@@ -41,9 +41,12 @@ def _kind(key: str, manifest: str | None = None) -> Kind:
     return kind if manifest is None else dataclasses.replace(kind, manifest=manifest)
 
 
-def detect(files: dict[str, bytes], diagnostics: list[Diagnostic]) -> Kind | None:
+def detect(files: Members | dict[str, bytes], diagnostics: list[Diagnostic]) -> Kind | None:
     """The package's kind, or None (with a diagnostic saying why) when it is none we know."""
+    files = as_members(files)
     if MANIFEST in files:
+        if files.size(MANIFEST) > MAX_XML_BYTES:
+            return _kind("imscp")  # xml-too-large
         return _from_manifest(files[MANIFEST])
     misspelt = sorted(n for n in files if "/" not in n and n != n.lower()
                       and n.lower() in ("imsmanifest.xml", "cmi5.xml"))
@@ -56,7 +59,7 @@ def detect(files: dict[str, bytes], diagnostics: list[Diagnostic]) -> Kind | Non
         return _kind("cmi5")
     xml_files = [name for name in files if name.endswith(".xml") and "/" not in name]
     for name in xml_files:
-        if b"<quiz" in files[name][:2048]:
+        if b"<quiz" in files.head(name, 2048):
             return _kind("moodlexml", name)
     nested = sorted(n for n in files if n.rsplit("/", 1)[-1] in ("imsmanifest.xml", "cmi5.xml"))
     if nested:
@@ -72,11 +75,10 @@ def detect(files: dict[str, bytes], diagnostics: list[Diagnostic]) -> Kind | Non
 
 
 def _from_manifest(data: bytes) -> Kind:
-    try:
-        # Entities are not refused here (the XML pass reports them): never expanded, they
-        # cannot hide what the manifest says it is.
-        root = etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError:
+    # A DOCTYPE is not refused here (the XML pass reports it): entities are never expanded
+    # into the tree's text, so they cannot hide what the manifest says it is.
+    root = lenient_parse(data)
+    if root is None:
         return _kind("imscp")
     namespace = etree.QName(root).namespace or ""
     schema = (root.findtext(f"{{{namespace}}}metadata/{{{namespace}}}schema") or "").strip()

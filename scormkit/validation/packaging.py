@@ -18,11 +18,7 @@ from lxml import etree
 from scormkit import ids
 from scormkit.errors import Diagnostic, Location
 from scormkit.formats import MANIFEST
-from scormkit.validation.xml import parse_document
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+from scormkit.validation.xml import local, parse_document
 
 
 def _href_problem(href: str) -> str | None:
@@ -50,39 +46,38 @@ def check_content_package(files: Mapping[str, bytes], root: etree._Element | Non
     def at(element: etree._Element) -> Location:
         return Location(MANIFEST, element.sourceline)
 
+    # The walks below let libxml2 pick the elements ("{*}name": any namespace): a manifest
+    # may hold a million elements, and Python looks only at the ones that matter.
     identifiers: Counter[str] = Counter()
-    for element in root.iter():
-        if not isinstance(element.tag, str):
+    for element in root.iter("{*}manifest", "{*}organization", "{*}item", "{*}resource"):
+        ident = element.get("identifier")
+        if ident is None:
             continue
-        if _local(element) in ("manifest", "organization", "item", "resource"):
-            ident = element.get("identifier")
-            if ident is None:
-                continue
-            identifiers[ident] += 1
-            if not ids.is_ncname(ident):
-                diagnostics.append(Diagnostic(
-                    "id-invalid", f"identifier '{ident}' is not a valid xs:ID", at(element),
-                    "identifiers must start with a letter or '_' and contain no spaces or ':'"))
-            elif identifiers[ident] == 2:
-                diagnostics.append(Diagnostic(
-                    "id-duplicate", f"identifier '{ident}' is used more than once", at(element)))
+        identifiers[ident] += 1
+        if not ids.is_ncname(ident):
+            diagnostics.append(Diagnostic(
+                "id-invalid", f"identifier '{ident}' is not a valid xs:ID", at(element),
+                "identifiers must start with a letter or '_' and contain no spaces or ':'"))
+        elif identifiers[ident] == 2:
+            diagnostics.append(Diagnostic(
+                "id-duplicate", f"identifier '{ident}' is used more than once", at(element)))
 
-    resources = {r.get("identifier"): r for r in root.iter() if _local(r) == "resource"}
-    organizations = [o for o in root.iter() if _local(o) == "organization"]
-    orgs_element = next((o for o in root if _local(o) == "organizations"), None)
+    resources = {r.get("identifier"): r for r in root.iter("{*}resource")}
+    organizations = list(root.iter("{*}organization"))
+    orgs_element = next((o for o in root if local(o) == "organizations"), None)
     default = orgs_element.get("default") if orgs_element is not None else None
-    if default is not None and default not in {o.get("identifier") for o in organizations}:
+    if orgs_element is not None and default is not None \
+            and default not in {o.get("identifier") for o in organizations}:
         diagnostics.append(Diagnostic(
             "default-org-missing", f"organizations/@default '{default}' names no organization",
             at(orgs_element), "set it to the identifier of an <organization>"))
-    for element in root.iter():
-        if _local(element) in ("item", "dependency"):
-            ref = element.get("identifierref")
-            if ref is not None and ref not in resources:
-                diagnostics.append(Diagnostic(
-                    "identifierref-missing",
-                    f"{_local(element)} refers to resource '{ref}', which does not exist",
-                    at(element), "point identifierref at the identifier of a <resource>"))
+    for element in root.iter("{*}item", "{*}dependency"):
+        ref = element.get("identifierref")
+        if ref is not None and ref not in resources:
+            diagnostics.append(Diagnostic(
+                "identifierref-missing",
+                f"{local(element)} refers to resource '{ref}', which does not exist",
+                at(element), "point identifierref at the identifier of a <resource>"))
 
     listed: set[str] = set()
     for resource in resources.values():
@@ -99,9 +94,7 @@ def check_content_package(files: Mapping[str, bytes], root: etree._Element | Non
                 diagnostics.append(Diagnostic(
                     "href-missing", f"resource href '{href}' is not in the package",
                     at(resource), "add the file or fix the path"))
-        for file_el in resource:
-            if _local(file_el) != "file":
-                continue
+        for file_el in resource.iterchildren("{*}file"):
             href = file_el.get("href") or ""
             problem = _href_problem(href)
             if problem:

@@ -8,10 +8,14 @@ less the profile's own rules. Facts and sources: ../shared/reference/lms-rules.m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from scormkit.errors import Severity
-from scormkit.validation.rules import Rule, registry
+
+if TYPE_CHECKING:
+    from scormkit.validation.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class Profile:
         return self.raises.get(rule.code, rule.severity)
 
     def added_rules(self) -> list[Rule]:
+        from scormkit.validation.rules import registry  # (the CLI reads profiles at start)
+
         return [r for r in registry().values() if self.name in r.lms]
 
 
@@ -65,3 +71,9 @@ def profile(name: str | None) -> Profile | None:
     except KeyError:
         raise ValueError(f"unknown LMS profile '{name}'; known: "
                          f"{', '.join(sorted(PROFILES))}") from None
+
+
+def severity_for(lms: str | None) -> Callable[[Rule], Severity]:
+    """The severity each rule has under the LMS profile *lms* (None: the defaults)."""
+    chosen = profile(lms)
+    return chosen.severity if chosen is not None else default_severity

@@ -39,7 +39,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import reduce
 from math import gcd, lcm
-from typing import assert_never
+from typing import Literal, assert_never
 
 from lxml import etree
 
@@ -102,6 +102,11 @@ MAX_ATTEMPTS = 5
 PERCENT = qc.PERCENT
 
 
+PartLayout = Literal["single", "multiple", "truefalse", "fill", "blank", "numeric",
+                     "numeric-essay", "match", "order", "essay"]
+"""How a CC item asks (a part of) a question: the question types, as CC can ask them."""
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
     """One CC item: a whole question, or one piece of a question CC splits."""
@@ -109,8 +114,7 @@ class Part:
     question: Question
     ident: str
     title: str
-    layout: str
-    """single, multiple, truefalse, fill, blank, numeric, numeric-essay, match, order, essay."""
+    layout: PartLayout
     share: Fraction = Fraction(1)
     """Share of the question's points."""
     index: int = 0
@@ -128,7 +132,7 @@ def parts_of(question: Question, target: str) -> list[Part]:
     dot, so they never collide with another question's."""
     q = question
 
-    def pieces(layout: str, ids: Sequence[str]) -> list[Part]:
+    def pieces(layout: PartLayout, ids: Sequence[str]) -> list[Part]:
         count = len(ids)
         return [Part(q, f"{q.id}.{piece}", f"{q.title} ({number}/{count})", layout,
                      Fraction(1, count), number - 1)
@@ -322,6 +326,8 @@ class CcItemBuilder(ItemBase):
                 self.order(item, q)
             case "essay":
                 self.essay(item, q.prompt)
+            case _:
+                assert_never(part.layout)
         self.feedbacks(item)
         return item
 

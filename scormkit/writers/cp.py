@@ -41,3 +41,8 @@ class Resource:
     href: str | None
     files: list[str] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
+
+
+LayoutParts = tuple[dict[str, bytes], list[Item], list[Resource]]
+"""A SCORM layout (single SCO or one per lesson): its pages (path -> bytes), the
+organization's items and the manifest's resources."""

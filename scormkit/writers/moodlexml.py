@@ -102,7 +102,8 @@ class _Writer:
              **attrs: str) -> etree._Element:
         """``<tag format="html"><text>...</text><file .../>*</tag>``; *blanks* says what a
         fill-in prompt shows in place of each blank."""
-        element = etree.SubElement(parent, tag, format=fmt, **attrs)
+        attrib = {"format": fmt, **attrs}
+        element = etree.SubElement(parent, tag, attrib)
         self.fill(element, content, blanks)
         return element
 
@@ -198,7 +199,7 @@ class _Writer:
         etree.SubElement(element, "answernumbering").text = "abc"
         etree.SubElement(element, "showstandardinstruction").text = "0"
         self.combined(element, q)
-        if single:
+        if isinstance(q, SingleChoice):
             fractions = {c.id: Decimal(1) if c.correct else Decimal(0) for c in q.choices}
         else:
             right = len(q.correct_choices)

@@ -155,7 +155,6 @@ class ItemBuilder(ItemBase):
         answer_ids = [self.label_id(c.id) for c in q.choices]
         self.meta(item, answer_ids)
         self.choices_presentation(item, q, answer_ids)
-        single = isinstance(q, SingleChoice)
         rp = self.outcomes(item)
         self.general(rp)
         for choice, ident in zip(q.choices, answer_ids, strict=True):
@@ -164,7 +163,7 @@ class ItemBuilder(ItemBase):
                 self.varequal(conditionvar, "response1", ident)
                 self.show(respcondition, f"{ident}_fb", choice.feedback)
         respcondition, conditionvar = self.condition(rp)
-        if single:
+        if isinstance(q, SingleChoice):
             self.varequal(conditionvar, "response1", self.label_id(q.correct_choice.id))
         else:
             both = self.el(conditionvar, "and")

@@ -218,7 +218,8 @@ class ItemBuilder(_Tree):
         qc.append_qti_content(parent, content, self.ns, resolver=self.ctx.resolver,
                               blank=blank)
 
-    def base(self, parent: etree._Element, base_type: str, text: str) -> etree._Element:
+    def base(self, parent: etree._Element | None, base_type: str, text: str
+             ) -> etree._Element:
         return self.el(parent, "baseValue", text, baseType=base_type)
 
     # -- declarations -----------------------------------------------------------------
@@ -377,15 +378,17 @@ class ItemBuilder(_Tree):
             case Ordering():
                 interaction = self.el(body, "orderInteraction", responseIdentifier="RESPONSE",
                                       shuffle="true")
-                for item in q.items:
-                    element = self.el(interaction, "simpleChoice", identifier=item.id)
-                    self.html(element, item.text)
+                for step in q.items:
+                    element = self.el(interaction, "simpleChoice", identifier=step.id)
+                    self.html(element, step.text)
             case Essay():
                 self.el(body, "extendedTextInteraction", responseIdentifier="RESPONSE",
                         expectedLines="10", format="xhtml")
                 if q.grading:
                     rubric = self.el(body, "rubricBlock", view="scorer", use="scoring")
                     self.html(self.content(rubric), q.grading)
+            case _:
+                assert_never(q)
 
     def text_entry(self, parent: etree._Element, blank_id: str) -> etree._Element:
         q = self.q
@@ -439,7 +442,11 @@ class ItemBuilder(_Tree):
                 return self.exact_unit(len(q.correct_choices))
             case Matching(partial_credit=True):
                 return self.exact_unit(len(q.pairs))
-        return False
+            case (SingleChoice() | MultipleResponse() | TrueFalse() | Numeric() | Matching()
+                  | Ordering() | Essay()):
+                return False
+            case _:
+                assert_never(q)
 
     def variable(self, identifier: str) -> etree._Element:
         return self.el(None, "variable", identifier=identifier)
@@ -500,13 +507,17 @@ class ItemBuilder(_Tree):
                     branch = self.el(condition, "responseIf" if index == 0 else "responseElseIf")
                     branch.append(self.numeric_test(answer))
                     self.set_score(branch, self.points())
-            case _:
+            case SingleChoice() | TrueFalse() | MultipleResponse() | Matching() | Ordering():
                 condition = self.el(rp, "responseCondition")
                 branch = self.el(condition, "responseIf")
                 match = self.el(branch, "match")
                 match.append(self.variable("RESPONSE"))
                 self.el(match, "correct", identifier="RESPONSE")
                 self.set_score(branch, self.points())
+            case Essay():
+                raise AssertionError("an essay is scored by hand: processing() returns first")
+            case _:
+                assert_never(q)
 
     def map_response(self, identifier: str) -> etree._Element:
         return self.el(None, "mapResponse", identifier=identifier)

@@ -88,7 +88,7 @@ class QuizWriter(Writer):
 
 def quiz_of(course: Course, target: str) -> Quiz:
     """The quiz a quiz target exports, or a clear error when the course has none."""
-    quiz = getattr(course, "quiz", None)
+    quiz = course.quiz
     if quiz is None:
         raise SourceError(
             "quiz-missing", f"the {target} target exports the course's quiz, and this course "

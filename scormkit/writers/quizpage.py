@@ -44,7 +44,6 @@ QUIZ_PAGE = "quiz.html"
 
 BLANK_MAXLENGTH = 100
 """Characters a learner can type in one blank (keeps the saved state small)."""
-NUMBER_MAXLENGTH = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,4 +333,6 @@ def _question_data(question: Question) -> dict[str, Any]:
             data["items"] = [i.id for i in question.items]
         case Essay():
             pass
+        case _:
+            assert_never(question)
     return data

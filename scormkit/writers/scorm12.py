@@ -16,6 +16,7 @@ from scormkit.package import Package
 from scormkit.writers import web
 from scormkit.writers.base import Writer
 from scormkit.writers.cp import Item as _Item
+from scormkit.writers.cp import LayoutParts
 from scormkit.writers.cp import Resource as _Resource
 
 
@@ -44,14 +45,14 @@ class Scorm12Writer(Writer):
             package.add(path, data)
         return package
 
-    def _single(self, course: Course, shared: list[str]):  # type: ignore[no-untyped-def]
+    def _single(self, course: Course, shared: list[str]) -> LayoutParts:
         page = web.single_page(course, "scorm12")
         items = [_Item(f"ITEM-{course.id}", f"RES-{course.id}", course.title,
                        course.tracking.passing_score)]
         resources = [_Resource(f"RES-{course.id}", "sco", "index.html", ["index.html", *shared])]
         return {"index.html": page}, items, resources
 
-    def _per_lesson(self, course: Course, shared: list[str]):  # type: ignore[no-untyped-def]
+    def _per_lesson(self, course: Course, shared: list[str]) -> LayoutParts:
         pages = web.lesson_pages(course, "scorm12")
         common = f"RES-{course.id}-common"
         items = [_Item(f"ITEM-{le.id}", f"RES-{le.id}", le.title) for le in course.lessons]

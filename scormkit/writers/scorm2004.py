@@ -15,7 +15,7 @@ from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.writers import web
 from scormkit.writers.base import Writer
-from scormkit.writers.cp import Item, Resource, Sequencing
+from scormkit.writers.cp import Item, LayoutParts, Resource, Sequencing
 
 STANDARD = "scorm2004"
 
@@ -47,7 +47,7 @@ class Scorm2004Writer(Writer):
             package.add(path, data)
         return package
 
-    def _single(self, course: Course, shared: list[str]):  # type: ignore[no-untyped-def]
+    def _single(self, course: Course, shared: list[str]) -> LayoutParts:
         item = Item(
             f"ITEM-{course.id}", f"RES-{course.id}", course.title,
             sequencing=self._sco_sequencing(course),
@@ -66,7 +66,7 @@ class Scorm2004Writer(Writer):
             min_measure=round(passing / 100, 4) if passing is not None else None,
         )
 
-    def _per_lesson(self, course: Course, shared: list[str]):  # type: ignore[no-untyped-def]
+    def _per_lesson(self, course: Course, shared: list[str]) -> LayoutParts:
         pages = web.lesson_pages(course, STANDARD)
         common = f"RES-{course.id}-common"
         lessons = [

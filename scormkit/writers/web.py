@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import posixpath
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -91,12 +92,17 @@ def render_page(
     """Render the learner page. *quiz*: the quiz this page shows (as the last section of the
     single-SCO page, or alone on the quiz's own page when *current* is None)."""
     depth = page_path.count("/")
+    # Worked out here, not by a loop in the template: per-lesson layouts render one page per
+    # lesson, and a loop over every lesson on each page made them quadratic.
+    position = 0 if current is None else next(
+        (number for number, lesson in enumerate(lessons, 1) if lesson.id == current.id), 0)
     return templating.render(
         PAGE_TEMPLATE,
         course=course,
         lessons=lessons,
         layout=layout,
         current=current,
+        position=position,
         static_prefix="../" * depth,
         runtime_config=runtime_config,
         quiz=quiz,
@@ -193,8 +199,31 @@ def quiz_page(course: Course, standard: str) -> dict[str, bytes]:
     )}
 
 
+_last: list[Any] = [None, {}]
+"""The course the pages below were last made for, and what was made: {key: files}."""
+
+
+def _once_per_course(course: Course, key: Hashable,
+                     make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+    """*make*'s files, made once for the course *object* (a frozen model, so the same
+    arguments give the same bytes): CC 1.1 and 1.3 ship the same lesson pages, and every web
+    target the same runtime and media. Only the last course is kept, and a copy is returned,
+    so a writer that changes its dict changes nobody else's."""
+    if _last[0] is not course:
+        _last[0], _last[1] = course, {}
+    made = _last[1].get(key)
+    if made is None:
+        made = _last[1][key] = make()
+    return dict(made)
+
+
 def lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
     """One page per lesson, each its own SCO (in course order)."""
+    return _once_per_course(course, ("lesson_pages", standard),
+                            lambda: _lesson_pages(course, standard))
+
+
+def _lesson_pages(course: Course, standard: str) -> dict[str, bytes]:
     outline = [PageLesson(le.id, le.title, le.objectives, le.minutes, "", f"#{le.id}")
                for le in course.lessons]
     pages: dict[str, bytes] = {}
@@ -237,9 +266,12 @@ def shared_files(course: Course, standard: str, *, quiz_pages: bool) -> dict[str
     """What the pages of a web package use: the runtime for *standard* and the referenced
     media. *quiz_pages*: the package shows the course's quiz as a page (False for a
     cartridge, whose quiz is a QTI assessment); the quiz player ships only then, and only
-    when the course has a quiz."""
-    return {**runtime_files(standard, quiz=quiz_pages and course.quiz is not None),
-            **media_files(course)}
+    when the course has a quiz. Made once per course and arguments (several targets of one
+    build share them)."""
+    quiz = quiz_pages and course.quiz is not None
+    return _once_per_course(course, ("shared_files", standard, quiz),
+                            lambda: {**runtime_files(standard, quiz=quiz),
+                                     **media_files(course)})
 
 
 def root_schema_files(family: str) -> dict[str, bytes]:

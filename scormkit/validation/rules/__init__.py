@@ -28,11 +28,11 @@ from functools import cached_property
 
 from lxml import etree
 
-from scormkit.errors import Diagnostic, Location, Severity
+from scormkit.errors import Diagnostic, Location, Severity, failure
 from scormkit.formats import KINDS, MANIFEST, PackageKind, Standard, kinds_of
-from scormkit.validation.xml import quiet_parse
-
-Kind = PackageKind
+from scormkit.validation.members import Members
+from scormkit.validation.xml import MAX_XML_BYTES, TreeCache, count_nodes, parse_document
+from scormkit.validation.xml import local as local  # re-exported: the checks' toolkit
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -48,7 +48,7 @@ MOODLEXML = kinds_of(Standard.MOODLEXML)
 MANIFEST_KINDS = frozenset(k.key for k in KINDS.values() if k.manifest == MANIFEST)
 ALL_KINDS = frozenset(KINDS)
 
-STAGES = ("archive", "detect", "xml", "package", "check", "runtime")
+STAGES = ("archive", "detect", "xml", "package", "check", "runtime", "pipeline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ class Rule:
     source: str = ""
     """Where the rule comes from (lms-rules.md section, specification)."""
 
-    def applies(self, kind: Kind | None, lms: str | None) -> bool:
+    def applies(self, kind: PackageKind | None, lms: str | None) -> bool:
         if self.lms and lms not in self.lms:
             return False
         return self.kinds is None or (kind is not None and kind.key in self.kinds)
@@ -141,59 +141,79 @@ def registry() -> dict[str, Rule]:
 # What checks see
 
 
-def local(element: object) -> str:
-    tag = getattr(element, "tag", None)
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
 @dataclass
 class Context:
     """A package as the checks see it: members, kind, and parsed documents (cached)."""
 
-    files: dict[str, bytes]
-    kind: Kind
+    files: Members
+    """Read on demand (scormkit/validation/members.py): test membership freely, read a
+    member whole only when it must be parsed (``files.head`` and ``files.chunks`` for
+    the others)."""
+    kind: PackageKind
     lms: str | None = None
-    _parsed: dict[str, etree._Element | None] = field(default_factory=dict, repr=False)
+    trees: TreeCache = field(default_factory=TreeCache, repr=False)
+    """The documents the XML pass parsed (bounded), shared so that checks do not parse
+    them again."""
     cache: dict[str, object] = field(default_factory=dict, repr=False)
     """For checks that share an expensive walk (e.g. every QTI item's metadata)."""
 
-    def remember(self, name: str, root: etree._Element | None) -> None:
-        """Keep a document the XML pass parsed, so that checks do not parse it again."""
-        self._parsed[name] = root
-
     def xml(self, name: str) -> etree._Element | None:
-        """Root of member *name* parsed safely, or None when absent, malformed or hostile
-        (the XML pass reports those)."""
-        if name not in self._parsed:
-            self._parsed[name] = quiet_parse(self.files.get(name))
-        return self._parsed[name]
+        """Root of member *name* parsed safely, or None when absent, too large, malformed or
+        hostile (the XML pass reports those)."""
+        known, root = self.trees.get(name)
+        if known:
+            return root
+        if name not in self.files or self.files.size(name) > MAX_XML_BYTES:
+            root, nodes = None, 0
+        else:
+            data = self.files[name]
+            nodes = count_nodes(data)
+            self.trees.reserve(nodes)
+            root = parse_document("", data, [], nodes=nodes)
+        self.trees.put(name, root, nodes)
+        return root
 
     @cached_property
-    def manifest(self) -> etree._Element | None:
+    def parsed_manifest(self) -> etree._Element | None:
+        """The root document (the kind's manifest), or None when it did not parse."""
         return self.xml(self.kind.manifest) if self.kind.manifest else None
+
+    @property
+    def manifest(self) -> etree._Element:
+        """The root document, for checks: `run_checks` runs them only when it parsed."""
+        root = self.parsed_manifest
+        if root is None:
+            raise LookupError(f"{self.kind.manifest} did not parse: no check can run")
+        return root
 
     @cached_property
     def ns(self) -> str:
-        root = self.manifest
+        root = self.parsed_manifest
         return (etree.QName(root).namespace or "") if root is not None else ""
 
     def q(self, name: str) -> str:
         """Clark name of *name* in the manifest's namespace."""
         return f"{{{self.ns}}}{name}" if self.ns else name
 
+    @property
+    def manifest_name(self) -> str:
+        """Member name of the root document (detection names it for every kind, the Moodle
+        XML file included)."""
+        return self.kind.manifest or ""
+
     def at(self, element: etree._Element, path: str | None = None) -> Location:
-        return Location(path or self.kind.manifest or "", element.sourceline)
+        return Location(path or self.manifest_name, element.sourceline)
 
     @cached_property
     def resources(self) -> dict[str, etree._Element]:
-        root = self.manifest
+        root = self.parsed_manifest
         if root is None:
             return {}
         return {r.get("identifier", ""): r for r in root.iter(self.q("resource"))}
 
     @cached_property
     def default_organization(self) -> etree._Element | None:
-        root = self.manifest
+        root = self.parsed_manifest
         if root is None:
             return None
         organizations = root.find(self.q("organizations"))
@@ -219,19 +239,29 @@ class Context:
 
 def run_checks(context: Context, rules: Iterable[Rule],
                severity: Callable[[Rule], Severity]) -> Iterator[Diagnostic]:
-    """Run the check of every applicable rule on a package whose root document parsed."""
-    if context.manifest is None:
+    """Run the check of every applicable rule on a package whose root document parsed; a
+    rule that fails is reported (internal-error) and the others still run."""
+    try:
+        if context.parsed_manifest is None:
+            return
+    except Exception as exc:
+        yield from failure("reading the package's manifest", exc)
         return
     for current in rules:
         if current.check is None or not current.applies(context.kind, context.lms):
             continue
         level = severity(current)
-        for finding in current.check(context):
-            yield Diagnostic(current.code, finding.message, finding.location,
-                             finding.hint or current.hint, level)
+        found: list[Diagnostic] = []
+        try:
+            for finding in current.check(context):
+                found.append(Diagnostic(current.code, finding.message, finding.location,
+                                        finding.hint or current.hint, level))
+        except Exception as exc:
+            found += failure(f"checking the rule {current.code}", exc)
+        yield from found
 
 
-def finish(diagnostics: Iterable[Diagnostic], kind: Kind | None, lms: str | None,
+def finish(diagnostics: Iterable[Diagnostic], kind: PackageKind | None, lms: str | None,
            severity: Callable[[Rule], Severity]) -> Iterator[Diagnostic]:
     """Give diagnostics found by a stage their rule's severity (and hint, when they have
     none); drop those of rules that do not apply to this kind or LMS."""

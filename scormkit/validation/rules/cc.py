@@ -32,7 +32,7 @@ CC_QTI_PROFILES = {"cc.multiple_choice.v0p1", "cc.true_false.v0p1",
       hint="put xmlns=\"...\" on the <manifest> element right after the XML declaration: "
            "Moodle recognises a cartridge by reading only the first bytes")
 def check_sniff(context: Context) -> Iterator[Finding]:
-    head = context.files[context.kind.manifest][:_SNIFF_BYTES].decode("utf-8", "replace")
+    head = context.files.head(context.manifest_name, _SNIFF_BYTES).decode("utf-8", "replace")
     sniff = "".join(head.lower().split()).replace('"', "").replace("'", "")
     if f"xmlns={context.ns.lower()}" not in sniff:
         yield Finding("the default namespace declaration is not within the manifest's first "

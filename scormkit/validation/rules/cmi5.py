@@ -17,8 +17,7 @@ MOVE_ON = ("NotApplicable", "Passed", "Completed", "CompletedAndPassed", "Comple
 
 
 def _aus(context: Context) -> list[etree._Element]:
-    root = context.manifest
-    return [] if root is None else list(root.iter(f"{{{NS}}}au"))
+    return list(context.manifest.iter(f"{{{NS}}}au"))
 
 
 def _at(context: Context, element: etree._Element) -> Location:
@@ -31,7 +30,7 @@ def _at(context: Context, element: etree._Element) -> Location:
 def check_root(context: Context) -> Iterator[Finding]:
     root = context.manifest
     if root.tag != f"{{{NS}}}courseStructure":
-        yield Finding(f"the root element is {root.tag}", _at(context, root))
+        yield Finding(f"the root element is {etree.QName(root).text}", _at(context, root))
 
 
 @rule("cmi5-au-url-missing", ERROR, "an AU's relative url names a file that is not in the "

@@ -58,10 +58,9 @@ def check_moodle_cc(context: Context) -> Iterator[Finding]:
       "(protected_cc_not_supported)", kinds=CC, lms={"moodle"}, source="lms-rules 3.2",
       hint="remove the <authorizations> block for Moodle")
 def check_moodle_protected(context: Context) -> Iterator[Finding]:
-    for element in context.manifest.iter():
-        if local(element) in ("authorizations", "authorization"):
-            yield Finding("the cartridge declares authorization", context.at(element))
-            return
+    for element in context.manifest.iter("{*}authorizations", "{*}authorization"):
+        yield Finding("the cartridge declares authorization", context.at(element))
+        return
 
 
 @rule("moodle-sequencing-ignored", WARNING, "Moodle ignores most SCORM 2004 sequencing "
@@ -83,7 +82,7 @@ def check_moodle_sequencing(context: Context) -> Iterator[Finding]:
       hint="build the moodlexml target, or a Common Cartridge 1.1 with the quiz inside")
 def check_moodle_qti(context: Context) -> Iterator[Finding]:
     yield Finding(f"Moodle cannot import {context.kind.label} without a third-party plugin",
-                  Location(context.kind.manifest))
+                  Location(context.manifest_name))
 
 
 @rule("moodle-cmi5-plugin", WARNING, "cmi5 in Moodle needs the third-party mod_cmi5launch "

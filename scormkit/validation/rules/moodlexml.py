@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lxml import etree
+
 from scormkit.errors import Location
 from scormkit.validation.rules import ERROR, MOODLEXML, WARNING, Context, Finding, rule
 
@@ -22,9 +24,9 @@ QUESTION_TYPES = {
       hint="every <question> except categories needs <name><text> and <questiontext><text>")
 def check_structure(context: Context) -> Iterator[Finding]:
     root = context.manifest
-    where = context.kind.manifest
+    where = context.manifest_name
     if root.tag != "quiz":
-        yield Finding(f"the root element is <{root.tag}>, not <quiz>",
+        yield Finding(f"the root element is <{etree.QName(root).text}>, not <quiz>",
                       Location(where, root.sourceline))
         return
     for question in root.iter("question"):
@@ -52,4 +54,4 @@ def check_types(context: Context) -> Iterator[Finding]:
         kind = question.get("type")
         if kind is not None and kind not in QUESTION_TYPES:
             yield Finding(f"question type '{kind}'",
-                          Location(context.kind.manifest, question.sourceline))
+                          Location(context.manifest_name, question.sourceline))

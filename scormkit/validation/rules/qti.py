@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import cast
 
 from lxml import etree
 
 from scormkit.errors import Location
 from scormkit.validation.detect import CC_NAMESPACES
-from scormkit.validation.rules import ERROR, QTI, WARNING, Context, Finding, local, rule
+from scormkit.validation.rules import CC, ERROR, QTI, WARNING, Context, Finding, local, rule
 
 QTI21 = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI30 = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -85,15 +87,21 @@ def qti12_documents(context: Context) -> Iterator[tuple[str, etree._Element, etr
             continue
         name = context.resource_file(resource)
         root = context.xml(name) if name else None
-        if root is not None:
+        if name and root is not None:
             yield name, root, resource
 
 
-def metadata(item: etree._Element) -> dict[str, tuple[str, etree._Element]]:
+Metadata = dict[str, tuple[str, etree._Element]]
+"""qtimetadatafield label -> (entry, field element)."""
+Item12 = tuple[str, etree._Element, Metadata]
+"""(member, item, metadata) of a QTI 1.2 item."""
+
+
+def metadata(item: etree._Element) -> Metadata:
     """qtimetadatafield label -> (entry, field element) of a QTI 1.2 item."""
     ns = etree.QName(item).namespace
     q = (lambda name: f"{{{ns}}}{name}") if ns else (lambda name: name)
-    fields: dict[str, tuple[str, etree._Element]] = {}
+    fields: Metadata = {}
     for field in item.iterfind(f"{q('itemmetadata')}/{q('qtimetadata')}/"
                                f"{q('qtimetadatafield')}"):
         label = field.findtext(q("fieldlabel"))
@@ -103,21 +111,21 @@ def metadata(item: etree._Element) -> dict[str, tuple[str, etree._Element]]:
     return fields
 
 
-def qti12_items(context: Context) -> list[tuple[str, etree._Element, dict]]:
+def qti12_items(context: Context) -> list[Item12]:
     """(member, item, metadata) of every item of the package's QTI 1.2 documents, computed
     once per package (five rules walk them)."""
     cached = context.cache.get("qti12_items")
     if cached is None:
-        cached = []
+        found: list[Item12] = []
         for name, root, _ in qti12_documents(context):
             ns = etree.QName(root).namespace
             for item in root.iter(f"{{{ns}}}item" if ns else "item"):
-                cached.append((name, item, metadata(item)))
-        context.cache["qti12_items"] = cached
-    return cached  # type: ignore[return-value]
+                found.append((name, item, metadata(item)))
+        context.cache["qti12_items"] = cached = found
+    return cast(list[Item12], cached)  # only this function stores under its key
 
 
-def canvas_items(context: Context) -> Iterator[tuple[str, etree._Element, dict]]:
+def canvas_items(context: Context) -> Iterator[Item12]:
     """Items that carry Canvas metadata (a question_type field)."""
     for name, item, fields in qti12_items(context):
         if "question_type" in fields:
@@ -193,8 +201,8 @@ def check_canvas_meta(context: Context) -> Iterator[Finding]:
         if root is None:
             continue
         if root.tag != f"{{{CANVAS_META}}}quiz":
-            yield Finding(f"the root element is {root.tag}, not {{{CANVAS_META}}}quiz",
-                          Location(name, root.sourceline))
+            yield Finding(f"the root element is {etree.QName(root).text}, not "
+                          f"{{{CANVAS_META}}}quiz", Location(name, root.sourceline))
             continue
         for child in root:
             field, text = local(child), (child.text or "").strip()
@@ -261,7 +269,7 @@ _CANVAS_TO_BLACKBOARD = {
 }
 
 
-def _qti12_item_type(item: etree._Element, fields: dict) -> str:
+def _qti12_item_type(item: etree._Element, fields: Metadata) -> str:
     if "question_type" in fields:
         value = fields["question_type"][0]
         return _CANVAS_TO_BLACKBOARD.get(value, value.replace("_question", "").replace("_", " "))
@@ -340,14 +348,14 @@ def check_blackboard_types(context: Context) -> Iterator[Finding]:
     for ident, resource in context.resources.items():
         if "_item_" not in resource.get("type", ""):
             continue
-        name = context.resource_file(resource)
-        root = context.xml(name) if name else None
-        if root is None:
+        member = context.resource_file(resource)
+        root = context.xml(member) if member else None
+        if not member or root is None:
             continue
         kind = _qti2_item_type(root)
         if kind not in BLACKBOARD_TYPES:
             yield Finding(f"item '{root.get('identifier', ident)}' is a {kind} question",
-                          Location(name, root.sourceline))
+                          Location(member, root.sourceline))
 
 
 @rule("blackboard-qti12", WARNING, "a QTI 1.2 package not exported by Blackboard imports "
@@ -356,4 +364,246 @@ def check_blackboard_types(context: Context) -> Iterator[Finding]:
       hint="build the qti21 target for Blackboard, or wrap the test in a Common Cartridge")
 def check_blackboard_qti12(context: Context) -> Iterator[Finding]:
     yield Finding("Blackboard reports the import of QTI 1.2 from other tools as complete "
-                  "but creates no questions", Location(context.kind.manifest))
+                  "but creates no questions", Location(context.manifest_name))
+
+
+# ---------------------------------------------------------------------------------------------
+# Items no response can get right, correct responses that name no choice, responses no
+# interaction uses. QTI 2.1 section 5 (responseDeclaration, correctResponse, mapping, the
+# match_correct and map_response templates) and QTI 1.2 ASI section 3 (response_lid,
+# response_label, respcondition, setvar); QTI 3.0 names the same things in kebab case.
+
+QTI2_KINDS = frozenset({"qti21", "qti30"})
+QTI12_KINDS = frozenset({"qti12"}) | CC
+# Interaction -> the elements whose identifiers its identifier, pair and directedPair
+# responses name (QTI 2.1 section 3.2, the "choice" classes of each interaction).
+_CHOICES = {
+    "choiceinteraction": {"simplechoice"}, "orderinteraction": {"simplechoice"},
+    "hottextinteraction": {"hottext"}, "inlinechoiceinteraction": {"inlinechoice"},
+    "hotspotinteraction": {"hotspotchoice"}, "graphicorderinteraction": {"hotspotchoice"},
+    "associateinteraction": {"simpleassociablechoice"},
+    "matchinteraction": {"simpleassociablechoice"},
+    "gapmatchinteraction": {"gaptext", "gapimg", "gap"},
+    "graphicassociateinteraction": {"associablehotspot"},
+    "graphicgapmatchinteraction": {"gapimg", "associablehotspot"},
+}
+# Interaction -> the attribute that caps how many values a candidate can give (0: no cap).
+_CAP = {"choiceinteraction": "maxChoices", "hottextinteraction": "maxChoices",
+        "hotspotinteraction": "maxChoices", "matchinteraction": "maxAssociations",
+        "associateinteraction": "maxAssociations",
+        "graphicassociateinteraction": "maxAssociations"}
+_IDENTIFIER_TYPES = {"identifier", "pair", "directedpair"}
+# QTI 1.2 questions graded by a person or not graded: nothing to get right.
+_UNGRADED_TYPES = {"essay_question", "text_only_question", "file_upload_question",
+                   "cc.essay.v0p1"}
+
+
+def _name(element: object) -> str:
+    """Local name without QTI 3's prefix and dashes, in lower case: 'choiceinteraction'."""
+    return local(element).replace("-", "").lower().removeprefix("qti")
+
+
+def _get(element: etree._Element, name: str) -> str | None:
+    """Attribute *name* in QTI 2's camel case or QTI 3's kebab case."""
+    kebab = re.sub(r"[A-Z]", lambda m: "-" + m.group().lower(), name)
+    value = element.get(name)
+    return value if value is not None else element.get(kebab)
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _values(element: etree._Element | None) -> list[str]:
+    if element is None:
+        return []
+    return [(v.text or "").strip() for v in element if _name(v) == "value"]
+
+
+@dataclass
+class _Problem:
+    code: str
+    message: str
+    element: etree._Element
+
+
+def _qti2_problems(root: etree._Element) -> list[_Problem]:
+    """What the three rules find in one QTI 2.1 or 3.0 item."""
+    problems: list[_Problem] = []
+    item = root.get("identifier", "?")
+    interactions = [e for e in root.iter() if _name(e).endswith("interaction")]
+    processing = next((e for e in root if _name(e) == "responseprocessing"), None)
+    template = (_get(processing, "template") or "") if processing is not None else ""
+    declarations = [e for e in root if _name(e) == "responsedeclaration"]
+    for declaration in declarations:
+        ident = declaration.get("identifier", "")
+        bound = [i for i in interactions if _get(i, "responseIdentifier") == ident]
+        if not bound:
+            problems.append(_Problem("qti-response-unused", f"item '{item}' declares "
+                                     f"response '{ident}', which no interaction uses",
+                                     declaration))
+            continue
+        correct_element = next((e for e in declaration if _name(e) == "correctresponse"), None)
+        correct = _values(correct_element)
+        mapping = next((e for e in declaration if _name(e) == "mapping"), None)
+        entries = [] if mapping is None else [
+            (_get(e, "mapKey") or "", _number(_get(e, "mappedValue")) or 0.0, e)
+            for e in mapping if _name(e) == "mapentry"]
+        cardinality = declaration.get("cardinality", "")
+        base = (_get(declaration, "baseType") or "").lower()
+        kinds = {_name(i) for i in bound}
+        choices = {e.get("identifier") for i in bound for e in i.iter()
+                   if _name(e) in _CHOICES.get(_name(i), ())}
+        unknown_found = False
+        if base in _IDENTIFIER_TYPES and kinds <= set(_CHOICES):
+            named = [(value, correct_element, "its correct response") for value in correct]
+            named += [(key, entry, "its mapping, which gives it points")
+                      for key, points, entry in entries if points > 0]
+            for value, element, where in named:
+                unknown = [part for part in value.split() if part not in choices]
+                if unknown and element is not None:
+                    unknown_found = True
+                    problems.append(_Problem(
+                        "qti-correct-unknown-choice", f"item '{item}', response '{ident}': "
+                        f"{where} names '{' '.join(unknown)}', which is no choice of its "
+                        "interaction", element))
+        if unknown_found:
+            continue
+        cap = max((int(_get(i, _CAP[_name(i)]) or 0) for i in bound if _name(i) in _CAP
+                   and (_get(i, _CAP[_name(i)]) or "0").isdigit()), default=0)
+        reason = None
+        if cardinality == "single" and len(correct) > 1:
+            reason = f"its single-cardinality response '{ident}' has {len(correct)} correct " \
+                     "values, and a candidate gives one"
+        elif cardinality in ("multiple", "ordered") and cap and len(correct) > cap \
+                and all(_name(i) in _CAP for i in bound):
+            reason = f"its correct response '{ident}' has {len(correct)} values, but the " \
+                     f"interaction accepts at most {cap}"
+        elif ident == "RESPONSE" and template.endswith("match_correct") and not correct:
+            reason = "it uses the match_correct template but declares no correct response"
+        elif ident == "RESPONSE" and template.endswith("map_response") and not any(
+                points > 0 for _, points, _ in entries) and (
+                mapping is None or (_number(_get(mapping, "defaultValue")) or 0) <= 0):
+            reason = "it uses the map_response template but its mapping gives no points"
+        if reason:
+            problems.append(_Problem("qti-unanswerable", f"item '{item}': no response can "
+                                     f"get it right: {reason}", declaration))
+    if template.endswith(("match_correct", "map_response")) and not any(
+            d.get("identifier") == "RESPONSE" for d in declarations):
+        problems.append(_Problem("qti-unanswerable", f"item '{item}': no response can get it "
+                                 "right: its response processing template scores the "
+                                 "response RESPONSE, which it does not declare",
+                                 processing if processing is not None else root))
+    return problems
+
+
+def _qti12_problems(item: etree._Element, fields: dict[str, tuple[str, etree._Element]]
+                    ) -> list[_Problem]:
+    """What the rules find in one QTI 1.2 item (QTI package or cartridge)."""
+    problems: list[_Problem] = []
+    ident = item.get("ident", "?")
+    lids = {e.get("ident", ""): {label.get("ident") for label in e.iter()
+                                 if local(label) == "response_label"}
+            for e in item.iter() if local(e) == "response_lid"}
+    others = {e.get("ident", "") for e in item.iter()
+              if local(e) in ("response_str", "response_num", "response_xy", "response_grp")}
+    conditions = [e for e in item.iter() if local(e) == "respcondition"]
+    possible_points = False
+    any_points = False
+    for condition in conditions:
+        points = any((_number(s.text) or 0) > 0 and s.get("action", "Set") in ("Set", "Add")
+                     for s in condition.iter() if local(s) == "setvar")
+        tests = [t for t in condition.iter() if local(t) == "varequal"
+                 and not any(local(a) == "not" for a in t.iterancestors())]
+        impossible = False
+        for test in condition.iter():
+            if local(test) != "varequal":
+                continue
+            response, value = str(test.get("respident") or ""), (test.text or "").strip()
+            if response in lids and value not in lids[response]:
+                problems.append(_Problem(
+                    "qti-correct-unknown-choice", f"item '{ident}' tests response "
+                    f"'{response}' for '{value}', which is no response_label of it", test))
+                impossible = impossible or test in tests
+            elif response not in lids and response not in others:
+                problems.append(_Problem(
+                    "qti-correct-unknown-choice", f"item '{ident}' tests response "
+                    f"'{response}', which the item does not have", test))
+                impossible = impossible or test in tests
+        any_points = any_points or points
+        possible_points = possible_points or (points and not impossible)
+    question_type = fields.get("question_type", fields.get("cc_profile", ("", None)))[0]
+    ungraded = question_type in _UNGRADED_TYPES or fields.get(
+        "points_possible", ("1", None))[0] in ("0", "0.0")
+    if lids and not ungraded and not possible_points:
+        if any_points:
+            message = "every condition that gives points tests a choice that does not exist"
+        else:
+            message = "no condition of its resprocessing gives points (setvar with a " \
+                      "positive value)"
+        problems.append(_Problem("qti-unanswerable", f"item '{ident}': no response can get "
+                                 f"it right: {message}", item))
+    return problems
+
+
+def _qti_problems(context: Context) -> list[tuple[str, _Problem]]:
+    """(member, problem) of every QTI item of the package, computed once for the three
+    rules."""
+    cached = context.cache.get("qti_problems")
+    if isinstance(cached, list):
+        return cached
+    found: list[tuple[str, _Problem]] = []
+    if context.kind.key in QTI12_KINDS:
+        for name, item, fields in qti12_items(context):
+            found += [(name, p) for p in _qti12_problems(item, fields)]
+    else:
+        for resource in context.resources.values():
+            if "_item_" not in resource.get("type", ""):
+                continue
+            member = context.resource_file(resource)
+            root = context.xml(member) if member else None
+            if member and root is not None and _name(root) == "assessmentitem":
+                found += [(member, p) for p in _qti2_problems(root)]
+    context.cache["qti_problems"] = found
+    return found
+
+
+def _findings(context: Context, code: str) -> Iterator[Finding]:
+    for name, problem in _qti_problems(context):
+        if problem.code == code:
+            yield Finding(problem.message, Location(name, problem.element.sourceline))
+
+
+@rule("qti-correct-unknown-choice", ERROR, "a QTI item's correct response (or a condition or "
+      "mapping that gives points) names a choice or response the item does not have",
+      kinds=QTI2_KINDS | QTI12_KINDS,
+      source="QTI 2.1 section 5.1 (correctResponse values are the interaction's choice "
+             "identifiers), QTI 1.2 ASI section 3.8 (varequal respident and value)",
+      hint="name the identifier of one of the interaction's choices (simpleChoice, "
+           "response_label...): LMS importers drop the answer or mark nothing correct")
+def check_unknown_choice(context: Context) -> Iterator[Finding]:
+    yield from _findings(context, "qti-correct-unknown-choice")
+
+
+@rule("qti-unanswerable", ERROR, "no response can get a QTI item right (no correct response "
+      "for its template, more correct values than a candidate can give, no condition that "
+      "gives points)", kinds=QTI2_KINDS | QTI12_KINDS,
+      source="QTI 2.1 section 5 and the match_correct / map_response templates; QTI 1.2 "
+             "ASI section 3.8 (setvar)",
+      hint="declare the correct response the item's response processing compares with, "
+           "within what the interaction lets a candidate give (maxChoices, cardinality); "
+           "learners otherwise get 0 whatever they answer")
+def check_unanswerable(context: Context) -> Iterator[Finding]:
+    yield from _findings(context, "qti-unanswerable")
+
+
+@rule("qti-response-unused", WARNING, "a QTI item declares a response no interaction uses",
+      kinds=QTI2_KINDS, source="QTI 2.1 section 5.1 (each interaction binds one declared "
+      "response by responseIdentifier)",
+      hint="bind it to an interaction (responseIdentifier) or remove the declaration: "
+           "delivery engines leave it NULL, so anything scored on it is lost")
+def check_response_unused(context: Context) -> Iterator[Finding]:
+    yield from _findings(context, "qti-response-unused")

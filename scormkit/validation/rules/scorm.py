@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from scormkit.errors import Location
+from scormkit.errors import Location, printable
 from scormkit.validation.detect import ADLCP12, ADLCP13, CP12
 from scormkit.validation.rules import (
     ERROR,
@@ -22,12 +23,10 @@ from scormkit.validation.rules import (
     rule,
 )
 
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
 ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
-CP2004 = "http://www.imsglobal.org/xsd/imscp_v1p1"
 IMSMD12 = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
 NAMESPACES_12 = {CP12: "imscp_rootv1p1p2", ADLCP12: "adlcp_rootv1p2"}
 NAMESPACES_2004 = {ADLCP13: "adlcp_v1p3", IMSSS: "imsss", ADLSEQ: "adlseq_v1p3",
@@ -59,9 +58,7 @@ TITLE_LIMIT = 255
 
 
 def schemaversion(context: Context) -> etree._Element | None:
-    root = context.manifest
-    return None if root is None else root.find(
-        f"{context.q('metadata')}/{context.q('schemaversion')}")
+    return context.manifest.find(f"{context.q('metadata')}/{context.q('schemaversion')}")
 
 
 def scormtype(context: Context, resource: etree._Element) -> tuple[str | None, str | None]:
@@ -75,8 +72,7 @@ def scormtype(context: Context, resource: etree._Element) -> tuple[str | None, s
 
 
 def items(context: Context) -> list[etree._Element]:
-    root = context.manifest
-    return [] if root is None else list(root.iter(context.q("item")))
+    return list(context.manifest.iter(context.q("item")))
 
 
 @rule("schemaversion-invalid", ERROR, "metadata/schemaversion is not the exact string of the "
@@ -117,18 +113,29 @@ def check_default_namespace(context: Context) -> Iterator[Finding]:
 @rule("prefix-not-literal", ERROR, "a SCORM namespace is bound to another prefix than "
       "adlcp, adlseq, adlnav or imsss", kinds=SCORM, source="lms-rules 3.1 manifest reading")
 def check_prefixes(context: Context) -> Iterator[Finding]:
+    # iterwalk's start-ns events report each namespace declaration once, where it is made,
+    # without computing every element's in-scope namespaces.
     seen: set[tuple[str | None, str]] = set()
-    for element in context.manifest.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for prefix, uri in element.nsmap.items():
-            wanted = LITERAL_PREFIXES.get(uri)
-            if wanted and prefix != wanted and (prefix, uri) not in seen:
-                seen.add((prefix, uri))
-                yield Finding(f"namespace {uri} is bound to prefix '{prefix}'",
-                              context.at(element),
-                              f"use the prefix '{wanted}': Moodle matches names such as "
-                              f"{wanted.upper()}:... literally")
+    # With only start-ns events, iterwalk yields (prefix, uri) pairs, not elements.
+    for _, (prefix, uri) in etree.iterwalk(  # type: ignore[misc]
+            context.manifest, events=("start-ns",)):
+        wanted = LITERAL_PREFIXES.get(uri)
+        if wanted and (prefix or None) != wanted and (prefix, uri) not in seen:
+            seen.add((prefix, uri))
+            yield Finding(f"namespace {uri} is bound to prefix '{prefix or ''}'",
+                          context.at(_declaring(context.manifest, prefix or None, uri)),
+                          f"use the prefix '{wanted}': Moodle matches names such as "
+                          f"{wanted.upper()}:... literally")
+
+
+def _declaring(root: etree._Element, prefix: str | None, uri: str) -> etree._Element:
+    """The first element that declares *prefix* for *uri* (its parent does not)."""
+    for element in root.iter():
+        if element.nsmap.get(prefix) == uri:
+            parent = element.getparent()
+            if parent is None or parent.nsmap.get(prefix) != uri:
+                return element
+    return root
 
 
 @rule("scormtype-missing", WARNING, "a resource an item launches has no adlcp:scormtype "
@@ -170,9 +177,10 @@ def check_sco_href(context: Context) -> Iterator[Finding]:
             yield Finding(f"SCO resource '{ident}' has no href", context.at(resource))
 
 
-@rule("schema-file-missing", ERROR, "xsi:schemaLocation names a local XSD that is not in "
+@rule("schema-file-missing", WARNING, "xsi:schemaLocation names a local XSD that is not in "
       "the package", kinds=SCORM, source="lms-rules 3.5 P3",
-      hint="ship the XSD files at the package root (SCORM conformance requires them)")
+      hint="ship the XSD files at the package root: ADL's conformance test suite requires "
+           "them (LMSs import the package without them; --strict makes this an error)")
 def check_schema_files(context: Context) -> Iterator[Finding]:
     root = context.manifest
     hints = root.get(f"{{{XSI}}}schemaLocation") or ""
@@ -193,21 +201,34 @@ def check_schema_set(context: Context) -> Iterator[Finding]:
     missing = [name for name in missing if name not in declared]  # schema-file-missing's
     if missing:
         yield Finding(f"{len(missing)} schema file(s) missing at the root: "
-                      f"{', '.join(missing)}", Location(context.kind.manifest))
+                      f"{', '.join(missing)}", Location(context.manifest_name))
 
 
-def _namespaces_used(root: etree._Element) -> dict[str, etree._Element]:
-    """Namespace URI -> first element using it (as tag, attribute or declaration)."""
-    used: dict[str, etree._Element] = {}
-    for element in root.iter():
-        if not isinstance(element.tag, str):
+def _namespaces_used(root: etree._Element, namespaces: Iterable[str]
+                     ) -> dict[str, etree._Element]:
+    """Each of *namespaces* that an element or attribute of *root* uses -> the first element
+    using it (libxml2 searches: Python sees only the matches)."""
+    wanted = list(namespaces)
+    found: dict[str, list[etree._Element]] = {}
+    for namespace in wanted:
+        element = next(root.iter(f"{{{namespace}}}*"), None)
+        if element is not None:
+            found.setdefault(namespace, []).append(element)
+    condition = " or ".join(f"namespace-uri() = $n{n}" for n in range(len(wanted)))
+    # XPath variables ($n0, $n1...) are keyword arguments; the stubs type only the fixed ones.
+    holders = root.xpath(f"//*[@*[{condition}]]",
+                         **{f"n{n}": namespace  # type: ignore[arg-type]
+                            for n, namespace in enumerate(wanted)})
+    for holder in holders if isinstance(holders, list) else []:
+        if not isinstance(holder, etree._Element):
             continue
-        names = [element.tag, *element.attrib.keys()]
-        for name in names:
-            namespace = etree.QName(name).namespace
-            if namespace:
-                used.setdefault(namespace, element)
-    return used
+        for key in holder.attrib:
+            name = key if isinstance(key, str) else key.decode()
+            namespace = name[1:name.find("}")] if name.startswith("{") else ""
+            if namespace in wanted:
+                found.setdefault(namespace, []).append(holder)
+    return {namespace: min(elements, key=lambda e: e.sourceline or 0)
+            for namespace, elements in found.items()}
 
 
 @rule("version-mixed", ERROR, "SCORM 1.2 and SCORM 2004 namespaces, elements or "
@@ -216,13 +237,14 @@ def _namespaces_used(root: etree._Element) -> dict[str, etree._Element]:
            "a 1.2 SCO under the 2004 API (or the reverse) reports nothing (error 201/401)")
 def check_version_mixing(context: Context) -> Iterator[Finding]:
     root = context.manifest
-    used = _namespaces_used(root)
+    used = _namespaces_used(root, [*NAMESPACES_2004, *NAMESPACES_12])
     element = schemaversion(context)
     version = (element.text or "").strip() if element is not None else ""
+    where = element if element is not None else root  # a version was read: the element
     if context.kind.key == "scorm12":
         if version in VERSIONS_2004:
             yield Finding(f"SCORM 1.2 namespaces with schemaversion '{version}' (SCORM 2004)",
-                          context.at(element))
+                          context.at(where))
         for namespace, name in NAMESPACES_2004.items():
             if namespace in used:
                 yield Finding(f"SCORM 2004 element or attribute from {name} in a SCORM 1.2 "
@@ -230,7 +252,7 @@ def check_version_mixing(context: Context) -> Iterator[Finding]:
                               context.at(used[namespace]))
     else:
         if version == "1.2":
-            yield Finding("SCORM 2004 namespaces with schemaversion '1.2'", context.at(element))
+            yield Finding("SCORM 2004 namespaces with schemaversion '1.2'", context.at(where))
         for namespace, name in NAMESPACES_12.items():
             if namespace in used:
                 yield Finding(f"SCORM 1.2 namespace {name} in a SCORM 2004 manifest "
@@ -321,7 +343,8 @@ def _descriptions(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
       "1000 characters", kinds=SCORM12, source="lms-rules 3.5 P9 (exelearning/iteexe#96)",
       hint="shorten it to 1000 characters: SCORM Cloud flags longer descriptions")
 def check_lom_description(context: Context) -> Iterator[Finding]:
-    documents = [(context.kind.manifest, context.manifest)]
+    documents: list[tuple[str, etree._Element | None]] = [
+        (context.manifest_name, context.manifest)]
     for element in context.manifest.iter(f"{{{ADLCP12}}}location"):
         name = (element.text or "").strip()
         if name in context.files:
@@ -362,13 +385,196 @@ def check_organizations(context: Context) -> Iterator[Finding]:
       hint="the content must report a status, or the LMS gradebook stays empty")
 def check_status_mentioned(context: Context) -> Iterator[Finding]:
     scanned = 0
-    for name, data in context.files.items():
+    longest = max(len(word) for word in STATUS_WORDS)
+    for name in context.files:
         if not name.lower().endswith(STATUS_SCAN_SUFFIXES) or name == context.kind.manifest:
             continue
-        if any(word in data for word in STATUS_WORDS):
-            return
-        scanned += len(data)
-        if scanned > STATUS_SCAN_BYTES:
-            return  # too much to scan: give the package the benefit of the doubt
+        tail = b""
+        for chunk in context.files.chunks(name):
+            window = tail + chunk
+            if any(word in window for word in STATUS_WORDS):
+                return
+            tail = window[-longest:]
+            scanned += len(chunk)
+            if scanned > STATUS_SCAN_BYTES:
+                return  # too much to scan: give the package the benefit of the doubt
     yield Finding("no .js, .html, .xml, .json or .txt file mentions lesson_status, "
                   "completion_status or progress_measure")
+
+
+# ---------------------------------------------------------------------------------------------
+# Values the XSDs let through and LMSs then read differently than the author meant. SCORM
+# 1.2 CAM section 2.3.5.2 (adlcp extensions of <item>) and RTE section 3.4 (the
+# cmi.student_data elements they initialise); SCORM 2004 4th Edition CAM section 3.4.1.16
+# (adlcp:completionThreshold) and SN section 5.1.7 with RTE section 4.2.20 (primary
+# objective, minNormalizedMeasure and cmi.scaled_passing_score).
+
+_DECIMAL = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
+# CMITimespan (RTE 1.2 section 3.4.2): HHHH:MM:SS.SS, hours 2 to 4 digits, optional 1 or 2
+# decimals of seconds.
+_TIMESPAN = re.compile(r"\d{2,4}:[0-5]\d:[0-5]\d(\.\d{1,2})?")
+SCO_ONLY_12 = ("masteryscore", "maxtimeallowed", "timelimitaction", "datafromlms")
+SCO_ONLY_2004 = ("timeLimitAction", "dataFromLMS", "completionThreshold")
+LAUNCH_DATA_LIMIT = 4000
+"""SCORM 2004 cmi.launch_data: the LMS must keep at least 4000 characters (RTE 4.2.11)."""
+
+
+def _item_values(context: Context, name: str, namespace: str
+                 ) -> Iterator[tuple[etree._Element, etree._Element, str]]:
+    """(item, element, text) of each adlcp element *name* under an item."""
+    for item in items(context):
+        for element in item.findall(f"{{{namespace}}}{name}"):
+            yield item, element, (element.text or "").strip()
+
+
+def _item_name(item: etree._Element) -> str:
+    return printable(item.get("identifier", "?"), 100)
+
+
+@rule("masteryscore-invalid", ERROR, "adlcp:masteryscore is not a number from 0 to 100",
+      kinds=SCORM12, source="SCORM 1.2 CAM 2.3.5.2, RTE 3.4 cmi.student_data.mastery_score "
+      "(CMIDecimal, 0 to 100); the XSD allows any string of 200 characters",
+      hint="write the passing score as a percentage, e.g. <adlcp:masteryscore>80"
+           "</adlcp:masteryscore>: LMSs that apply it (Moodle's 'mastery score overrides "
+           "status') compare the raw score with it, and a value that is not a number in "
+           "range fails every learner or passes every one")
+def check_masteryscore(context: Context) -> Iterator[Finding]:
+    for item, element, text in _item_values(context, "masteryscore", ADLCP12):
+        value = float(text) if _DECIMAL.fullmatch(text) else None
+        if value is None or not 0 <= value <= 100:
+            yield Finding(f"item '{_item_name(item)}' has adlcp:masteryscore "
+                          f"'{printable(text, 60)}'", context.at(element))
+
+
+@rule("masteryscore-scaled", WARNING, "adlcp:masteryscore is between 0 and 1, a SCORM 2004 "
+      "scaled score where SCORM 1.2 expects a percentage", kinds=SCORM12,
+      source="SCORM 1.2 RTE 3.4 cmi.student_data.mastery_score (0 to 100)",
+      hint="SCORM 1.2 mastery scores are percentages: 0.8 means 0.8 points out of 100, so "
+           "almost any score passes; write 80 for 80%")
+def check_masteryscore_scaled(context: Context) -> Iterator[Finding]:
+    for item, element, text in _item_values(context, "masteryscore", ADLCP12):
+        if _DECIMAL.fullmatch(text) and 0 < float(text) <= 1:
+            yield Finding(f"item '{_item_name(item)}' has adlcp:masteryscore '{text}'",
+                          context.at(element))
+
+
+@rule("maxtimeallowed-invalid", ERROR, "adlcp:maxtimeallowed is not a CMITimespan "
+      "(HHHH:MM:SS.SS)", kinds=SCORM12, source="SCORM 1.2 CAM 2.3.5.2, RTE 3.4.2 "
+      "CMITimespan; the XSD allows any string of 13 characters",
+      hint="write hours, minutes and seconds, e.g. 00:30:00; LMSs that cannot read the "
+           "value give the SCO no time limit")
+def check_maxtimeallowed(context: Context) -> Iterator[Finding]:
+    for item, element, text in _item_values(context, "maxtimeallowed", ADLCP12):
+        if not _TIMESPAN.fullmatch(text):
+            yield Finding(f"item '{_item_name(item)}' has adlcp:maxtimeallowed "
+                          f"'{printable(text, 60)}'", context.at(element))
+
+
+@rule("timelimitaction-without-limit", WARNING, "a time limit action is given without a time "
+      "limit", kinds=SCORM, source="SCORM 1.2 CAM 2.3.5.2 (timelimitaction acts when "
+      "maxtimeallowed is exceeded); SCORM 2004 CAM 3.4.1.14 with SN "
+      "attemptAbsoluteDurationLimit",
+      hint="add the limit (SCORM 1.2 adlcp:maxtimeallowed; SCORM 2004 imsss:limitConditions "
+           "attemptAbsoluteDurationLimit) or remove the action: without a limit it never "
+           "happens")
+def check_timelimitaction(context: Context) -> Iterator[Finding]:
+    for item in items(context):
+        if context.kind.key == "scorm12":
+            action = item.find(f"{{{ADLCP12}}}timelimitaction")
+            limited = item.find(f"{{{ADLCP12}}}maxtimeallowed") is not None
+        else:
+            action = item.find(f"{{{ADLCP13}}}timeLimitAction")
+            limited = any(e.get("attemptAbsoluteDurationLimit")
+                          for e in item.iter(f"{{{IMSSS}}}limitConditions"))
+        if action is not None and not limited:
+            yield Finding(f"item '{_item_name(item)}' has a time limit action "
+                          f"'{printable((action.text or '').strip(), 40)}' but no time limit",
+                          context.at(action))
+
+
+@rule("sco-data-ignored", WARNING, "SCO data (mastery score, time limit, launch data, "
+      "completion threshold) is given on an item that launches no SCO", kinds=SCORM,
+      source="SCORM 1.2 CAM 2.3.5.2 and SCORM 2004 CAM 3.4.1 (these elements apply to "
+      "items that reference a SCO)",
+      hint="move it to the item whose identifierref names the SCO's resource: LMSs pass it "
+           "to SCOs only, so here it is ignored")
+def check_sco_data_ignored(context: Context) -> Iterator[Finding]:
+    names, namespace = (SCO_ONLY_12, ADLCP12) if context.kind.key == "scorm12" else (
+        SCO_ONLY_2004, ADLCP13)
+    for item in items(context):
+        found = [e for name in names for e in item.findall(f"{{{namespace}}}{name}")]
+        if not found:
+            continue
+        resource = context.resources.get(item.get("identifierref") or "")
+        if resource is not None and scormtype(context, resource)[0] == "sco":
+            continue
+        what = "launches an asset" if resource is not None else (
+            "launches nothing" if not item.get("identifierref") else "names no resource")
+        yield Finding(f"item '{_item_name(item)}' {what}, so its "
+                      f"{', '.join('adlcp:' + local(e) for e in found)} is ignored",
+                      context.at(found[0]))
+
+
+def _objectives(context: Context) -> Iterator[etree._Element]:
+    root = context.manifest
+    for tag in ("primaryObjective", "objective"):
+        yield from root.iter(f"{{{IMSSS}}}{tag}")
+
+
+@rule("passing-measure-default", WARNING, "an objective is satisfied by measure but gives no "
+      "minNormalizedMeasure, so learners need a perfect score", kinds=SCORM2004,
+      source="SCORM 2004 4th Edition SN 5.1.7 (minNormalizedMeasure defaults to 1.0), RTE "
+      "4.2.20 (cmi.scaled_passing_score is then 1.0)",
+      hint="add <imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure> (80%) to the "
+           "objective")
+def check_passing_measure_default(context: Context) -> Iterator[Finding]:
+    for objective in _objectives(context):
+        if objective.get("satisfiedByMeasure") in ("true", "1") and objective.find(
+                f"{{{IMSSS}}}minNormalizedMeasure") is None:
+            yield Finding(f"objective '{printable(objective.get('objectiveID') or '?', 100)}' "
+                          "is satisfied by measure with the default minNormalizedMeasure 1.0",
+                          context.at(objective))
+
+
+@rule("passing-measure-ignored", WARNING, "an objective gives a minNormalizedMeasure but is "
+      "not satisfied by measure, so the passing score is ignored", kinds=SCORM2004,
+      source="SCORM 2004 4th Edition SN 5.1.7 (minNormalizedMeasure applies when "
+      "satisfiedByMeasure is true), RTE 4.2.20 (cmi.scaled_passing_score is set only then)",
+      hint="add satisfiedByMeasure=\"true\" to the objective, or remove the measure: the "
+           "SCO reads no cmi.scaled_passing_score and the LMS never uses it")
+def check_passing_measure_ignored(context: Context) -> Iterator[Finding]:
+    for objective in _objectives(context):
+        measure = objective.find(f"{{{IMSSS}}}minNormalizedMeasure")
+        if measure is not None and objective.get("satisfiedByMeasure") not in ("true", "1"):
+            yield Finding(f"objective '{printable(objective.get('objectiveID') or '?', 100)}' "
+                          f"has minNormalizedMeasure {printable(measure.text or '', 20)} "
+                          "without satisfiedByMeasure=\"true\"", context.at(measure))
+
+
+@rule("completion-threshold-ignored", WARNING, "adlcp:completionThreshold is given without "
+      "completedByMeasure=\"true\", so the LMS ignores it (4th Edition)",
+      kinds={"scorm2004_4th"},
+      source="SCORM 2004 4th Edition CAM 3.4.1.16 (completedByMeasure defaults to false; the "
+      "element's text, 3rd Edition's threshold, is no longer read)",
+      hint="write <adlcp:completionThreshold completedByMeasure=\"true\" "
+           "minProgressMeasure=\"0.8\"/>")
+def check_completion_threshold(context: Context) -> Iterator[Finding]:
+    for item, element, text in _item_values(context, "completionThreshold", ADLCP13):
+        if element.get("completedByMeasure") in ("true", "1"):
+            continue
+        if text or element.get("minProgressMeasure") is not None:
+            given = f"'{printable(text, 20)}'" if text else \
+                f"minProgressMeasure {printable(element.get('minProgressMeasure') or '', 20)}"
+            yield Finding(f"item '{_item_name(item)}' has a completion threshold ({given}) "
+                          "without completedByMeasure=\"true\"", context.at(element))
+
+
+@rule("datafromlms-too-long", WARNING, "adlcp:dataFromLMS is longer than the 4000 "
+      "characters an LMS must keep", kinds=SCORM2004,
+      source="SCORM 2004 4th Edition RTE 4.2.11 (cmi.launch_data, SPM 4000)",
+      hint="shorten it, or ship the data as a file in the package: LMSs may cut it")
+def check_datafromlms(context: Context) -> Iterator[Finding]:
+    for item, element, text in _item_values(context, "dataFromLMS", ADLCP13):
+        if len(text) > LAUNCH_DATA_LIMIT:
+            yield Finding(f"item '{_item_name(item)}' has {len(text)} characters of "
+                          "adlcp:dataFromLMS", context.at(element))

@@ -1,0 +1,204 @@
+"""scormkit's per-user cache: what a build already worked out, kept between runs.
+
+What is cached (``scormkit cache info`` lists it, ``scormkit cache clear`` deletes it):
+
+- ``validation/<family>-<fingerprint>.valid``: the SHA-256 digests of XML documents that
+  passed validation against the official XSDs of *family* (scormkit/validation/xml.py). A
+  document whose exact bytes passed before is not validated again, so a rebuild compiles no
+  schema unless a document changed. The fingerprint covers everything the outcome depends
+  on: the pinned hashes of the family's XSDs (schemas/catalog.toml, which `schemas.require`
+  checks against the installed files), scormkit's version and the versions of libxml2, lxml
+  and xmlschema. Only passes are recorded; a document that fails is validated (and
+  explained) every time.
+
+Where: ``SCORMKIT_CACHE`` when set (``off`` disables the cache), else the platform's user
+cache directory (platformdirs: ``$XDG_CACHE_HOME/scormkit`` or ``~/.cache/scormkit`` on
+Linux, ``~/Library/Caches/scormkit`` on macOS, ``%LOCALAPPDATA%\\scormkit\\Cache`` on Windows).
+Deleting the folder is always safe.
+
+Why it can be trusted, and when it is not:
+
+- A cache file is data scormkit wrote, but it is checked before use: a header naming the
+  format and the fingerprint, and a SHA-256 of the body. A file that is truncated, corrupt,
+  from another version or in another format is ignored (and replaced by the next build).
+- On POSIX systems, a cache file is only read when it and its folder belong to the user
+  running scormkit and neither is writable by the group or by others; folders are created
+  with mode 0700. Anyone who can write there is the user, who can change scormkit itself;
+  so a cache pointed at a shared or foreign folder (another user's, a world-writable /tmp
+  folder) is not trusted, and nothing is read from it. Nothing in the cache is executable
+  or unpickled: it holds digests only, and the worst a forged file could do is to skip the
+  XSD check of a document whose SHA-256 it names.
+- Writing never breaks a build: a cache that cannot be written (read-only, full, foreign)
+  is skipped silently, as if it were empty.
+- Concurrent builds are safe: each file is written to a temporary file in the same folder
+  and renamed over the old one (atomic on POSIX and Windows), so a reader sees the old or
+  the new file, never a mix. Two builds writing at once each merge what was there with
+  their own entries; the last rename wins, and what the other added is validated again
+  next time (a cache may forget, never lie).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+ENV = "SCORMKIT_CACHE"
+"""Cache folder override; ``off`` (or ``0``, ``no``, ``false``) disables the cache."""
+_OFF = {"off", "0", "no", "false", "none"}
+
+_MAGIC = b"scormkit-valid 1\n"
+_DIGEST = 32
+MAX_DIGESTS = 1_000_000
+"""Entries kept per file (32 MiB): past that the file starts again from one build's own."""
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is disabled."""
+    override = os.environ.get(ENV)
+    if override is not None and override.strip().lower() in _OFF:
+        return None
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("scormkit", appauthor=False))
+
+
+def _trusted(path: Path, *, folder: bool) -> bool:
+    """True when *path* is ours: not a link, owned by this user, not writable by others."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    kind = stat.S_ISDIR if folder else stat.S_ISREG
+    if not kind(info.st_mode):
+        return False
+    if os.name != "posix":  # per-user profile folders; no uid to compare
+        return True
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _folder(*parts: str, create: bool) -> Path | None:
+    """The cache subfolder *parts*, created (mode 0700) when asked; None when the cache is
+    off or the folder (or the cache root) is not trusted."""
+    root = cache_dir()
+    if root is None:
+        return None
+    folder = root.joinpath(*parts)
+    if create:
+        try:
+            root.parent.mkdir(parents=True, exist_ok=True)
+            for level in (root, *(root.joinpath(*parts[:n + 1]) for n in range(len(parts)))):
+                level.mkdir(mode=0o700, exist_ok=True)  # ours: private
+        except OSError:
+            return None
+    if not all(_trusted(f, folder=True) for f in (root, folder)):
+        return None
+    return folder
+
+
+def fingerprint(*parts: str) -> str:
+    """A short stable name for everything a cached result depends on."""
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+class DigestSet:
+    """A persistent set of SHA-256 digests in one cache file (see the module docstring).
+
+    Reading checks the file (owner, mode, header, checksum) and falls back to an empty set;
+    `save` merges what is on disk again, then writes atomically, and never raises."""
+
+    def __init__(self, folder: str, name: str, key: str) -> None:
+        self._parts = (folder,)
+        self._name = name
+        self._key = key.encode("ascii")
+        self._known: set[bytes] | None = None
+        self._added: set[bytes] = set()
+
+    def _path(self, create: bool) -> Path | None:
+        folder = _folder(*self._parts, create=create)
+        return None if folder is None else folder / self._name
+
+    def _read(self) -> set[bytes]:
+        path = self._path(create=False)
+        if path is None or not _trusted(path, folder=False):
+            return set()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return set()
+        head = _MAGIC + self._key + b"\n"
+        body = data[len(head) + _DIGEST:]
+        if (not data.startswith(head) or len(body) % _DIGEST
+                or hashlib.sha256(body).digest() != data[len(head):len(head) + _DIGEST]):
+            return set()  # another format or fingerprint, truncated or corrupt: ignored
+        return {body[i:i + _DIGEST] for i in range(0, len(body), _DIGEST)}
+
+    def __contains__(self, digest: bytes) -> bool:
+        if self._known is None:
+            self._known = self._read()
+        return digest in self._known or digest in self._added
+
+    def add(self, digests: Iterable[bytes]) -> None:
+        self._added.update(digests)
+
+    def save(self) -> None:
+        """Write the set (what is on disk now, plus what was added); quietly do nothing
+        when the cache is off, foreign or unwritable."""
+        if not self._added:
+            return
+        path = self._path(create=True)
+        if path is None:
+            return
+        merged = self._read() | self._added
+        if len(merged) > MAX_DIGESTS:
+            merged = set(self._added)
+        body = b"".join(sorted(merged))
+        data = _MAGIC + self._key + b"\n" + hashlib.sha256(body).digest() + body
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{self._name}.", suffix=".tmp",
+                                       dir=path.parent)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            return
+        self._known = merged
+        self._added = set()
+
+
+def entries() -> list[tuple[Path, int]]:
+    """Every file in the cache with its size (for ``scormkit cache info``)."""
+    root = cache_dir()
+    if root is None:
+        return []
+    return sorted((p, p.stat().st_size) for name in FOLDERS if (root / name).is_dir()
+                  for p in (root / name).rglob("*") if p.is_file())
+
+
+FOLDERS = ("validation",)
+"""The cache's subfolders: `clear` deletes these and nothing else, so a cache pointed at a
+folder that holds other files (``SCORMKIT_CACHE=~``, by mistake) loses none of them."""
+
+
+def clear() -> Path | None:
+    """Delete what scormkit keeps in the cache folder; return the folder (None when the
+    cache is off)."""
+    root = cache_dir()
+    if root is None:
+        return None
+    for name in FOLDERS:
+        shutil.rmtree(root / name, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        root.rmdir()  # only when nothing else is left in it
+    return root
