@@ -56,7 +56,8 @@ class BuildResult:
     """Number of package members."""
     seconds: float
     warnings: tuple[Diagnostic, ...] = ()
-    """What the build did not do as asked (an option the target cannot honour)."""
+    """What the build did not do as asked (an option the target cannot honour) or could
+    only approximate (the writer's `Package.warnings`)."""
 
 
 def build_package(
@@ -96,7 +97,7 @@ def build_package(
             f"cannot write {destination}: {exc.strerror or exc}; "
             "choose another --out folder or fix its permissions") from None
     return BuildResult(target, destination, size, len(package.files),
-                       time.perf_counter() - started, tuple(warnings))
+                       time.perf_counter() - started, (*warnings, *package.warnings))
 
 
 def option_warnings(chosen: Format, options: WriterOptions, *, strict: bool = False

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from scormkit.grading_rules import DOCUMENTED, Rules
+
 # ---------------------------------------------------------------------------------------------
 # Package kinds
 
@@ -124,6 +126,10 @@ class Support(NamedTuple):
     status: Status
     how: str
     """What the question becomes, and what changes when it is a fallback."""
+    rules: Rules = DOCUMENTED
+    """How the LMS grades it (`scormkit.grading_rules.Rules`): the documented rules, or the ways
+    it departs from them. The grading tests hold each LMS (or a checker that follows its
+    importer) to these rules, and the doc's table is generated from them."""
 
 
 if TYPE_CHECKING:
@@ -146,75 +152,104 @@ QuestionSupport = Mapping[str, Support]
 
 NATIVE, FALLBACK, ERROR = Status.NATIVE, Status.FALLBACK, Status.ERROR
 
+# The grading rules of the LMSs, where they depart from the documented ones (scormkit.grading):
+# each is stated once here and checked by the grading tests against the LMS or a checker that
+# follows its importer and grader (tests/test_grading_*.py).
+_PARTS = Rules(partial=True)
+"""Credit part by part: Canvas and Moodle grade multiple response (+1/C per right choice,
+-1/C per wrong one, at least 0: the `partial` rule), matching (per pair) and several blanks
+(per blank) so, whatever the question's setting."""
+_POSITIONS = Rules(ordering="positions")
+"""The ordering fallback: each item matched to its position, credit per right position."""
+_CANVAS_TEXT = Rules(partial=True, case_sensitive=False, spaces="trim")
+"""Canvas compares a typed answer with ``strip.downcase`` (quiz_question/
+short_answer_question.rb, fill_in_multiple_blanks_question.rb) and grades blanks one by one."""
+_MOODLE_TEXT = Rules(partial=True, spaces="trim")
+"""Moodle's short answer compares the trimmed answer (qtype_shortanswer
+compare_string_with_wildcard; case as `usecase` says); Cloze grades blanks one by one."""
+_QTI_TEXT = Rules(spaces="exact")
+"""QTI compares strings as typed (mapResponse / stringMatch have no white space rule)."""
+
 _COMMON_CARTRIDGE: QuestionSupport = {
     "single": Support(NATIVE, "cc.multiple_choice; a pinned choice keeps its place "
                       "(rshuffle=\"No\"), but Moodle's import reads neither shuffle nor pins"),
     "multiple": Support(FALLBACK, "cc.multiple_response with full marks for exactly the right "
-                        "set: the CC profile cannot express partial credit (setvar only sets, "
-                        "no Add). Moodle's import gives each right choice 1/C and a wrong one "
-                        "0, Canvas grades multiple answers with its own partial credit: in both "
-                        "LMSs every multiple response question gets partial credit"),
+                        "set (the CC profile has no partial credit: setvar only sets); Moodle "
+                        "gives each right choice 1/C and a wrong one 0, so ticking every "
+                        "choice scores full marks",
+                        Rules(partial=True, penalty=False)),
     "truefalse": Support(NATIVE, "cc.true_false, labels named true and false (the names Moodle "
                          "requires), showing True/False in the course language"),
-    "fill": Support(FALLBACK, "one blank: cc.fib, the accepted answers as alternatives "
-                    "(case=\"Yes\" for `case: true`, which Moodle's import ignores). Several "
-                    "blanks: one cc.fib item per blank, each worth points/blanks, so each blank "
-                    "is graded on its own"),
+    "fill": Support(FALLBACK, "one blank: cc.fib, the accepted answers as alternatives; "
+                    "several blanks: one cc.fib item per blank, each worth points/blanks. "
+                    "Moodle ignores `case: true`", Rules(partial=True, case_sensitive=False,
+                                                          spaces="trim")),
     "numeric": Support(FALLBACK, "CC has no numeric question. Exact answers: cc.fib accepting "
-                       "each value as text. A tolerance or a range: cc.essay graded by a "
-                       "person, the accepted answers listed in the general feedback. Error when "
-                       "one of several exact answers has its own feedback"),
+                       "each value as written in the source (11, not 11.0). A tolerance or a "
+                       "range: cc.essay graded by a person, the accepted answers listed in the "
+                       "general feedback. Error when one of several exact answers has its own "
+                       "feedback", Rules(numbers_as_text=True)),
     "matching": Support(FALLBACK, "one cc.multiple_choice item per premise (every response a "
-                        "choice), each worth points/pairs: credit per right pair"),
+                        "choice), each worth points/pairs", _PARTS),
     "ordering": Support(FALLBACK, "one cc.multiple_choice item per item, asking its position "
                         "(1, 2, 3...), items in a fixed scrambled order, each worth "
-                        "points/items: credit per right position"),
+                        "points/items", _POSITIONS),
     "essay": Support(NATIVE, "cc.essay (qmd_computerscored No); grading notes are not "
                      "exported: the profile has no field for graders"),
 }
-"""Common Cartridge 1.1 and 1.3 (writers/ccquiz.py): the same CC profile of QTI 1.2.1."""
+"""Common Cartridge 1.1 (read by Moodle's restore) and 1.3 (for Canvas): the same CC profile of
+QTI 1.2.1. Moodle also gives every item of the quiz a mark of 1 (`cc-moodle-equal-marks`)."""
+
+_CC13: QuestionSupport = {
+    **_COMMON_CARTRIDGE,
+    "multiple": Support(FALLBACK, "cc.multiple_response with full marks for exactly the right "
+                        "set (the CC profile has no partial credit); Canvas grades multiple "
+                        "answers with its own partial credit, the `partial` rule", _PARTS),
+}
+"""Canvas reads a CC 1.3 assessment with its QTI importer and grades as Classic Quizzes do."""
 
 _QTI12: QuestionSupport = {
     "single": Support(NATIVE, "multiple_choice_question"),
-    "multiple": Support(FALLBACK, "multiple_answers_question; the package scores exactly the "
-                        "model's rule, but Canvas Classic Quizzes always grades multiple answers "
-                        "with its own partial credit, so an all-or-nothing question is graded "
-                        "with partial credit in Canvas"),
-    "truefalse": Support(NATIVE, "true_false_question"),
+    "multiple": Support(FALLBACK, "multiple_answers_question; the package scores the model's "
+                        "rule, but Canvas always grades multiple answers with partial credit "
+                        "(+1/C, -1/C, at least 0)", _PARTS),
+    "truefalse": Support(NATIVE, "true_false_question (Canvas recognises it by the English "
+                         "labels True and False; in other languages it imports as a multiple "
+                         "choice question, graded the same)"),
     "fill": Support(FALLBACK, "one blank: short_answer_question; several: "
-                    "fill_in_multiple_blanks_question. Canvas compares answers without regard "
-                    "to case and grades each blank separately, so `case: true` and "
-                    "all-or-nothing scoring are not enforced by Canvas (the package still "
-                    "encodes them)"),
-    "numeric": Support(NATIVE, "numerical_question (varequal plus vargte/varlte bounds)"),
-    "matching": Support(FALLBACK, "matching_question; Canvas always gives credit per right "
-                        "pair, so all-or-nothing matching is graded with partial credit"),
+                    "fill_in_multiple_blanks_question; accepted answers as sibling "
+                    "conditions. The package encodes `case: true` and all-or-nothing; Canvas "
+                    "does not enforce them", _CANVAS_TEXT),
+    "numeric": Support(NATIVE, "numerical_question (varequal plus vargte/varlte bounds, read "
+                       "as exact-with-margin or range answers)"),
+    "matching": Support(FALLBACK, "matching_question, each pair linked by its own condition "
+                        "(both sides plain text)", _PARTS),
     "ordering": Support(FALLBACK, "Classic Quizzes has no ordering question: a "
                         "matching_question that pairs each item with its position (1, 2, "
-                        "3...), items listed in a scrambled order; Canvas gives credit per "
-                        "right position"),
-    "essay": Support(NATIVE, "essay_question (grading notes are not shown to learners, so "
-                     "they are not exported)"),
+                        "3...), items listed in a scrambled order", _POSITIONS),
+    "essay": Support(NATIVE, "essay_question (grading notes are not exported: Canvas has no "
+                     "field for them)"),
 }
 
 _QTI21: QuestionSupport = {
     "single": Support(NATIVE, "choiceInteraction maxChoices=1"),
-    "multiple": Support(NATIVE, "choiceInteraction; match_correct, or map_response for "
-                        "partial credit"),
+    "multiple": Support(NATIVE, "choiceInteraction; match_correct, or a mapping for partial "
+                        "credit"),
     "truefalse": Support(NATIVE, "choiceInteraction with two choices"),
-    "fill": Support(NATIVE, "one textEntryInteraction per blank, mapped answers"),
-    "numeric": Support(NATIVE, "textEntryInteraction baseType float; equal with tolerance, or "
-                       "gte/lte for a range"),
-    "matching": Support(NATIVE, "matchInteraction (directedPair)"),
+    "fill": Support(FALLBACK, "one textEntryInteraction per blank, answers in a mapping "
+                    "(case-sensitive or not)", _QTI_TEXT),
+    "numeric": Support(NATIVE, "textEntryInteraction baseType float; equal for an exact value, "
+                       "gte/lte for a tolerance or a range"),
+    "matching": Support(NATIVE, "matchInteraction (directedPair), match_correct or a mapping"),
     "ordering": Support(NATIVE, "orderInteraction"),
     "essay": Support(NATIVE, "extendedTextInteraction; grading notes in a scorer rubricBlock"),
 }
 
 _QTI30: QuestionSupport = {
     "single": Support(NATIVE, "qti-choice-interaction max-choices=1"),
-    "multiple": Support(NATIVE, "qti-choice-interaction; match_correct or map_response"),
+    "multiple": Support(NATIVE, "qti-choice-interaction; match_correct or a mapping"),
     "truefalse": Support(NATIVE, "qti-choice-interaction with two choices"),
-    "fill": Support(NATIVE, "one qti-text-entry-interaction per blank"),
+    "fill": Support(FALLBACK, "one qti-text-entry-interaction per blank", _QTI_TEXT),
     "numeric": Support(NATIVE, "qti-text-entry-interaction base-type float; qti-equal or "
                        "qti-gte/qti-lte"),
     "matching": Support(NATIVE, "qti-match-interaction"),
@@ -226,21 +261,19 @@ _QTI30: QuestionSupport = {
 _MOODLEXML: QuestionSupport = {
     "single": Support(NATIVE, "multichoice, single"),
     "multiple": Support(FALLBACK, "multichoice, several answers: each right choice +1/C, each "
-                        "wrong one -1/C, which is exactly the partial-credit rule; Moodle core "
-                        "has no all-or-nothing multiple response, so such questions get partial "
-                        "credit. Error when 100/C is not one of Moodle's grades (C = 11..19 or "
-                        "more than 20 correct choices)"),
+                        "wrong one -1/C (the `partial` rule); Moodle core has no "
+                        "all-or-nothing multiple response. Error when 1/C is not one of "
+                        "Moodle's grades (C = 11..19 or more than 20 correct choices)", _PARTS),
     "truefalse": Support(NATIVE, "truefalse"),
     "fill": Support(FALLBACK, "one blank: shortanswer (usecase for `case: true`); several: "
-                    "multianswer (Cloze SHORTANSWER / SHORTANSWER_C), which always grades each "
-                    "blank separately, so all-or-nothing becomes per-blank credit"),
+                    "multianswer (Cloze SHORTANSWER / SHORTANSWER_C), graded blank by blank",
+                    _MOODLE_TEXT),
     "numeric": Support(NATIVE, "numerical: value and tolerance (a range becomes its centre +- "
                        "half its width)"),
-    "matching": Support(FALLBACK, "matching; Moodle gives credit per right pair, and its "
-                        "answers are plain text (images in responses become their alt text)"),
+    "matching": Support(FALLBACK, "matching (answers are plain text: images in responses "
+                        "become their alt text)", _PARTS),
     "ordering": Support(FALLBACK, "Moodle core has no ordering question: a matching question "
-                        "that pairs each item with its position (1, 2, 3...), with credit per "
-                        "right position"),
+                        "that pairs each item with its position (1, 2, 3...)", _POSITIONS),
     "essay": Support(NATIVE, "essay (HTML editor); grading notes as graderinfo"),
 }
 
@@ -297,7 +330,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("cc11", "IMS Common Cartridge 1.1", "cc11", ("cc11",),
            "scormkit.writers.cc:CommonCartridge11Writer", _ONE_LAYOUT, _COMMON_CARTRIDGE),
     Format("cc13", "IMS Common Cartridge 1.3", "cc13", ("cc13",),
-           "scormkit.writers.cc:CommonCartridge13Writer", _ONE_LAYOUT, _COMMON_CARTRIDGE),
+           "scormkit.writers.cc:CommonCartridge13Writer", _ONE_LAYOUT, _CC13),
     Format("qti12", "QTI 1.2 (Canvas Classic Quizzes)", "qti12", ("qti12",),
            "scormkit.writers.qti12:Qti12Writer", _ONE_LAYOUT, _QTI12, lessons=False),
     Format("qti21", "QTI 2.1 content package", "qti21", ("qti21",),
@@ -330,3 +363,51 @@ def expand_targets(names: Iterable[str]) -> list[str]:
 QUESTION_SUPPORT: dict[str, QuestionSupport] = {
     f.name: f.questions for f in FORMATS.values() if f.questions is not None}
 """Question type x target, for the targets that export the quiz (docs/quiz-targets.md)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The question type x target table of docs/quiz-targets.md
+
+TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("qti12", "qti12 (Canvas Classic)"),
+    ("qti21", "qti21"),
+    ("qti30", "qti30"),
+    ("moodlexml", "moodlexml"),
+    ("cc11", "cc11 (Moodle)"),
+    ("cc13", "cc13 (Canvas)"),
+)
+"""The quiz targets, in the table's order, with their column headings."""
+WEB_COLUMN = "scorm12, scorm2004, cmi5"
+"""The formats whose quiz is a page scored by quiz.js: one column, every type native."""
+WEB_ESSAY = ("native: the text goes to the LMS as a long-fill-in interaction (result neutral). "
+             "The essay rule: its points are in the maximum and count 0, as everywhere until "
+             "graded, and nobody grades it in the package (the build warns "
+             "`quiz-pass-needs-essays` when passing needs it)")
+"""The web column's essay cell: scored like every target before a person grades it."""
+TABLE_BEGIN = "<!-- BEGIN question-types table: generated from scormkit/formats.py -->"
+TABLE_END = "<!-- END question-types table -->"
+
+
+def question_table() -> str:
+    """The type x target table, as docs/quiz-targets.md prints it (between `TABLE_BEGIN` and
+    `TABLE_END`; tests/test_formats.py checks the doc and rewrites it with
+    SCORMKIT_UPDATE_GOLDEN=1). Each cell is its registry entry: the status, what the question
+    becomes, and how the LMS grades it where that departs from the documented rules (the
+    `Support.rules` the grading tests hold the LMS to)."""
+    headings = [label for _name, label in TABLE_COLUMNS] + [WEB_COLUMN]
+    lines = [TABLE_BEGIN, "| type | " + " | ".join(headings) + " |",
+             "|---|" + "---|" * len(headings)]
+    kinds: tuple[str, ...] = __getattr__("QUESTION_KINDS")  # type: ignore[assignment]
+    for kind in kinds:
+        cells = []
+        for name, _label in TABLE_COLUMNS:
+            support = QUESTION_SUPPORT[name][kind]
+            cell = f"{support.status.value}: {support.how}"
+            if not support.rules.native:
+                cell += f". **Graded by the LMS:** {support.rules.describe()}"
+            cells.append(cell)
+        cells.append(WEB_ESSAY if kind == "essay" else
+                     "native: scored in the browser by quiz.js, as documented")
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    lines.append(TABLE_END)
+    return "\n".join(lines)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scormkit.errors import Diagnostic
+
 
 @dataclass
 class Package:
@@ -16,6 +18,8 @@ class Package:
     files: dict[str, bytes] = field(default_factory=dict)
     xml_documents: dict[str, str] = field(default_factory=dict)
     """Archive path of each XML document -> schema family it must validate against."""
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """What the writer could only approximate (``build`` reports them with the result)."""
 
     def add(self, path: str, data: bytes | str, *, schema: str | None = None) -> None:
         if path in self.files:

@@ -58,6 +58,19 @@ def short_id(index: int) -> str:
     return chr(ord("a") + index)
 
 
+WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+             "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+"""What counts as white space in a typed answer: ECMAScript's ``\\s``, the set quiz.js and
+the QTI engines in browsers compare with (Python's ``str.split()`` also splits at U+001C to
+U+001F, which they do not)."""
+_SPACES = re.compile(f"[{re.escape(WHITESPACE)}]+")
+
+
+def collapse(text: str) -> str:
+    """*text* without white space at either end and with every inner run made one space."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
 def format_decimal(value: Decimal) -> str:
     """Plain decimal notation without exponent or trailing zeros: ``11``, ``0.5``, ``-2.25``."""
     text = format(value, "f")
@@ -157,6 +170,23 @@ class OrderItem:
     source: Location = field(compare=False)
 
 
+UNTITLED_LENGTH = 60
+"""A question without a title gets, where a target needs a name (the LMS's question bank, QTI
+titles), the start of its stem: at most this many characters, cut at a word, with an ellipsis
+(as Moodle's GIFT import names an untitled question). The learner's page shows no title."""
+
+
+def title_from(text: str) -> str:
+    """The name of an untitled question: the start of its stem's plain *text*."""
+    words = collapse(text)
+    if len(words) <= UNTITLED_LENGTH:
+        return words
+    cut = words[:UNTITLED_LENGTH - 1]
+    if " " in cut:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class SingleChoice:
     """Exactly one correct choice."""
@@ -172,6 +202,8 @@ class SingleChoice:
     choices: tuple[Choice, ...]
     shuffle: bool
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
     @property
     def correct_choice(self) -> Choice:
@@ -197,6 +229,8 @@ class MultipleResponse:
     shuffle: bool
     partial_credit: bool
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
     @property
     def correct_choices(self) -> tuple[Choice, ...]:
@@ -219,6 +253,8 @@ class TrueFalse:
     """Shown when the learner answers "true"; may be empty."""
     false_feedback: Content
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,17 +275,20 @@ class FillInBlank:
     case_sensitive: bool
     partial_credit: bool
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
     def blank(self, blank_id: str) -> Blank:
         """The blank a `BlankSlot` of the prompt names."""
         return next(blank for blank in self.blanks if blank.id == blank_id)
 
     def matches(self, blank: Blank, response: str) -> bool:
-        """Whether *response* is an accepted answer of *blank* (spaces collapsed, case rule)."""
-        given = " ".join(response.split())
+        """Whether *response* is an accepted answer of *blank* (spaces collapsed, case rule);
+        `scormkit.grading` scores with it."""
+        given = collapse(response)
         if self.case_sensitive:
             return given in blank.answers
-        return given.casefold() in {answer.casefold() for answer in blank.answers}
+        return given.lower() in {answer.lower() for answer in blank.answers}
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +303,8 @@ class Numeric:
     feedback: Feedback
     answers: tuple[NumericAnswer, ...]
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +326,8 @@ class Matching:
     """Shuffle the responses (premises keep their order)."""
     partial_credit: bool
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
     @property
     def premises(self) -> tuple[MatchItem, ...]:
@@ -312,6 +355,8 @@ class Ordering:
     feedback: Feedback
     items: tuple[OrderItem, ...]
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +372,8 @@ class Essay:
     grading: Content
     """Notes for the grader (never shown to learners); may be empty."""
     source: Location = field(compare=False)
+    titled: bool = True
+    """False: the heading has no title; `title` is then made from the stem (`title_from`)."""
 
 
 Question = (
@@ -391,6 +438,8 @@ class Quiz:
     assets: tuple[Asset, ...]
     """Every image the quiz shows, once each, sorted by package path."""
     source: Location = field(compare=False)
+    shuffle_questions: bool = False
+    """Each attempt shows the items (questions, and pools as a whole) in a new random order."""
 
     def all_questions(self) -> tuple[Question, ...]:
         """Every question, pooled or not, in source order."""

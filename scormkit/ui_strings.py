@@ -75,8 +75,8 @@ EN: dict[str, str] = {
     "quiz.attempts_allowed": "Attempts allowed: {n}",
     "quiz.time_limit_one": "Time limit: {n} minute (the timer starts when you start the quiz)",
     "quiz.time_limit_other": "Time limit: {n} minutes (the timer starts when you start the quiz)",
-    "quiz.essays_later": "Written answers are graded later by a person and are not part of the "
-                         "score shown here",
+    "quiz.essays_later": "Written answers are graded by a person; until then they count 0 points "
+                         "in the score shown here",
     "quiz.blank_of": "Blank {n} of {total}",
     "quiz.blank": "Answer",
     # --- scormkit.js ---
@@ -127,10 +127,10 @@ EN: dict[str, str] = {
     "quizjs.timeUp": "Time is up: your answers were submitted. {score}",
     "quizjs.passed": "You passed: the passing score is {passing}%.",
     "quizjs.failed": "You did not reach the passing score of {passing}%.",
-    "quizjs.essayOne": "Your written answer (question {n}) will be graded by a person and is "
-                       "not part of this score.",
-    "quizjs.essayMany": "Your written answers (questions {list}) will be graded by a person and "
-                        "are not part of this score.",
+    "quizjs.essayOne": "Your written answer (question {n}) is graded by a person: until then it "
+                       "counts 0 points in this score.",
+    "quizjs.essayMany": "Your written answers (questions {list}) are graded by a person: until "
+                        "then they count 0 points in this score.",
     "quizjs.retry": "You can try again.",
     "quizjs.retryOne": "You can try again: {n} attempt left.",
     "quizjs.retryMany": "You can try again: {n} attempts left.",
@@ -202,8 +202,8 @@ FR: dict[str, str] = {
                            "le quiz)",
     "quiz.time_limit_other": "Temps limite : {n} minutes (le minuteur démarre quand vous "
                              "commencez le quiz)",
-    "quiz.essays_later": "Les réponses rédigées sont corrigées plus tard par une personne et ne "
-                         "comptent pas dans le score affiché ici",
+    "quiz.essays_later": "Les réponses rédigées sont corrigées par une personne ; d’ici là, elles "
+                         "comptent 0 point dans le score affiché ici",
     "quiz.blank_of": "Espace {n} sur {total}",
     "quiz.blank": "Réponse",
     "runtime.noLms": "Aucune plateforme de formation trouvée : votre progression ne sera pas "
@@ -258,10 +258,10 @@ FR: dict[str, str] = {
     "quizjs.timeUp": "Le temps est écoulé : vos réponses ont été envoyées. {score}",
     "quizjs.passed": "Réussi : le score de réussite est de {passing} %.",
     "quizjs.failed": "Vous n’avez pas atteint le score de réussite de {passing} %.",
-    "quizjs.essayOne": "Votre réponse rédigée (question {n}) sera corrigée par une personne et "
-                       "ne compte pas dans ce score.",
-    "quizjs.essayMany": "Vos réponses rédigées (questions {list}) seront corrigées par une "
-                        "personne et ne comptent pas dans ce score.",
+    "quizjs.essayOne": "Votre réponse rédigée (question {n}) est corrigée par une personne : d’ici "
+                       "là, elle compte 0 point dans ce score.",
+    "quizjs.essayMany": "Vos réponses rédigées (questions {list}) sont corrigées par une personne "
+                        ": d’ici là, elles comptent 0 point dans ce score.",
     "quizjs.retry": "Vous pouvez réessayer.",
     "quizjs.retryOne": "Vous pouvez réessayer : il reste {n} tentative.",
     "quizjs.retryMany": "Vous pouvez réessayer : il reste {n} tentatives.",
@@ -330,8 +330,8 @@ DE: dict[str, str] = {
     "quiz.attempts_allowed": "Erlaubte Versuche: {n}",
     "quiz.time_limit_one": "Zeitlimit: {n} Minute (die Zeit läuft ab dem Start des Quiz)",
     "quiz.time_limit_other": "Zeitlimit: {n} Minuten (die Zeit läuft ab dem Start des Quiz)",
-    "quiz.essays_later": "Schriftliche Antworten werden später von einer Person bewertet und "
-                         "zählen nicht zum hier angezeigten Ergebnis",
+    "quiz.essays_later": "Schriftliche Antworten bewertet eine Person; bis dahin zählen sie 0 "
+                         "Punkte im hier angezeigten Ergebnis",
     "quiz.blank_of": "Lücke {n} von {total}",
     "quiz.blank": "Antwort",
     "runtime.noLms": "Keine Lernplattform gefunden: Ihr Fortschritt wird nicht gespeichert.",
@@ -381,10 +381,10 @@ DE: dict[str, str] = {
     "quizjs.timeUp": "Die Zeit ist abgelaufen: Ihre Antworten wurden abgegeben. {score}",
     "quizjs.passed": "Bestanden: Die Bestehensgrenze liegt bei {passing} %.",
     "quizjs.failed": "Sie haben die Bestehensgrenze von {passing} % nicht erreicht.",
-    "quizjs.essayOne": "Ihre schriftliche Antwort (Frage {n}) wird von einer Person bewertet und "
-                       "zählt nicht zu diesem Ergebnis.",
-    "quizjs.essayMany": "Ihre schriftlichen Antworten (Fragen {list}) werden von einer Person "
-                        "bewertet und zählen nicht zu diesem Ergebnis.",
+    "quizjs.essayOne": "Ihre schriftliche Antwort (Frage {n}) bewertet eine Person: bis dahin "
+                       "zählt sie 0 Punkte in diesem Ergebnis.",
+    "quizjs.essayMany": "Ihre schriftlichen Antworten (Fragen {list}) bewertet eine Person: bis "
+                        "dahin zählen sie 0 Punkte in diesem Ergebnis.",
     "quizjs.retry": "Sie können es erneut versuchen.",
     "quizjs.retryOne": "Sie können es erneut versuchen: noch {n} Versuch.",
     "quizjs.retryMany": "Sie können es erneut versuchen: noch {n} Versuche.",
@@ -454,8 +454,8 @@ ES: dict[str, str] = {
                            "el cuestionario)",
     "quiz.time_limit_other": "Tiempo límite: {n} minutos (el temporizador empieza cuando empiece "
                              "el cuestionario)",
-    "quiz.essays_later": "Las respuestas escritas las califica más tarde una persona y no cuentan "
-                         "en la puntuación que se muestra aquí",
+    "quiz.essays_later": "Las respuestas escritas las califica una persona; hasta entonces cuentan "
+                         "0 puntos en la puntuación que se muestra aquí",
     "quiz.blank_of": "Espacio {n} de {total}",
     "quiz.blank": "Respuesta",
     "runtime.noLms": "No se ha encontrado ninguna plataforma de aprendizaje: su progreso no se "
@@ -508,10 +508,10 @@ ES: dict[str, str] = {
     "quizjs.timeUp": "Se acabó el tiempo: sus respuestas se han enviado. {score}",
     "quizjs.passed": "Ha aprobado: la puntuación para aprobar es {passing} %.",
     "quizjs.failed": "No ha alcanzado la puntuación para aprobar de {passing} %.",
-    "quizjs.essayOne": "Su respuesta escrita (pregunta {n}) la calificará una persona y no "
-                       "cuenta en esta puntuación.",
-    "quizjs.essayMany": "Sus respuestas escritas (preguntas {list}) las calificará una persona "
-                        "y no cuentan en esta puntuación.",
+    "quizjs.essayOne": "Su respuesta escrita (pregunta {n}) la califica una persona: hasta "
+                       "entonces cuenta 0 puntos en esta puntuación.",
+    "quizjs.essayMany": "Sus respuestas escritas (preguntas {list}) las califica una persona: "
+                        "hasta entonces cuentan 0 puntos en esta puntuación.",
     "quizjs.retry": "Puede intentarlo de nuevo.",
     "quizjs.retryOne": "Puede intentarlo de nuevo: le queda {n} intento.",
     "quizjs.retryMany": "Puede intentarlo de nuevo: le quedan {n} intentos.",

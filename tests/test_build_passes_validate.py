@@ -82,6 +82,11 @@ def test_the_scenarios_are_the_tests_own():
     assert "quiz: quizzes/check.quiz.md" in test_quiz_source.COURSE_YAML
 
 
+WRITER_WARNINGS = {"cc-moodle-equal-marks", "cc-weights-approximate", "quiz-pass-needs-essays",
+                   "quiz-question-order-fixed"}
+"""The writers' own warnings (Package.warnings): what an LMS will do otherwise than asked."""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
     """course -> "<target>/<layout>" -> the zip `build` wrote."""
@@ -101,7 +106,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]
                     assert name not in HAS_QUIZ and exports_only_the_quiz(target), error
                     assert [d.code for d in error.diagnostics()] == ["quiz-missing"]
                     continue
-                assert made.warnings == ()
+                # No option the target cannot honour; what a writer can only approximate
+                # for an LMS (Package.warnings) is reported and allowed.
+                assert {w.code for w in made.warnings} <= WRITER_WARNINGS, made.warnings
                 zips[f"{target}/{layout}"] = made.path
         result[name] = zips
     return result

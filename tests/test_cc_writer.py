@@ -30,7 +30,7 @@ from lxml import etree, isoschematron
 
 from scormkit import schema_install, schemas
 from scormkit.content import EMPTY, Content, Element
-from scormkit.errors import Location, UnsupportedFeature
+from scormkit.errors import Location, Severity, UnsupportedFeature
 from scormkit.questions import Essay, Feedback, NumericAnswer
 from scormkit.sources import load_course
 from scormkit.sources.quiz import parse_quiz
@@ -737,11 +737,11 @@ def _part(points: str, share: Fraction = Fraction(1)) -> ccquiz.Part:
 
 
 def test_weights_scale_to_the_smallest_whole_numbers():
-    assert ccquiz.weights([_part("1"), _part("2"), _part("99")], "cc11") == [1, 2, 99]
+    assert ccquiz.weights([_part("1"), _part("2"), _part("99")]) == [1, 2, 99]
     thirds = [_part("1", Fraction(1, 3))] * 3
-    assert ccquiz.weights([_part("1"), *thirds, _part("2")], "cc11") == [3, 1, 1, 1, 6]
-    assert ccquiz.weights([_part("0.5"), _part("1.5")], "cc11") == [1, 3]
-    assert ccquiz.weights([_part("200"), _part("100")], "cc11") == [2, 1]
+    assert ccquiz.weights([_part("1"), *thirds, _part("2")]) == [3, 1, 1, 1, 6]
+    assert ccquiz.weights([_part("0.5"), _part("1.5")]) == [1, 3]
+    assert ccquiz.weights([_part("200"), _part("100")]) == [2, 1]
 
 
 def test_example_weights_keep_the_percentages(example, course):
@@ -756,12 +756,67 @@ def test_example_weights_keep_the_percentages(example, course):
     assert sum(weights.values()) == 12 * total
 
 
-def test_weights_beyond_99_are_an_error():
-    with pytest.raises(UnsupportedFeature) as info:
-        ccquiz.weights([_part("1", Fraction(1, 7)), _part("15")], "cc11")
-    diagnostic = info.value.diagnostics()[0]
-    assert diagnostic.code == "quiz-unsupported"
-    assert "105" in diagnostic.hint and diagnostic.location.line == 3
+def _ordinary_quiz(count: int) -> str:
+    """A quiz of *count* questions as people write them: mostly 1 point, a few worth 2, 5
+    and 10, one matching of 3 pairs, one ordering of 5 items, one fill-in of 2 blanks (split
+    into 3, 5 and 2 items: exact weights would be 30 per point, 300 for the 10-point one)."""
+    extra = [
+        "## Pairs {id: pairs, type: matching}\n\n- A -> 1\n- B -> 2\n- C -> 3\n",
+        "## Order {id: order, type: ordering}\n\n1. a\n2. b\n3. c\n4. d\n5. e\n",
+        "## Blanks {id: blanks, type: fill}\n\nOne [[x]] two [[y]].\n",
+        "## Heavy {id: heavy, points: 10}\n\n- [x] Yes\n- [ ] No\n- [ ] Maybe\n",
+        "## Two {id: two, points: 2}\n\n- [x] Yes\n- [ ] No\n- [ ] Maybe\n",
+        "## Five {id: five, points: 5}\n\n- [x] Yes\n- [ ] No\n- [ ] Maybe\n",
+    ]
+    plain = [f"## Q{n} {{id: q{n}}}\n\n- [x] Yes\n- [ ] No\n- [ ] Maybe\n"
+             for n in range(count - len(extra))]
+    return "\n".join(extra + plain)
+
+
+@pytest.mark.parametrize("count", [14, 40])
+def test_ordinary_quizzes_build_with_the_closest_weights(scenario, count):
+    """Issue 10: a 14-question quiz ("weights would reach 100") and a 40-question one could
+    not be built as a cartridge. Now the weights are the closest whole numbers from 1 to 99,
+    every question's share of the total moves by less than 1 percentage point, and the build
+    says so (and, for Moodle's cc11, that its restore makes every mark 1)."""
+    quiz = parse_one(_ordinary_quiz(count))
+    assert len(quiz.all_questions()) == count
+    parts = [part for q in quiz.all_questions() for part in ccquiz.parts_of(q, "cc11")]
+    exact = Fraction(300)  # the heavy question's exact weight: 10 points x 30
+    assert max(part.points for part in parts) * 30 == exact > ccquiz.MAX_WEIGHT
+    for target in TARGETS:
+        package = WRITERS[target]().write(dataclasses.replace(scenario, quiz=quiz))
+        assert validate_package(package) == []
+        root = etree.fromstring(package.files["one/assessment.xml"])
+        weights = {i.get("ident"): int(fields(i.find(f"{Q}itemmetadata"))["cc_weighting"])
+                   for i in root.iter(f"{Q}item")}
+        assert all(1 <= w <= ccquiz.MAX_WEIGHT for w in weights.values())
+        assert weights["heavy"] == max(weights.values())
+        total_points = sum(q.points for q in quiz.all_questions())
+        total_weight = sum(weights.values())
+        for question in quiz.all_questions():
+            weight = sum(w for ident, w in weights.items()
+                         if ident == question.id or ident.startswith(f"{question.id}."))
+            share = Fraction(100 * weight, total_weight)
+            assert abs(share - Fraction(100 * question.points / total_points)) < 1
+        codes = [w.code for w in package.warnings]
+        assert codes == (["cc-weights-approximate", "cc-moodle-equal-marks"]
+                         if target == "cc11" else ["cc-weights-approximate"])
+        assert all(w.severity is Severity.WARNING and w.location.path == "quizzes/one.quiz.md"
+                   for w in package.warnings)
+
+
+def test_exact_weights_give_no_approximation_warning(example):
+    assert [w.code for w in example["cc11"].warnings] == ["cc-moodle-equal-marks"]
+    assert example["cc13"].warnings == []
+
+
+def test_moodle_equal_marks_warning_names_the_marks(example):
+    """Issue 10: the example's 20 points (pool included: CC keeps every question) become 24
+    equal marks in Moodle; the build says so and points at moodlexml."""
+    [warning] = example["cc11"].warnings
+    assert "20 points become 24 equal marks" in warning.message
+    assert "moodlexml" in warning.hint
 
 
 def test_accepted_answers_for_graders():
@@ -841,14 +896,16 @@ def test_cc13_installs_the_qti_profile_into_the_cc11_folder(course, tmp_path, mo
 
 def test_support_table_has_the_cc_columns():
     doc = (ROOT / "docs" / "quiz-targets.md").read_text(encoding="utf-8")
-    assert "| type | qti12 (Canvas Classic) | qti21 | qti30 | moodlexml | cc11 (Moodle) | " \
-           "cc13 (Canvas) |" in doc
+    assert "| cc11 (Moodle) | cc13 (Canvas) |" in doc
     assert "## Common Cartridge" in doc
-    assert quizcommon.SUPPORT["cc11"] is quizcommon.SUPPORT["cc13"]
-    statuses = {kind: status for kind, (status, _how) in quizcommon.SUPPORT["cc11"].items()}
-    assert statuses == {"single": "native", "multiple": "fallback", "truefalse": "native",
-                        "fill": "fallback", "numeric": "fallback", "matching": "fallback",
-                        "ordering": "fallback", "essay": "native"}
+    for target in TARGETS:
+        statuses = {kind: support.status for kind, support in quizcommon.SUPPORT[target].items()}
+        assert statuses == {"single": "native", "multiple": "fallback", "truefalse": "native",
+                            "fill": "fallback", "numeric": "fallback", "matching": "fallback",
+                            "ordering": "fallback", "essay": "native"}
+    # Only multiple response differs: Moodle's restore gives a wrong choice 0, Canvas -1/C.
+    assert not quizcommon.SUPPORT["cc11"]["multiple"].rules.penalty
+    assert quizcommon.SUPPORT["cc13"]["multiple"].rules.penalty
 
 
 # ------------------------------------------------------------------------------------------

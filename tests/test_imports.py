@@ -9,10 +9,10 @@ only when asked, so it is not an edge: lower layers may read the registry withou
 importing the writers.
 
 The layers, bottom up: the shared basics (errors, ids, paths, resources, package, archive,
-schemas, templating, ui_strings, jsbundle); the model (model, questions); the registry
-(formats); the readers (sources/) and the validation pipeline (validation/); the writers
-(writers/); the orchestration (build); the front ends (report, cli, the package's __init__
-and __main__).
+schemas, templating, ui_strings, jsbundle, grading_rules); the model (model, questions, and
+grading, the scoring rules of questions); the registry (formats); the readers (sources/) and
+the validation pipeline (validation/); the writers (writers/); the orchestration (build);
+the front ends (report, cli, the package's __init__ and __main__).
 """
 
 from __future__ import annotations
@@ -116,7 +116,9 @@ def test_no_import_cycles():
 
 
 def test_readers_model_registry_and_validation_never_import_writers_or_cli():
-    lower = ("scormkit.sources", "scormkit.model", "scormkit.questions", "scormkit.formats",
+    lower = ("scormkit.sources", "scormkit.model", "scormkit.questions", "scormkit.grading",
+             "scormkit.grading_rules",
+             "scormkit.formats",
              "scormkit.validation", "scormkit.errors", "scormkit.ids", "scormkit.paths",
              "scormkit.resources", "scormkit.package", "scormkit.archive", "scormkit.schemas",
              "scormkit.jsbundle")

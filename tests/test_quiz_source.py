@@ -771,7 +771,10 @@ def print_question(q: Question) -> list[str]:
     if isinstance(q, FillInBlank):
         settings.append(f"case: {str(q.case_sensitive).lower()}")
     out = [f"## {q.title} {{{', '.join(settings)}}}", ""]
-    out += [SOURCE[q.prompt], ""]  # a fill-in prompt's source has its [[blanks]]
+    # A fill-in prompt's source has its [[blanks]]: two questions can share a prompt (the
+    # same text, the same slots) with other answers, so it is looked up with the blanks.
+    out += [FILL_SOURCE[(q.prompt, q.blanks)] if isinstance(q, FillInBlank)
+            else SOURCE[q.prompt], ""]
 
     def feedback(content: Content) -> list[str]:
         return [f"  > {SOURCE[content]}"] if content else []
@@ -815,6 +818,8 @@ def print_question(q: Question) -> list[str]:
 
 
 SOURCE: dict[Content, str] = {}
+FILL_SOURCE: dict[tuple[Content, tuple[Blank, ...]], str] = {}
+"""A fill-in prompt's Markdown, by the prompt and its blanks (the prompt alone is ambiguous)."""
 """Content -> the Markdown it was generated from (filled by the strategies)."""
 
 _WORD = st.text(alphabet=string.ascii_letters, min_size=1, max_size=7)
@@ -903,7 +908,7 @@ def question(draw: st.DrawFn, qid: str, points: Decimal | None = None) -> Questi
             nodes += [" "] if index else []
             nodes += piece.nodes if isinstance(piece, Content) else [BlankSlot(piece.id)]
         prompt = Content.of(Element("p", (), tuple(nodes)), "\n")
-        SOURCE[prompt] = md
+        FILL_SOURCE[(prompt, tuple(blanks))] = md
         return FillInBlank(**{**common, "prompt": prompt}, blanks=tuple(blanks),
                            case_sensitive=case, partial_credit=draw(st.booleans()))
     if kind == "numeric":

@@ -22,6 +22,7 @@ feedback; `quiz_tokens` holds the token helpers both use.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -52,6 +53,7 @@ from scormkit.questions import (
     Quiz,
     SingleChoice,
     question_kind,
+    title_from,
 )
 from scormkit.sources import files, markdown
 from scormkit.sources import quiz_tokens as qt
@@ -70,8 +72,9 @@ from scormkit.sources.yamlfile import YamlDoc, load_yaml_mapping
 __all__ = ["QUIZ_SUFFIX", "load_quiz", "parse_quiz", "quiz_slug", "read_quiz"]
 
 QUIZ_SUFFIX = ".quiz.md"
-QUIZ_KEYS = ("id", "title", "passing_score", "attempts", "time_limit", "shuffle")
-QUESTION_KEYS = ("id", "type", "points", "shuffle", "partial", "case")
+QUIZ_KEYS = ("id", "title", "passing_score", "attempts", "time_limit", "shuffle",
+             "shuffle_questions")
+QUESTION_KEYS = ("id", "type", "points", "shuffle", "partial", "case", "pool")
 POOL_KEYS = ("id", "draw", "points")
 
 # Which question types take which optional settings (besides id, type and points).
@@ -174,6 +177,14 @@ class _QuizReader(AnswerReader):
         self.root = root
         self.media = media
         self.assets: dict[str, Asset] = {}
+        self.pool_tags: dict[Location, tuple[str, Location]] = {}
+        """Questions with a ``pool`` setting, by their heading's location: pool id, where."""
+        self.own_points: set[Location] = set()
+        """Questions whose heading sets their points, by their heading's location."""
+        self.pool_setup: dict[str, tuple[YamlDoc | None, Decimal | None]] = {}
+        """Each pool's heading settings and default points, for `finish_pools`."""
+        self.moved: list[Question] = []
+        """Questions under a pool's heading that name another pool."""
 
     def read(self, text: str) -> Quiz | None:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -216,6 +227,7 @@ class _QuizReader(AnswerReader):
         if not sections:
             self.error("no-questions", "the quiz has no questions", Location(self.shown, 1),
                        "start each question with a '## Question title' heading")
+        items = self.finish_pools(items)
         self.check_ids(items)
         return Quiz(
             id=settings["id"].value,
@@ -228,6 +240,7 @@ class _QuizReader(AnswerReader):
             time_limit=settings["time_limit"],
             assets=tuple(self.assets[href] for href in sorted(self.assets)),
             source=Location(self.shown, 1),
+            shuffle_questions=settings["shuffle_questions"],
         )
 
     def front_matter(self, front: Token) -> dict[str, Any] | None:
@@ -255,6 +268,7 @@ class _QuizReader(AnswerReader):
             "time_limit": self.whole(doc, data, "time_limit", 1, 100000,
                                      "a whole number of minutes", "time_limit: 20"),
             "shuffle": self.flag(doc, data, "shuffle", (), False),
+            "shuffle_questions": self.flag(doc, data, "shuffle_questions", (), False),
         }
 
     def whole(self, doc: YamlDoc, data: dict[str, Any], key: str, low: int, high: int,
@@ -328,12 +342,14 @@ class _QuizReader(AnswerReader):
                     self.check_settings(doc, allowed, what)
         inline.children = children
         title = markdown.inline_text(inline)
-        if not title:
+        if not title and what != "question":  # a question's title is optional
             self.error("missing-title", f"this {what} heading has no title", self.loc(block),
                        f"write the {what}'s title after the '#' marks")
         return title, doc, inline
 
     def pool(self, section: _Section, default_shuffle: bool) -> Pool | None:
+        """A ``#`` pool with the questions under it; `finish_pools` adds the questions that
+        name it elsewhere (``{pool: id}``) and checks the draw."""
         title, doc, _inline_token = self.heading(section.heading, POOL_KEYS, "pool")
         data = doc.data if doc else {}
         loc = self.loc(section.heading)
@@ -341,21 +357,77 @@ class _QuizReader(AnswerReader):
         points = self.points(doc, data) if doc else None
         questions = [q for q in (self.question(s, default_shuffle, points)
                                  for s in section.questions) if q is not None]
-        if not section.questions:
-            self.error("empty-pool", f"pool {shown(title)} has no questions", loc,
-                       "add '## Question' headings under it, or remove the '#' heading")
+        own = []
+        for question in questions:
+            named = self.pool_tags.get(question.source)
+            if named is not None and (pool_id is None or named[0] != pool_id.value):
+                self.moved.append(question)  # it names another pool: finish_pools moves it
+            else:
+                self.pool_tags.pop(question.source, None)
+                own.append(question)
+        if pool_id is None:
             return None
-        draw = len(section.questions)
+        self.pool_setup[pool_id.value] = (doc, points)
+        return Pool(pool_id.value, title, max(len(own), 1), tuple(own), loc)
+
+    def finish_pools(self, items: list[Question | Pool]) -> list[Question | Pool]:
+        """Move each question with ``{pool: id}`` into that pool (a pool's questions are
+        presented where its ``#`` heading stands, in source order), then check every pool:
+        not empty, a draw it can make, the same points when it draws some."""
+        pools = {item.id: item for item in items if isinstance(item, Pool)}
+        members: dict[str, list[Question]] = {pool_id: list(pool.questions)
+                                              for pool_id, pool in pools.items()}
+        kept: list[Question | Pool] = []
+        for item in (*items, *self.moved):
+            tag = self.pool_tags.get(item.source) if not isinstance(item, Pool) else None
+            if tag is None:
+                kept.append(item)
+                continue
+            named, where = tag
+            if named not in pools:  # an error: the quiz is not built
+                close = difflib.get_close_matches(named, list(pools), n=1)
+                self.error("unknown-pool", f"question '{item.id}' names pool {shown(named)}, and "
+                           "the quiz has no pool with that id", where,
+                           f"did you mean '{close[0]}'?" if close else
+                           "start a pool with a '# Pool title {id: " + named + ", draw: N}' "
+                           "heading (the heading may have no questions under it)")
+                continue
+            assert not isinstance(item, Pool)
+            doc, points = self.pool_setup[named]
+            if points is not None and item.source not in self.own_points:
+                item = dataclasses.replace(item, points=points)
+            members[named].append(item)
+        out: list[Question | Pool] = []
+        for item in kept:
+            if isinstance(item, Pool):
+                pool = self.check_pool(item, sorted(members[item.id],
+                                                    key=lambda q: q.source.line or 0))
+                if pool is not None:
+                    out.append(pool)
+            else:
+                out.append(item)
+        return out
+
+    def check_pool(self, pool: Pool, questions: list[Question]) -> Pool | None:
+        doc, _points = self.pool_setup[pool.id]
+        data = doc.data if doc else {}
+        title, loc = pool.title, pool.source
+        if not questions:
+            self.error("empty-pool", f"pool {shown(title)} has no questions", loc,
+                       "add '## Question' headings under it, or {pool: " + pool.id + "} to "
+                       "questions elsewhere, or remove the '#' heading")
+            return None
+        draw = len(questions)
         if doc and "draw" in data:
             value = data["draw"]
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 self.error("bad-value", f"draw must be a whole number from 1, not {shown(value)}",
                            doc.loc("draw"), "for example: {draw: 2}")
-            elif value > len(section.questions):
+            elif value > len(questions):
                 self.error("pool-draw-too-large",
                            f"pool {shown(title)} draws {value} questions but has only "
-                           f"{len(section.questions)}", doc.loc("draw"),
-                           f"draw at most {len(section.questions)}, or add questions")
+                           f"{len(questions)}", doc.loc("draw"),
+                           f"draw at most {len(questions)}, or add questions")
             else:
                 draw = value
         if draw < len(questions):
@@ -368,7 +440,7 @@ class _QuizReader(AnswerReader):
                                "questions of a pool that draws some of them must be worth the "
                                "same; set {points: N} on the pool heading")
                     break
-        return Pool(pool_id.value, title, draw, tuple(questions), loc) if pool_id else None
+        return dataclasses.replace(pool, draw=draw, questions=tuple(questions))
 
     def item_id(self, doc: YamlDoc | None, data: dict[str, Any], title: str, kind: str,
                 loc: Location) -> _Id | None:
@@ -411,6 +483,7 @@ class _QuizReader(AnswerReader):
         title, doc, title_inline = self.heading(section.heading, QUESTION_KEYS, "question")
         data = doc.data if doc else {}
         loc = self.loc(section.heading)
+        titled = bool(title)
         kind: QuestionKind = "single"
         if doc is not None and "type" in data:
             value = data["type"]
@@ -433,9 +506,12 @@ class _QuizReader(AnswerReader):
                                doc.loc(key), f"'{key}' is for "
                                f"{', '.join(NAMES[k] for k in kinds)} questions")
                 flags[key] = self.flag(doc, data, key, (), flags[key])
-        question_id = self.item_id(doc, data, title, "question", loc)
-        points = self.points(doc, data) if doc is not None else None
         stem, answers, feedback_blocks = self.split_body(section, kind)
+        if not titled and not stem:
+            self.error("missing-title", "this question has neither a title nor a text", loc,
+                       "write the question under the heading, or a title after the '##' marks")
+            return None
+        points = self.points(doc, data) if doc is not None else None
         feedback, grading = self.feedback(feedback_blocks, kind)
         if answers is None and kind in _LIST_TYPES:
             what = "choices" if kind in _CHOICE_TYPES else "answers"
@@ -448,6 +524,12 @@ class _QuizReader(AnswerReader):
         else:  # no text under the heading: the heading is the question
             heading = markdown.inline_content(title_inline).strip()
             prompt = Content.of(Element("p", (), heading.nodes), "\n")
+        if not titled:
+            # Named by its stem where a target needs a name (title_from); blanks and their
+            # answers are slots by now, so no answer leaks into the name.
+            title = title_from(prompt.plain_text()) or NAMES[kind]
+        question_id = self.item_id(doc, data, title, "question", loc)
+        pool_tag = self.pool_tag(doc, data)
         common: dict[str, Any] = {
             "id": question_id.value if question_id else "",
             "title": title,
@@ -455,6 +537,7 @@ class _QuizReader(AnswerReader):
             "points": points or pool_points or Decimal(1),
             "feedback": feedback,
             "source": loc,
+            "titled": titled,
         }
         question: Question | None
         match kind:
@@ -484,7 +567,26 @@ class _QuizReader(AnswerReader):
                 question = Essay(**common, grading=grading)
             case _:
                 assert_never(kind)
-        return question if question_id is not None else None
+        if question is None or question_id is None:
+            return None
+        if pool_tag is not None:
+            self.pool_tags[question.source] = pool_tag
+        if points is not None:
+            self.own_points.add(question.source)
+        return question
+
+    def pool_tag(self, doc: YamlDoc | None, data: dict[str, Any]) -> tuple[str, Location] | None:
+        """The pool a question names with ``{pool: id}`` (from anywhere in the quiz)."""
+        if doc is None or "pool" not in data:
+            return None
+        value = data["pool"]
+        if isinstance(value, bool) or not isinstance(value, str | int) or \
+                not QUESTION_ID.fullmatch(str(value)):
+            self.error("bad-value", f"pool must be the id of a pool, not {value!r}",
+                       doc.loc("pool"), "for example: {pool: hard-ones}, the pool's "
+                       "{id: hard-ones} on its '#' heading")
+            return None
+        return str(value), doc.loc("pool")
 
     def points(self, doc: YamlDoc, data: dict[str, Any]) -> Decimal | None:
         if "points" not in data:

@@ -44,9 +44,10 @@ class _CommonCartridgeWriter(Writer):
         assessment: tuple[str, bytes] | None = None
         quiz = course.quiz
         if quiz is not None:
+            package.warnings.extend(qc.question_order_warnings(quiz, self.name))
             quiz_path = f"{quiz.id}/{ccquiz.ASSESSMENT_FILE}"
             root = ccquiz.build_assessment(quiz, qc.true_false_labels(course.language),
-                                           quiz.id, self.name)
+                                           quiz.id, self.name, package.warnings)
             assessment = (quiz_path, serialize(root, ccquiz.QTI_SCHEMA_LOCATIONS[self.name]))
             resource = f"RES-QUIZ-{quiz.id}"
             modules.append(Item(f"MOD-{course.id}-quiz", None, "Quiz", children=[

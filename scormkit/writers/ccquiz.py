@@ -35,6 +35,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from functools import reduce
 from math import gcd, lcm
@@ -43,7 +44,7 @@ from typing import Literal, assert_never
 from lxml import etree
 
 from scormkit.content import EMPTY, BlankSlot, Content, Element, Resolver, to_xhtml
-from scormkit.errors import UnsupportedFeature
+from scormkit.errors import Diagnostic, Severity, UnsupportedFeature
 from scormkit.questions import (
     Choice,
     Essay,
@@ -169,12 +170,15 @@ def parts_of(question: Question, target: str) -> list[Part]:
             assert_never(q)
 
 
-def weights(parts: Sequence[Part], target: str) -> list[int]:
+def weights(parts: Sequence[Part]) -> list[int]:
     """``cc_weighting`` of each part: whole numbers from 1 to 99 in the parts' proportions.
 
     The points themselves when they already are; otherwise the smallest whole numbers in the
-    same proportions (e.g. a matching question of 1 point split into 3 items of 1/3 makes
-    every weight of the quiz three times its points). Percentages are unchanged either way.
+    same proportions (a matching question of 1 point split into 3 items of 1/3 makes every
+    weight of the quiz three times its points). When those would pass 99 (many distinct
+    points, or splits of 3, 4, 5... parts in one quiz), the closest whole numbers the profile
+    allows: the heaviest part gets the weight from 1 to 99 that keeps every part's share of
+    the total nearest to its exact share (`weight_drift` says how near).
     """
     points = [part.points for part in parts]
     if all(p.denominator == 1 and 1 <= p <= MAX_WEIGHT for p in points):
@@ -182,25 +186,82 @@ def weights(parts: Sequence[Part], target: str) -> list[int]:
     scale = reduce(lcm, (p.denominator for p in points), 1)
     whole = [int(p * scale) for p in points]
     common = reduce(gcd, whole)
-    result = [w // common for w in whole]
-    if max(result) > MAX_WEIGHT:
-        heaviest = parts[result.index(max(result))].question
-        raise qc.unsupported(
-            heaviest, target, "the points of this quiz",
-            f"Common Cartridge weights questions with whole numbers from 1 to {MAX_WEIGHT}; "
-            f"in these proportions the weights would reach {max(result)}: use fewer "
-            "distinct or smaller points (and fewer blanks, pairs or items to split)")
-    return result
+    exact = [w // common for w in whole]
+    if max(exact) <= MAX_WEIGHT:
+        return exact
+    heaviest = max(points)
+    best: list[int] = []
+    best_drift: Fraction | None = None
+    for top in range(MAX_WEIGHT, 0, -1):
+        candidate = [max(1, min(MAX_WEIGHT, round(p * top / heaviest))) for p in points]
+        drift = weight_drift(parts, candidate)
+        if best_drift is None or drift < best_drift:
+            best, best_drift = candidate, drift
+    return best
+
+
+def weight_drift(parts: Sequence[Part], item_weights: Sequence[int]) -> Fraction:
+    """The largest difference, in percentage points of the quiz total, between a question's
+    share under *item_weights* and its share under its points (0 when they are
+    proportional)."""
+    total_points = sum((part.points for part in parts), Fraction(0))
+    total_weight = sum(item_weights)
+    if not total_points or not total_weight:
+        return Fraction(0)
+    by_question: dict[str, tuple[Fraction, int]] = {}
+    for part, weight in zip(parts, item_weights, strict=True):
+        points, weights_so_far = by_question.get(part.question.id, (Fraction(0), 0))
+        by_question[part.question.id] = (points + part.points, weights_so_far + weight)
+    return max(abs(Fraction(100) * weight / total_weight - 100 * points / total_points)
+               for points, weight in by_question.values())
+
+
+def weight_warnings(quiz: Quiz, parts: Sequence[Part], item_weights: Sequence[int],
+                    target: str) -> list[Diagnostic]:
+    """What the author should know about the weights: approximated ones, and (cc11, the
+    target for Moodle) Moodle's restore giving every question the same mark."""
+    warnings = []
+    drift = weight_drift(parts, item_weights)
+    if drift:
+        warnings.append(Diagnostic(
+            "cc-weights-approximate",
+            f"{target}: the quiz's points cannot be written exactly as Common Cartridge "
+            f"weights (whole numbers from 1 to {MAX_WEIGHT}); the closest ones change a "
+            f"question's share of the total by up to {float(drift):.2f} percentage points",
+            quiz.source,
+            "use fewer distinct points, or fewer blanks, pairs and items in the questions a "
+            "cartridge splits; qti12 and moodlexml keep the points exactly",
+            Severity.WARNING))
+    if target == "cc11" and len(set(item_weights)) > 1:
+        marks = len(parts)
+        warnings.append(Diagnostic(
+            "cc-moodle-equal-marks",
+            f"{target}: Moodle's Common Cartridge restore gives every item of the assessment "
+            "a mark of 1, whatever its weight (moodle backup/cc/sheets/"
+            "course_modules_mod_quiz_question_instance.xml, line 4): this quiz's "
+            f"{format_decimal(sum((q.points for q in quiz.all_questions()), Decimal(0)))} "
+            f"points become {marks} equal marks in Moodle, a question split into parts "
+            "counting once per part",
+            quiz.source,
+            "for a graded quiz in Moodle, build --target moodlexml, import the questions "
+            "(Question bank > Import > Moodle XML) and add them to a quiz: their points are "
+            "kept; or set the marks by hand after the restore",
+            Severity.WARNING))
+    return warnings
 
 
 class CcItemBuilder(ItemBase):
     """One `Part` -> one ``item`` of the CC QTI profile."""
 
     def __init__(self, part: Part, weight: int, labels: tuple[str, str],
-                 resolver: Resolver) -> None:
+                 resolver: Resolver, *, moodle: bool = False) -> None:
         super().__init__(part.question, labels, resolver)
         self.part = part
         self.weight = weight
+        self.moodle = moodle
+        """The cartridge is for Moodle (cc11): a typed answer's ``*`` is written ``\\*``,
+        because Moodle's restore makes the answers short-answer patterns, where a bare star
+        matches any text."""
 
     def meta(self, item: etree._Element, profile: str) -> None:
         fields = [("cc_profile", profile), ("cc_weighting", str(self.weight))]
@@ -343,6 +404,8 @@ class CcItemBuilder(ItemBase):
         self.general(rp)
         respcondition, conditionvar = self.condition(rp)
         for answer in qc.unique(accepted):
+            if self.moodle:
+                answer = answer.replace("*", "\\*")
             if case:
                 self.varequal(conditionvar, "response1", answer, case="Yes")
             else:
@@ -437,9 +500,10 @@ def assessment_metadata(quiz: Quiz, target: str) -> list[tuple[str, str]]:
     return fields
 
 
-def build_assessment(quiz: Quiz, labels: tuple[str, str], folder: str, target: str
-                     ) -> etree._Element:
-    """The ``questestinterop`` document of *quiz*, written to ``<folder>/assessment.xml``.
+def build_assessment(quiz: Quiz, labels: tuple[str, str], folder: str, target: str,
+                     warnings: list[Diagnostic] | None = None) -> etree._Element:
+    """The ``questestinterop`` document of *quiz*, written to ``<folder>/assessment.xml``;
+    what the weights could not keep is appended to *warnings* (`weight_warnings`).
 
     Pools are flattened: CC has no selection, so every question of a pool is in the
     assessment (each learner answers all of them; the maximum score grows accordingly)."""
@@ -450,7 +514,9 @@ def build_assessment(quiz: Quiz, labels: tuple[str, str], folder: str, target: s
     resolver = Resolver(src)
 
     parts = [part for question in quiz.all_questions() for part in parts_of(question, target)]
-    item_weights = weights(parts, target)
+    item_weights = weights(parts)
+    if warnings is not None:
+        warnings.extend(weight_warnings(quiz, parts, item_weights, target))
     root = questestinterop()
     assessment = el(root, "assessment", ident=quiz.id, title=quiz.title)
     metadata_fields(el(assessment, "qtimetadata"), assessment_metadata(quiz, target))
@@ -460,5 +526,6 @@ def build_assessment(quiz: Quiz, labels: tuple[str, str], folder: str, target: s
            texttype="text/html")
     section = el(assessment, "section", ident="root_section")
     for part, weight in zip(parts, item_weights, strict=True):
-        section.append(CcItemBuilder(part, weight, labels, resolver).build())
+        section.append(CcItemBuilder(part, weight, labels, resolver,
+                                     moodle=target == "cc11").build())
     return root

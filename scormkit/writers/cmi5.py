@@ -76,6 +76,7 @@ class Cmi5Writer(Writer):
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))
+        package.warnings.extend(web.quiz_warnings(course, self.name))
         if self.options.sco_per_lesson:
             pages, aus = self._per_lesson(course)
         else:

@@ -257,7 +257,7 @@ class _Writer:
         for text in qc.unique(q.blanks[0].answers):
             answer = etree.SubElement(element, "answer", fraction="100",
                                       format="moodle_auto_format")
-            etree.SubElement(answer, "text").text = text.replace("*", "\\*")
+            etree.SubElement(answer, "text").text = _star(text)
             self.text(answer, "feedback", q.feedback.correct)
         self.anything_else(element, q.feedback.incorrect)
 
@@ -280,16 +280,20 @@ class _Writer:
         share = q.points / len(q.blanks)
         weight = str(int(share)) if share == int(share) and share >= 1 else "1"
         kind = "SHORTANSWER_C" if q.case_sensitive else "SHORTANSWER"
-        right = cloze_escape(q.feedback.correct.plain_text())
-        wrong = cloze_escape(q.feedback.incorrect.plain_text())
+        # The Cloze code sits in the question's HTML: the feedback (plain text: Cloze
+        # feedback holds no markup) is escaped for Cloze, then for HTML like the answers, so
+        # a "<" or "&" in it cannot break the question text.
+        right = _escape(cloze_escape(q.feedback.correct.plain_text()))
+        wrong = _escape(cloze_escape(q.feedback.incorrect.plain_text()))
 
         def embed(slot: BlankSlot) -> Content:
-            answers = [f"%100%{_escape(cloze_escape(text))}" + (f"#{right}" if right else "")
+            # "*" is short answer's wildcard (a Cloze blank is one): "\\*" keeps it a star,
+            # as in a short answer question (or an answer "*" would accept anything).
+            answers = [f"%100%{_star(_escape(cloze_escape(text)))}"
+                       + (f"#{right}" if right else "")
                        for text in qc.unique(q.blank(slot.blank).answers)]
             if wrong:
                 answers.append(f"%0%*#{wrong}")
-            # The feedback goes in as plain text without XHTML escaping, as it always has
-            # (Moodle reads the Cloze syntax before the HTML).
             return Content.of(Raw("{" + f"{weight}:{kind}:" + "~".join(answers) + "}"))
 
         return embed
@@ -335,6 +339,11 @@ class _Writer:
         self.text(element, "responsetemplate", EMPTY)
 
 
+def _star(text: str) -> str:
+    """A literal ``*`` in a short answer (Moodle reads a bare one as "any text")."""
+    return text.replace("*", "\\*")
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -369,5 +378,6 @@ class MoodleXmlWriter(qc.QuizWriter):
 
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:
         package = Package(self.name, self.package_name(course))
+        package.warnings.extend(qc.question_order_warnings(quiz, self.name))
         package.add(QUESTIONS_FILE, questions_xml(course, quiz))
         return package

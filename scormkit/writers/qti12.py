@@ -201,13 +201,14 @@ class ItemBuilder(ItemBase):
         self.text_response(presentation)
         rp = self.outcomes(item)
         self.general(rp)
-        respcondition, conditionvar = self.condition(rp)
-        answers = qc.unique(blank.answers)
-        holder = self.el(conditionvar, "or") if len(answers) > 1 else conditionvar
-        for answer in answers:
-            self.varequal(holder, "response1", answer)
-        self.setvar(respcondition, qc.PERCENT)
-        self.show(respcondition, "correct_fb", q.feedback.correct)
+        # One condition per accepted answer, each a single varequal (as Canvas's own export
+        # and text2qti write them): QTI 1.2 readers find the alternatives as sibling
+        # conditions, not inside an <or>. continue="No" chains them: the first match decides.
+        for answer in qc.unique(blank.answers):
+            respcondition, conditionvar = self.condition(rp)
+            self.varequal(conditionvar, "response1", answer)
+            self.setvar(respcondition, qc.PERCENT)
+            self.show(respcondition, "correct_fb", q.feedback.correct)
         self.incorrect(rp)
 
     def blanks(self, item: etree._Element, q: FillInBlank) -> None:
@@ -224,20 +225,28 @@ class ItemBuilder(ItemBase):
             for ident, answer in zip(labels[blank.id], qc.unique(blank.answers), strict=True):
                 label = self.el(render, "response_label", ident=ident)
                 self.el(self.el(label, "material"), "mattext", answer, texttype="text/plain")
+        self.parts(item, [(f"response_{b.id}", labels[b.id]) for b in q.blanks],
+                   partial=q.partial_credit)
+
+    def parts(self, item: etree._Element, parts: list[tuple[str, list[str]]], *,
+              partial: bool) -> None:
+        """Response processing of a question answered part by part (blanks, matching
+        premises): full marks and the correct feedback when every part is right; otherwise
+        one condition per accepted answer of each part, adding the part's share of 100 with
+        *partial* and 0 without it; then the incorrect feedback.
+
+        The per-part conditions are what QTI 1.2 readers see. Canvas links a matching
+        premise to its answer only through a condition that tests that pair and adds to
+        SCORE (canvas-lms gems/plugins/qti_exporter/lib/qti/associate_interaction.rb,
+        get_canvas_answers, ``setOutcomeValue[identifier=SCORE] sum`` once Canvas's QTI
+        migration tool has turned setvar Add into a sum); readers that look for a blank's
+        answers find them as single varequals rather than inside an <or>. Adding 0 keeps an
+        all-or-nothing question all or nothing. The full-marks condition comes first
+        (continue="No": when it matches, nothing after it runs), and Canvas attaches to a
+        premise the feedback of the last condition that names it first, so the correct
+        feedback stays the question's."""
         rp = self.outcomes(item)
         self.general(rp)
-        shares = _shares(len(q.blanks)) if q.partial_credit else []
-        for blank, share in zip(q.blanks, shares, strict=False):
-            respcondition, conditionvar = self.condition(rp, cont=True)
-            holder = self.el(conditionvar, "or") if len(labels[blank.id]) > 1 else conditionvar
-            for ident in labels[blank.id]:
-                self.varequal(holder, f"response_{blank.id}", ident)
-            self.setvar(respcondition, share, "Add")
-        self.all_right(rp, [(f"response_{b.id}", labels[b.id]) for b in q.blanks])
-
-    def all_right(self, rp: etree._Element, parts: list[tuple[str, list[str]]]) -> None:
-        """Full marks (and the correct feedback) when every part is right; then incorrect
-        feedback otherwise."""
         q = self.q
         respcondition, conditionvar = self.condition(rp)
         both = self.el(conditionvar, "and")
@@ -247,6 +256,12 @@ class ItemBuilder(ItemBase):
                 self.varequal(holder, respident, ident)
         self.setvar(respcondition, qc.PERCENT)
         self.show(respcondition, "correct_fb", q.feedback.correct)
+        shares = _shares(len(parts)) if partial else [Decimal(0)] * len(parts)
+        for (respident, accepted), share in zip(parts, shares, strict=True):
+            for ident in accepted:
+                respcondition, conditionvar = self.condition(rp, cont=True)
+                self.varequal(conditionvar, respident, ident)
+                self.setvar(respcondition, share, "Add")
         self.incorrect(rp)
 
     def numeric(self, item: etree._Element, q: Numeric) -> None:
@@ -295,8 +310,14 @@ class ItemBuilder(ItemBase):
                     correct: dict[str, str], *, partial: bool) -> None:
         """A matching_question: one response_lid per premise, every response a label.
         Canvas shows both sides as plain text (images become their alt text). With
-        *partial*, each right pair adds its share of 100."""
-        response_ids = {rid: self.label_id(f"r{rid}") for rid, _text in responses}
+        *partial*, each right pair adds its share of 100 (see `parts`).
+
+        Canvas numbers the responses by the first run of digits in their identifiers
+        (associate_interaction.rb, get_canvas_matches, ``/(\\d+)/``), so each response's
+        identifier starts with its own number (``r1-<question id>``): a digit in the question
+        id can no longer make every premise match the same answer."""
+        response_ids = {rid: f"r{number}-{self.q.id}"
+                        for number, (rid, _text) in enumerate(responses, start=1)}
         self.meta(item, list(response_ids.values()))
         presentation = self.el(item, "presentation")
         self.material(presentation, prompt)
@@ -307,16 +328,8 @@ class ItemBuilder(ItemBase):
             for rid, rtext in responses:
                 label = self.el(render, "response_label", ident=response_ids[rid])
                 self.material(label, rtext, plain=True)
-        rp = self.outcomes(item)
-        self.general(rp)
-        ordered = [pid for pid, _text in premises]
-        shares = _shares(len(ordered)) if partial else []
-        for pid, share in zip(ordered, shares, strict=False):
-            respcondition, conditionvar = self.condition(rp, cont=True)
-            self.varequal(conditionvar, f"response_{pid}", response_ids[correct[pid]])
-            self.setvar(respcondition, share, "Add")
-        self.all_right(rp, [(f"response_{pid}", [response_ids[correct[pid]]])
-                            for pid in ordered])
+        self.parts(item, [(f"response_{pid}", [response_ids[correct[pid]]])
+                          for pid, _text in premises], partial=partial)
 
     def essay(self, item: etree._Element, q: Essay) -> None:
         self.meta(item, [])
@@ -338,11 +351,17 @@ def build_assessment(quiz: Quiz, labels: tuple[str, str]) -> etree._Element:
     metadata_fields(el(assessment, "qtimetadata"), fields)
     section = el(assessment, "section", ident="root_section")
     for entry in quiz.items:
-        if isinstance(entry, Pool):
+        if isinstance(entry, Pool) and entry.draws_all:
+            # A group that draws every question is only a heading. Canvas turns every
+            # section with selection_ordering into a question group whose points_per_item
+            # replaces each question's own points, so these items go straight in the quiz.
+            for question in entry.questions:
+                section.append(ItemBuilder(question, labels).build())
+        elif isinstance(entry, Pool):
             group = el(section, "section", ident=entry.id, title=entry.title)
             ordering = el(group, "selection_ordering")
             selection = el(ordering, "selection")
-            el(selection, "selection_number", str(min(entry.draw, len(entry.questions))))
+            el(selection, "selection_number", str(entry.draw))
             extension = el(selection, "selection_extension")
             el(extension, "points_per_item", _num(entry.questions[0].points))
             for question in entry.questions:
@@ -370,6 +389,7 @@ class Qti12Writer(qc.QuizWriter):
 
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:
         package = Package(self.name, self.package_name(course))
+        package.warnings.extend(qc.question_order_warnings(quiz, self.name))
         folder = quiz.id
         assessment_path = f"{folder}/{quiz.id}.xml"
         meta_path = f"{folder}/assessment_meta.xml"

@@ -363,11 +363,12 @@ class ItemBuilder(_Tree):
                                       shuffle=_bool(q.shuffle),
                                       maxAssociations=str(len(q.pairs)))
                 premises = self.el(interaction, "simpleMatchSet")
+                # QTI's shuffle covers both sets. Premises are not pinned with fixed="true":
+                # a player may stop at a set with no free choice (qti-components 7.27 then
+                # never reaches the responses), so in QTI shuffle moves the premises too.
                 for item in q.premises:
                     element = self.el(premises, "simpleAssociableChoice", identifier=item.id,
                                       matchMax="1")
-                    if q.shuffle:
-                        element.set("fixed", "true")  # premises keep their order
                     self.html(element, item.text)
                 responses = self.el(interaction, "simpleMatchSet")
                 for item in q.responses:
@@ -477,18 +478,29 @@ class ItemBuilder(_Tree):
             case Matching(partial_credit=True):
                 self.set_score(rp, self.scaled(self.map_response("RESPONSE"), len(q.pairs)))
             case FillInBlank():
-                total = self.el(None, "sum")
+                # SCORE first counts the right blanks, one answered blank at a time: a blank
+                # left empty is NULL, and a sum with a NULL term is NULL (qti-components
+                # 7.27 then scored two right blanks of three as one).
                 for blank in q.blanks:
-                    total.append(self.map_response(self.blank_response(blank.id)))
+                    identifier = self.blank_response(blank.id)
+                    condition = self.el(rp, "responseCondition")
+                    branch = self.el(condition, "responseIf")
+                    self.el(self.el(branch, "not"), "isNull").append(self.variable(identifier))
+                    total = self.el(None, "sum")
+                    total.append(self.variable("SCORE"))
+                    total.append(self.map_response(identifier))
+                    self.set_score(branch, total)
                 if q.partial_credit:
-                    self.set_score(rp, self.scaled(total, len(q.blanks)))
+                    self.set_score(rp, self.scaled(self.variable("SCORE"), len(q.blanks)))
                 else:
                     condition = self.el(rp, "responseCondition")
                     branch = self.el(condition, "responseIf")
                     gte = self.el(branch, "gte")
-                    gte.append(total)
+                    gte.append(self.variable("SCORE"))
                     self.base(gte, "float", str(len(q.blanks)))
                     self.set_score(branch, self.points())
+                    otherwise = self.el(condition, "responseElse")
+                    self.set_score(otherwise, self.base(None, "float", "0"))
             case Numeric():
                 condition = self.el(rp, "responseCondition")
                 for index, answer in enumerate(q.answers):
@@ -511,24 +523,23 @@ class ItemBuilder(_Tree):
         return self.el(None, "mapResponse", identifier=identifier)
 
     def numeric_test(self, answer: NumericAnswer) -> etree._Element:
-        if answer.kind == "range":
-            both = self.el(None, "and")
-            for op, bound in (("gte", answer.low), ("lte", answer.high)):
-                test = self.el(both, op)
-                test.append(self.variable("RESPONSE"))
-                self.base(test, "float", _num(bound))
-            return both
-        assert answer.value is not None
+        """The test an accepted answer makes: ``equal`` (exact) for an exact value, and the
+        inclusive bounds ``and(gte, lte)`` for a tolerance or a range. A tolerance is not
+        written as ``equal toleranceMode="absolute"``: @citolab/qti-components 7.27 ignores
+        the tolerance mode (159500 scored 0 for 159010 +- 1000), while every engine we tried
+        reads ``gte``/``lte``; the bounds are the model's exact decimals."""
         if answer.kind == "exact":
+            assert answer.value is not None
             test = self.el(None, "equal", toleranceMode="exact")
-        else:
-            assert answer.tolerance is not None
-            margin = _num(answer.tolerance)
-            test = self.el(None, "equal", toleranceMode="absolute",
-                           tolerance=f"{margin} {margin}")
-        test.append(self.variable("RESPONSE"))
-        self.base(test, "float", _num(answer.value))
-        return test
+            test.append(self.variable("RESPONSE"))
+            self.base(test, "float", _num(answer.value))
+            return test
+        both = self.el(None, "and")
+        for op, bound in (("gte", answer.low), ("lte", answer.high)):
+            test = self.el(both, op)
+            test.append(self.variable("RESPONSE"))
+            self.base(test, "float", _num(bound))
+        return both
 
     def add_feedback(self, parent: etree._Element, expression: etree._Element) -> None:
         setter = self.el(parent, "setOutcomeValue", identifier="FEEDBACK")
@@ -605,6 +616,11 @@ class TestBuilder(_Tree):
                 allowSkipping="true", validateResponses="false")
         section = self.el(part, "assessmentSection", identifier="section.main", title=quiz.title,
                           visible="true")
+        if quiz.shuffle_questions:
+            # The section's parts in a random order per test session; a pool is a part, and
+            # keepTogether (true by default) keeps its questions together (QTI 2.1 Assessment
+            # Test info model, ordering; the same in QTI 3.0).
+            self.el(section, "ordering", shuffle="true")
         if quiz.intro:
             rubric = self.el(section, "rubricBlock", view="candidate", use="instructions")
             qc.append_qti_content(self.content(rubric), quiz.intro, self.ns,

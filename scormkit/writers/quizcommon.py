@@ -35,7 +35,7 @@ from scormkit.content import (
     xml_attribute,
     xml_text,
 )
-from scormkit.errors import SourceError, UnsupportedFeature
+from scormkit.errors import Diagnostic, Severity, SourceError, UnsupportedFeature
 from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.questions import (
@@ -95,6 +95,30 @@ def quiz_of(course: Course, target: str) -> Quiz:
             "has none", course.source,
             "add a quiz file under quizzes/ (see docs/quiz-format.md), or build another target")
     return quiz
+
+
+QUESTION_ORDER_HINTS = {
+    "qti12": "Canvas Classic Quizzes has no setting for it (only question groups draw at "
+             "random, and a group gives every question the same points): leave "
+             "shuffle_questions out, or build qti21/qti30",
+    "moodlexml": "Moodle XML holds questions, not the quiz: after adding them to the quiz, "
+                 "tick Shuffle in the quiz's section settings (Questions page)",
+    "cc11": "the Common Cartridge assessment profile cannot say it and Moodle's restore "
+            "shows the cartridge's order: tick Shuffle in the quiz's section settings",
+    "cc13": "the Common Cartridge assessment profile cannot say it: set it in the LMS",
+}
+"""Targets whose quiz cannot shuffle its question order, and what the author can do."""
+
+
+def question_order_warnings(quiz: Quiz, target: str) -> list[Diagnostic]:
+    """The warning for `shuffle_questions` on a target that cannot express it (none when
+    the quiz does not ask for it, or the target can: qti21, qti30 and the quiz page)."""
+    if not quiz.shuffle_questions or target not in QUESTION_ORDER_HINTS:
+        return []
+    return [Diagnostic(
+        "quiz-question-order-fixed",
+        f"{target}: the questions keep the source's order (shuffle_questions is not "
+        "exported)", quiz.source, QUESTION_ORDER_HINTS[target], Severity.WARNING)]
 
 
 def unsupported(question: Question, target: str, what: str, hint: str) -> UnsupportedFeature:

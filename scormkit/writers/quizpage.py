@@ -92,6 +92,7 @@ class QuestionView:
     number: int
     """Position in source order; the browser renumbers what an attempt presents."""
     title: str
+    """"" for a question without a title: the legend shows its number and points only."""
     points_text: str
     stem_html: str
     """The prompt; for fill-in-the-blank it holds the labelled text inputs."""
@@ -157,7 +158,9 @@ def quiz_view(course: Course, quiz: Quiz, resolver: Resolver) -> QuizView:
         if isinstance(item, Pool):
             groups.append(GroupView(item.id, item.title,
                                     None if item.draws_all else item.draw, tuple(views)))
-        elif groups and groups[-1].id is None:
+        elif groups and groups[-1].id is None and not quiz.shuffle_questions:
+            # Questions outside pools share a block; with shuffle_questions each has its
+            # own, which quiz.js moves as the attempt's order says.
             previous = groups[-1]
             groups[-1] = GroupView(None, None, None, (*previous.questions, *views))
         else:
@@ -234,7 +237,7 @@ def _question_view(question: Question, number: int, resolver: Resolver, true_lab
         "dom_id": dom,
         "kind": question.kind,
         "number": number,
-        "title": question.title,
+        "title": question.title if question.titled else "",
         "points_text": _points_text(question.points, text),
         "stem_html": to_xhtml(question.prompt, stem),
         "correct_html": local(feedback.correct),
@@ -321,6 +324,7 @@ def quiz_data(quiz: Quiz, language: str = "en") -> dict[str, Any]:
         "passingScore": quiz.passing_score,
         "attempts": quiz.max_attempts,
         "timeLimit": quiz.time_limit,
+        "shuffleQuestions": quiz.shuffle_questions,
         "groups": groups,
         "questions": [_question_data(q) for q in questions],
         "strings": ui_strings.group(language, "quizjs"),

@@ -25,6 +25,7 @@ class Scorm12Writer(Writer):
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))
+        package.warnings.extend(web.quiz_warnings(course, self.name))
         shared = web.shared_files(course, "scorm12", quiz_pages=True)
         ids = {"manifest": f"MAN-{course.id}", "organization": f"ORG-{course.id}"}
         if self.options.sco_per_lesson:

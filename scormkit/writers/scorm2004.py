@@ -38,6 +38,7 @@ class Scorm2004Writer(Writer):
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))
+        package.warnings.extend(web.quiz_warnings(course, self.name))
         shared = web.shared_files(course, STANDARD, quiz_pages=True)
         if self.options.sco_per_lesson:
             pages, items, resources = self._per_lesson(course, sorted(shared))

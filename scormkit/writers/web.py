@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import posixpath
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from scormkit import jsbundle, schemas, templating, ui_strings
+from scormkit import grading, jsbundle, schemas, templating, ui_strings
 from scormkit.content import LessonLink, Resolver, to_xhtml
+from scormkit.errors import Diagnostic, Severity
 from scormkit.model import Check, Course, Lesson
 from scormkit.resources import runtime_dir
 from scormkit.writers.quizpage import QUIZ_PAGE, QuizView, check_view, quiz_view
@@ -158,6 +161,29 @@ def runtime_config(course: Course, standard: str, lessons: list[str],
         "quiz": quiz,
         "strings": ui_strings.group(course.language, "runtime"),
     }
+
+
+def quiz_warnings(course: Course, target: str) -> list[Diagnostic]:
+    """What an author should know about a quiz scored in the browser: one whose passing
+    score needs its essays cannot be passed, since nobody grades an essay in the package
+    (it counts 0 of its points, as everywhere until graded: the essay rule,
+    scormkit.grading)."""
+    quiz = course.quiz
+    if quiz is None or not grading.pass_needs_essays(quiz):
+        return []
+    shown = grading.presented_by_default(quiz)
+    maximum = sum((Fraction(q.points) for q in shown), Fraction(0))
+    automatic = sum((Fraction(q.points) for q in shown if q.kind != "essay"), Fraction(0))
+    reachable = math.floor(100 * automatic / maximum)
+    return [Diagnostic(
+        "quiz-pass-needs-essays",
+        f"{target}: the quiz's passing score ({quiz.passing_score} %) cannot be reached "
+        f"without its essays, and in this package nobody grades them: they count 0 of their "
+        f"points, so at most {reachable} % can be scored",
+        quiz.source,
+        f"set passing_score to {reachable} or less, give the essays fewer points, or export "
+        "the quiz to an LMS that grades essays (qti12, qti21, qti30, moodlexml)",
+        Severity.WARNING)]
 
 
 def page_quiz(course: Course, page_path: str) -> QuizView | None:

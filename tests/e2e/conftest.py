@@ -87,7 +87,8 @@ def _unpack(zip_path: Path, dest: Path) -> Path:
 
 
 def _build(out_dir: Path, target: str = "scorm12", **changes: Any) -> Path:
-    """Build the example course for *target*; *changes*: sco_per_lesson, completion."""
+    """Build the example course for *target*; *changes*: sco_per_lesson, completion,
+    shuffle_questions."""
     try:
         from scormkit.build import build_package
         from scormkit.errors import ScormkitError
@@ -100,6 +101,9 @@ def _build(out_dir: Path, target: str = "scorm12", **changes: Any) -> Path:
         if "completion" in changes:
             tracking = dataclasses.replace(course.tracking, completion=changes["completion"])
             course = dataclasses.replace(course, tracking=tracking)
+        if changes.get("shuffle_questions"):
+            quiz = dataclasses.replace(course.quiz, shuffle_questions=True)
+            course = dataclasses.replace(course, quiz=quiz)
         options = WriterOptions(sco_per_lesson=changes.get("sco_per_lesson", False))
         result = build_package(course, target=target, out_dir=out_dir, options=options)
     except ScormkitError as error:
@@ -241,6 +245,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
             "launch": {"completion": "launch"},
             "s2004": {"target": "scorm2004"},
             "s2004-per-lesson": {"target": "scorm2004", "sco_per_lesson": True},
+            "shuffled": {"sco_per_lesson": True, "shuffle_questions": True},
         }
         for name, changes in variants.items():
             zip_path = _build(builds / name, **changes)

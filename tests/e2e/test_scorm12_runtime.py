@@ -459,8 +459,8 @@ def test_tracker_api_scorm12(player, server, network) -> None:
     assert re.fullmatch(r"\d\d:\d\d:\d\d", element(0, "time")[0])
     assert element(1, "student_response") == ["t"]
     assert element(1, "correct_responses.0.pattern") == ["t"]
-    assert element(2, "student_response") == ["gantt,{x}"]
-    assert element(2, "correct_responses.0.pattern") == ["Gantt,risk"]
+    assert element(2, "student_response") == ["gantt[,]{x}"]  # blanks joined by "[,]"
+    assert element(2, "correct_responses.0.pattern") == ["Gantt[,]risk"]
     assert element(3, "type") == ["fill-in"], "SCORM 1.2 has no long-fill-in"
     assert element(3, "student_response") == ["A long answer"]
     assert element(3, "result") == ["neutral"]

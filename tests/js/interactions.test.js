@@ -19,7 +19,7 @@ test('normalizeInteraction checks every type and refuses malformed values', () =
     description: ' Two\nlines ' });
   assert.deepEqual(i, { id: '7', type: 'numeric', description: 'Two lines',
     correct: { min: '1', max: null }, response: 2.5, result: null, weighting: '2',
-    latencyMs: 1500, time: AT });
+    latencyMs: 1500, time: AT, caseMatters: false });
   const bad = [null, {}, { id: 'x', type: 'likert' }, { type: 'choice' },
     { id: '', type: 'choice' }, { id: 'x', type: 'choice', response: ['a b'] },
     { id: 'x', type: 'choice', response: 'a' }, { id: 'x', type: 'true-false', response: 'true' },
@@ -89,4 +89,19 @@ test('xAPI: cmi.interaction activities, no length caps, exact numeric as one val
   assert.equal('success' in text.result, false, 'neutral: no success');
   assert.equal(text.object.definition.name, undefined);
   assert.equal(text.object.id, 'https://scormkit.invalid/courses/course/questions/q');
+});
+
+test('fill-in: "[,]" between blanks in SCORM 1.2 too, case_matters, no duplicate pattern', () => {
+  const two = { id: 'q', type: 'fill-in', correct: ['a,b', 'c[,]d'], response: ['x', 'y'] };
+  const f12 = formatInteraction12(two);
+  assert.deepEqual([f12.pattern, f12.response], ['a,b[,]c,d', 'x[,]y'],
+    'a "," in a blank is not read as a boundary');
+  assert.equal(formatInteraction12({ id: 'q', type: 'fill-in', correct: ['one'] }).pattern, 'one');
+  const cased = { id: 'q', type: 'fill-in', correct: ['Paris', 'Rome'], caseMatters: true };
+  assert.equal(formatInteraction2004(cased, {}).pattern, '{case_matters=true}Paris[,]Rome');
+  assert.deepEqual(formatInteractionXapi(cased, {}).object.definition.correctResponsesPattern,
+    ['{case_matters=true}Paris[,]Rome']);
+  assert.equal(formatInteraction2004({ ...cased, caseMatters: false }, {}).pattern, 'Paris[,]Rome');
+  assert.equal(formatInteraction2004({ id: 'q', type: 'fill-in', correct: ['cat', 'cat'] }, {})
+    .pattern, null, 'two equal strings: SCORM 2004 has no valid pattern for them');
 });

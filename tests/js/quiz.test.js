@@ -37,6 +37,22 @@ const QUIZ = {
 
 // --- quiz/attempt --------------------------------------------------------------------------
 
+test('shuffleQuestions: the items come in a random order, a pool\'s questions together', () => {
+  const data = { ...QUIZ, shuffleQuestions: true,
+    groups: [...QUIZ.groups.slice(0, 7), { questions: [7, 8], draw: null }] };
+  const orders = new Set();
+  for (let seed = 1; seed <= 200; seed += 1) {
+    const presented = attempts.newAttempt(data, 1, seeded(seed), false).entries.map((e) => e.q);
+    assert.deepEqual([...presented].sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const at = presented.indexOf(7);
+    assert.equal(presented[at + 1], 8, 'the pool stays one block, in source order');
+    orders.add(presented.join());
+  }
+  assert.ok(orders.size > 150, `${orders.size} different orders in 200 attempts`);
+  assert.deepEqual(attempts.newAttempt(QUIZ, 1, seeded(3), false).entries.slice(0, 7)
+    .map((e) => e.q), [0, 1, 2, 3, 4, 5, 6], 'without it: source order');
+});
+
 test('a new attempt draws from pools, shuffles around pins, never shows an ordering solved', () => {
   for (let seed = 1; seed <= 200; seed += 1) {
     const attempt = attempts.newAttempt(QUIZ, 1, seeded(seed), false);
@@ -103,8 +119,8 @@ function score(index, answer, order) {
 }
 
 test('scoring rules of docs/quiz-format.md', () => {
-  assert.deepEqual(score(0, 'b'), { points: 1, max: 1, result: 'correct', answered: true,
-    partial: false });
+  assert.deepEqual(score(0, 'b'), { points: 1, exact: 1, max: 1, result: 'correct',
+    answered: true, partial: false });
   assert.equal(score(1, ['a', 'c']).points, 0, 'partial credit: (R - W) / C, not below 0');
   assert.deepEqual([score(1, ['a']).points, score(1, ['a']).partial], [1, true]);
   assert.equal(score(2, false).result, 'correct');
@@ -118,17 +134,19 @@ test('scoring rules of docs/quiz-format.md', () => {
   assert.equal(score(5, ['d', 'd']).points, 0, 'all or nothing');
   assert.equal(score(5, ['d', 'c']).points, 3);
   assert.equal(score(6, null, ['a', 'b', 'c']).result, 'correct');
-  assert.deepEqual(score(7, 'text'), { points: 0, max: 0, result: 'neutral', answered: true,
-    partial: false });
+  assert.deepEqual(score(7, 'text'), { points: 0, exact: 0, max: 2, result: 'neutral', answered: true,
+    partial: false }, 'the essay rule: 0 until a person grades it, its points in the maximum');
 });
 
 test('an attempt scores 100 * points / the maximum of what it presents', () => {
   const state = { entries: [{ q: 0, order: null, answer: 'b' },
     { q: 1, order: null, answer: ['a'] }, { q: 7, order: null, answer: '' }] };
   const result = scoring.scoreAttempt(QUIZ, state);
-  assert.deepEqual([result.points, result.max, result.percent], [2, 3, 66.67]);
+  assert.deepEqual([result.points, result.max, result.percent], [2, 5, 40],
+    'the essay\'s 2 points are part of the maximum');
   assert.equal(scoring.scoreAttempt(QUIZ, { entries: [{ q: 7, order: null, answer: 'x' }] })
-    .percent, null, 'only an essay: nothing auto-scored');
+    .percent, 0, 'only an essay: 0 % until a person grades it');
+  assert.equal(scoring.scoreAttempt(QUIZ, { entries: [] }).percent, null, 'nothing presented');
   assert.equal(scoring.parseNumber(' -1.5e2 '), -150);
   assert.equal(scoring.parseNumber('1,5'), null);
 });
@@ -164,4 +182,30 @@ test('clock, points and spoken durations', () => {
   assert.equal(formats.formatPoints(2.505, MESSAGES), '2.51 points');
   assert.equal(formats.spokenDuration(89, MESSAGES), '1 minute');
   assert.equal(formats.spokenDuration(300, MESSAGES), '5 minutes');
+});
+
+test('fill-in interactions: one different accepted answer per blank, the case rule', () => {
+  const q = { id: 'f', kind: 'fill', points: 1, case: false, blanks: [
+    { id: 'a', answers: ['cat', 'kitten'] }, { id: 'b', answers: ['Cat', 'feline'] }] };
+  const entry = { answer: ['', ''] };
+  const result = { result: 'incorrect', answered: false };
+  assert.deepEqual(interactionFor(q, entry, result, null).correct, ['cat', 'feline'],
+    'equal ignoring case: the second blank gives its next answer');
+  assert.deepEqual(interactionFor({ ...q, case: true }, entry, result, null).correct,
+    ['cat', 'Cat']);
+  assert.equal(interactionFor({ ...q, case: true }, entry, result, null).caseMatters, true);
+  const same = { ...q, blanks: [{ id: 'a', answers: ['cat'] }, { id: 'b', answers: ['cat'] }] };
+  assert.equal(interactionFor(same, entry, result, null).correct, undefined,
+    'no way to tell them apart: no pattern');
+});
+
+test('passed: points x 100 >= passing x maximum before rounding the percentage', () => {
+  // 2999.9 of 3750 points is 79.9973 %, shown as 80 %: it does not pass 80.
+  const attempt = { points: 2999.9, exact: 2999.9, max: 3750, percent: 80 };
+  assert.equal(scoring.passedAt(attempt, 80), false);
+  assert.equal(scoring.passedAt({ ...attempt, exact: 3000 }, 80), true);
+  assert.equal(scoring.passedAt({ ...attempt, exact: 0.1 + 0.2, max: 0.3 * 100 / 100 }, 100), true,
+    'floating-point error is not a shortfall');
+  assert.equal(scoring.passedAt(attempt, null), null);
+  assert.equal(scoring.passedAt({ ...attempt, percent: null }, 80), null);
 });

@@ -70,7 +70,8 @@ function interactionValue(type, value, which) {
 
 /**
  * Check an interaction given to recordInteraction; returns the normalised fields or null:
- * {id, type, description, correct, response, result, weighting, latencyMs, time}.
+ * {id, type, description, correct, response, result, weighting, latencyMs, time,
+ * caseMatters}.
  */
 function normalizeInteraction(i) {
   if (!i || typeof i !== 'object' || INTERACTION_TYPES.indexOf(i.type) === -1) {
@@ -97,6 +98,7 @@ function normalizeInteraction(i) {
     weighting: formatDecimal(i.weighting, 7),
     latencyMs: typeof i.latencySeconds === 'number' && isFinite(latency) && latency >= 0 ?
       latency * 1000 : null,
+    caseMatters: i.type === 'fill-in' && i.caseMatters === true,
     time: validDate(i.time)
   };
 }

@@ -39,7 +39,11 @@ function formatInteraction12(input) {
       case 'true-false':
         return value ? 't' : 'f';
       case 'fill-in':
-        return value.join(',');
+        // Several blanks: "[,]" between them, as SCORM 2004 writes them (a plain "," is
+        // ambiguous: a blank's text may hold one; "[,]" inside a text loses its brackets).
+        return value.map(function (blank) {
+          return blank.replace(/\[,\]/g, ',');
+        }).join('[,]');
       case 'long-fill-in':
         return value;
       case 'matching':

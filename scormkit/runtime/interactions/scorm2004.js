@@ -59,6 +59,13 @@ function formatInteraction2004(input, options) {
   }
   var pattern = text(i.correct);
   var response = text(i.response);
+  if (i.type === 'fill-in' && pattern !== null) {
+    // Two equal strings make the pattern invalid (RTE fill-in: no duplicates; scorm-again
+    // refuses it): no pattern then. Case-sensitive blanks say so: the default is false.
+    var nodes = pattern.split('[,]');
+    pattern = nodes.some(function (node, n) { return nodes.indexOf(node) !== n; }) ? null :
+      (i.caseMatters ? '{case_matters=true}' : '') + pattern;
+  }
   if (i.type === 'numeric') {
     pattern = i.correct === undefined ? null :
       (i.correct.min === null ? '' : i.correct.min) + '[:]' +

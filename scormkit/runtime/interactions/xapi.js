@@ -64,6 +64,9 @@ function formatInteractionXapi(input, options) {
   }
   var pattern = text(i.correct);
   var response = text(i.response);
+  if (i.type === 'fill-in' && pattern !== null && i.caseMatters) {
+    pattern = '{case_matters=true}' + pattern;
+  }
   if (i.type === 'numeric') {
     pattern = null;
     if (i.correct !== undefined) {

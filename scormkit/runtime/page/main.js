@@ -52,7 +52,7 @@
  *       Then asks for a commit (SCORM: on the commit budget of tracking/commits).
  *
  *   recordInteraction({id, type, description, correct, response, result, weighting,
- *                      latencySeconds, time}) -> boolean
+ *                      latencySeconds, time, caseMatters}) -> boolean
  *       id: the question id; type: choice | true-false | fill-in | long-fill-in | matching |
  *       sequencing | numeric; correct/response, structured (either may be omitted):
  *         choice       array of choice ids                    e.g. ["a", "c"]
@@ -64,18 +64,22 @@
  *         numeric      correct {min, max} (either may be null), response a number
  *       ids (choice, matching, sequencing) must match [A-Za-z0-9_-]{1,64}, else the
  *       interaction is refused. result: correct | incorrect | neutral; weighting: number;
- *       latencySeconds: number; time: Date (default now). Line breaks in text become spaces.
+ *       latencySeconds: number; time: Date (default now); caseMatters (fill-in): true when
+ *       the blanks are case-sensitive. Line breaks in text become spaces.
  *         SCORM 1.2:  cmi.interactions.n (n from _count; the same id again in this session
  *                     overwrites its entry): id with characters outside [A-Za-z0-9_-]
  *                     replaced by "_", type (long-fill-in is sent as fill-in), student_response
  *                     and correct_responses.0.pattern ("a,b"; choice pattern "{a,c}" when
- *                     several; "t"/"f"; "1.a,2.c"; numeric a decimal, no pattern for a range;
+ *                     several; "t"/"f"; "1.a,2.c"; several blanks joined by "[,]" as in
+ *                     2004, a "," being ambiguous; numeric a decimal, no pattern for a range;
  *                     texts cut at 255 characters), result correct | wrong | neutral,
  *                     weighting, latency (CMITimespan), time (HH:MM:SS, local).
  *         SCORM 2004: id "urn:scormkit:<course id>:<question id>", type, description (one
  *                     line, <= 250 characters), learner_response and correct_responses.0.
  *                     pattern with the [,] [.] [:] delimiters ("true"/"false"; fill-in <= 10
- *                     strings of <= 250; long-fill-in <= 4000; numeric pattern "min[:]max";
+ *                     strings of <= 250, "{case_matters=true}" first when caseMatters, no
+ *                     pattern when two strings are equal (forbidden); long-fill-in <= 4000;
+ *                     numeric pattern "min[:]max";
  *                     a text starting with "{", a reserved delimiter, gets a leading space),
  *                     result correct | incorrect | neutral, weighting, latency (ISO 8601
  *                     duration), timestamp (ISO 8601, UTC).

@@ -1,11 +1,13 @@
 /*
- * quiz/attempt: a new attempt of the quiz: the questions it presents (pools draw theirs) and
- * the order of each question's choices (shuffled, pinned ones kept in place; matching
- * responses; ordering items scrambled), and empty answers. `random` is a function like
- * Math.random (the player's; tests give a seeded one).
+ * quiz/attempt: a new attempt of the quiz: the questions it presents (pools draw theirs), in
+ * which order (shuffleQuestions: the quiz's items in a random order), the order of each
+ * question's choices (shuffled, pinned ones kept in place; matching responses; ordering
+ * items scrambled), and empty answers. `random` is a function like Math.random (the
+ * player's; tests give a seeded one).
  *
- * Attempts: pools draw their questions and choices are shuffled (pinned ones stay) when an
- * attempt starts; the draw and every order are saved, so a relaunch shows the same quiz.
+ * Attempts: pools draw their questions, the questions and choices are shuffled (pinned ones
+ * stay) when an attempt starts; the draw and every order are saved (the state lists the
+ * presented questions in presented order), so a relaunch shows the same quiz.
  * "Try again" is offered while attempts remain and the learner has not passed. Each attempt
  * is reported when submitted (a pass is never downgraded: scormkit.js refuses that).
  */
@@ -59,10 +61,12 @@ function scrambled(ids, random) {
 }
 
 /** Questions (indexes) an attempt presents: every group, pools drawing `draw` at random
- *  (kept in source order). */
+ *  (kept in source order); with `shuffleQuestions` the groups (a question, or a pool's
+ *  drawn questions together) come in a random order. */
 function drawQuestions(data, random) {
   var presented = [];
-  data.groups.forEach(function (group) {
+  var groups = data.shuffleQuestions ? shuffled(data.groups, random) : data.groups;
+  groups.forEach(function (group) {
     var members = group.questions.slice();
     if (typeof group.draw === 'number' && group.draw < members.length) {
       var picked = shuffled(members, random).slice(0, group.draw);

@@ -9,6 +9,34 @@ var scoring = require('./scoring');
 var collapse = scoring.collapse;
 var parseNumber = scoring.parseNumber;
 
+/**
+ * One accepted answer per blank for the correct-response pattern, no two alike: SCORM 2004
+ * forbids duplicates in a fill-in pattern (scorm-again refuses one with 406, type mismatch),
+ * so a blank whose first answer is already taken gives its next one. Alike is compared as
+ * the question compares (case ignored unless `case`). undefined (no pattern) when the
+ * blanks cannot all differ: two blanks that accept only the same word.
+ */
+function distinctAnswers(q) {
+  var taken = [];
+  var out = [];
+  for (var i = 0; i < q.blanks.length; i += 1) {
+    var pick = null;
+    for (var k = 0; k < q.blanks[i].answers.length && pick === null; k += 1) {
+      var answer = q.blanks[i].answers[k];
+      var key = q.case ? answer : answer.toLowerCase();
+      if (taken.indexOf(key) === -1) {
+        pick = answer;
+        taken.push(key);
+      }
+    }
+    if (pick === null) {
+      return undefined;
+    }
+    out.push(pick);
+  }
+  return out;
+}
+
 /** The structured interaction for tracker.recordInteraction (scormkit.js formats it). */
 function interactionFor(q, entry, result, latencySeconds, time) {
   var a = entry.answer;
@@ -39,7 +67,8 @@ function interactionFor(q, entry, result, latencySeconds, time) {
       break;
     case 'fill':
       out.type = 'fill-in';
-      out.correct = q.blanks.map(function (blank) { return blank.answers[0]; });
+      out.correct = distinctAnswers(q);
+      out.caseMatters = Boolean(q.case);
       if (answered) {
         out.response = a.map(collapse);
       }

@@ -25,10 +25,10 @@ var MESSAGES = {
   timeUp: 'Time is up: your answers were submitted. {score}',
   passed: 'You passed: the passing score is {passing}%.',
   failed: 'You did not reach the passing score of {passing}%.',
-  essayOne: 'Your written answer (question {n}) will be graded by a person and is not part ' +
-    'of this score.',
-  essayMany: 'Your written answers (questions {list}) will be graded by a person and are not ' +
-    'part of this score.',
+  essayOne: 'Your written answer (question {n}) is graded by a person: until then it ' +
+    'counts 0 points in this score.',
+  essayMany: 'Your written answers (questions {list}) are graded by a person: until then ' +
+    'they count 0 points in this score.',
   retry: 'You can try again.',
   retryOne: 'You can try again: {n} attempt left.',
   retryMany: 'You can try again: {n} attempts left.',

@@ -32,6 +32,7 @@ var MESSAGES = quizMessages.MESSAGES;
 var isAnswered = scoring.isAnswered;
 var parseNumber = scoring.parseNumber;
 var scoreAttempt = scoring.scoreAttempt;
+var passedAt = scoring.passedAt;
 var encodeState = states.encodeState;
 var decodeState = states.decodeState;
 var format = textUtil.format;
@@ -66,9 +67,8 @@ function QuizPlayer(win, section, data) {
   this.clockTimer = null;
   this.warned = {};
   this.sessionStart = Date.now();
-  // Question id -> when the learner first responded to it in this session (Date.now()), for
-  // each interaction's own latency (see report()).
-  this.firstResponse = {};
+  this.answeredAt = {};
+  this.attemptShown = 0;
   this.lastScore = null;
   this.saved = '';
   this.saveRefused = false;
@@ -213,11 +213,15 @@ QuizPlayer.prototype.whenVisible = function () {
 
 // --- arranging the attempt in the page --------------------------------------------------
 
-/** Show the presented questions (numbered) and put choices in the attempt's order. */
+/** Show the presented questions (numbered) in the attempt's order, and put choices in the
+ *  attempt's order. */
 QuizPlayer.prototype.arrange = function () {
   var player = this;
   var presented = {};
   var total = this.state.entries.length;
+  if (this.data.shuffleQuestions) {
+    this.placeGroups();
+  }
   this.state.entries.forEach(function (entry, n) {
     var q = player.question(entry);
     presented[q.id] = true;
@@ -246,6 +250,40 @@ QuizPlayer.prototype.arrange = function () {
     } else {
       group.setAttribute('hidden', 'hidden');
     }
+  });
+};
+
+/**
+ * Put the question blocks (.sk-quiz-group: one per question or pool, as the page is built
+ * with shuffle_questions) in the order of the attempt's entries, presented ones first, where
+ * the blocks stand in the form. Moving the blocks moves the focus order with them.
+ */
+QuizPlayer.prototype.placeGroups = function () {
+  var player = this;
+  var blocks = toArray(this.form.querySelectorAll('.sk-quiz-group'));
+  if (!blocks.length) {
+    return;
+  }
+  var parent = blocks[0].parentNode;
+  var anchor = blocks[blocks.length - 1].nextSibling;
+  var ordered = [];
+  this.state.entries.forEach(function (entry) {
+    var fieldset = player.fieldsetOf(entry);
+    var block = fieldset ? fieldset.parentNode : null;
+    while (block && !(block.classList && block.classList.contains('sk-quiz-group'))) {
+      block = block.parentNode;
+    }
+    if (block && ordered.indexOf(block) === -1) {
+      ordered.push(block);
+    }
+  });
+  blocks.forEach(function (block) {
+    if (ordered.indexOf(block) === -1) {
+      ordered.push(block);
+    }
+  });
+  ordered.forEach(function (block) {
+    parent.insertBefore(block, anchor);
   });
 };
 
@@ -347,13 +385,35 @@ QuizPlayer.prototype.restoreAnswers = function () {
   });
 };
 
-/** Read the answers of every presented question from the inputs. */
+/** Read the answers of every presented question from the inputs; note when each question
+ *  was first answered in this session (its interaction's latency). */
 QuizPlayer.prototype.collect = function () {
   var player = this;
-  this.state.entries.forEach(function (entry) {
+  var now = Date.now();
+  this.state.entries.forEach(function (entry, n) {
+    var q = player.question(entry);
     var fieldset = player.fieldsetOf(entry);
-    if (fieldset) {
-      readAnswer(player.question(entry), fieldset, entry, TEXT_LIMIT);
+    if (!fieldset) {
+      return;
+    }
+    var before = JSON.stringify([entry.answer, entry.order]);
+    readAnswer(q, fieldset, entry, TEXT_LIMIT);
+    if (player.state.phase === 'a' && !(n in player.answeredAt) &&
+        JSON.stringify([entry.answer, entry.order]) !== before) {
+      player.answeredAt[n] = now;
+    }
+  });
+};
+
+/** A typed answer's first keystroke is its first response (the text is read later, when
+ *  saved): note the time now, for its latency. */
+QuizPlayer.prototype.noteAnswer = function (target) {
+  var fieldset = target.closest ? target.closest('fieldset.sk-question') : null;
+  var id = fieldset ? fieldset.getAttribute('data-question') : null;
+  var player = this;
+  this.state.entries.forEach(function (entry, n) {
+    if (id && player.question(entry).id === id && !(n in player.answeredAt)) {
+      player.answeredAt[n] = Date.now();
     }
   });
 };
@@ -441,11 +501,10 @@ QuizPlayer.prototype.flush = function () {
 QuizPlayer.prototype.bind = function () {
   var player = this;
   var form = this.form;
-  form.addEventListener('change', function (event) {
+  form.addEventListener('change', function () {
     if (player.state.phase !== 'a') {
       return;
     }
-    player.noteResponse(event.target);
     player.collect();
     player.save();
     player.clearWarning();
@@ -455,7 +514,7 @@ QuizPlayer.prototype.bind = function () {
     if (player.state.phase === 'a' && target &&
         /^(INPUT|TEXTAREA)$/.test(target.tagName) && target.type !== 'radio' &&
         target.type !== 'checkbox') {
-      player.noteResponse(target);
+      player.noteAnswer(target);
       player.saveSoon();
     }
   });
@@ -479,7 +538,6 @@ QuizPlayer.prototype.bind = function () {
       event.target.closest('button.sk-order-button') : null;
     if (button && player.state.phase === 'a') {
       event.preventDefault();
-      player.noteResponse(button);
       player.move(button);
     }
   });
@@ -498,17 +556,6 @@ QuizPlayer.prototype.bind = function () {
       player.flush();
     }
   });
-};
-
-/** The learner responded to the question around `element`: its first response is the end of
- *  its latency. */
-QuizPlayer.prototype.noteResponse = function (element) {
-  var fieldset = element && element.closest ? element.closest('fieldset[data-question]') :
-    null;
-  var id = fieldset && fieldset.getAttribute('data-question');
-  if (id && !Object.prototype.hasOwnProperty.call(this.firstResponse, id)) {
-    this.firstResponse[id] = Date.now();
-  }
 };
 
 /** Move an ordering item up or down; focus stays on the moved item's controls. */
@@ -724,7 +771,7 @@ QuizPlayer.prototype.submit = function (forced) {
   this.stopClock();
   var score = scoreAttempt(this.data, this.state);
   var passing = this.passingScore();
-  var passed = score.percent === null || passing === null ? null : score.percent >= passing;
+  var passed = passedAt(score, passing);
   this.report(score, passed);
   this.state.phase = 'r';
   this.save();
@@ -746,14 +793,9 @@ QuizPlayer.prototype.report = function (score, passed) {
   var tracker = this.tracker;
   var player = this;
   var time = new Date();
-  var started = this.state.started !== null ? this.state.started * 1000 : this.sessionStart;
-  var shown = Math.max(started, this.sessionStart);
   this.state.entries.forEach(function (entry, n) {
-    var q = player.question(entry);
-    var first = player.firstResponse[q.id];
-    var latency = typeof first === 'number' && score.results[n].answered ?
-      Math.max(0, roundPoints((first - shown) / 1000, 2)) : null;
-    var interaction = interactionFor(q, entry, score.results[n], latency, time);
+    var interaction = interactionFor(player.question(entry), entry, score.results[n],
+      player.latencyOf(n), time);
     if (interaction) {
       tracker.recordInteraction(interaction);
     }
@@ -771,13 +813,30 @@ QuizPlayer.prototype.report = function (score, passed) {
   }
 };
 
+/**
+ * The latency of the n-th presented question (seconds, or null: not known): from when it
+ * was shown for answering (the attempt's start, or this session's when the learner came
+ * back to it) to its first answer, SCORM's definition ("the time the interaction was made
+ * available to the learner for response" to "the first response"). Each question has its
+ * own: all used to carry the whole attempt's. A question left unanswered, or answered in an
+ * earlier session (the saved state keeps no times), has none.
+ */
+QuizPlayer.prototype.latencyOf = function (n) {
+  if (!(n in this.answeredAt)) {
+    return null;
+  }
+  var shown = Math.max(this.sessionStart, this.attemptShown,
+    this.state.started !== null ? this.state.started * 1000 : 0);
+  return Math.max(0, roundPoints((this.answeredAt[n] - shown) / 1000, 2));
+};
+
 /** Feedback under each question and the result panel. `fresh`: just submitted (announce,
  *  move focus); otherwise a relaunch shows a submitted attempt again. */
 QuizPlayer.prototype.showResult = function (fresh, timeUp) {
   var player = this;
   var score = scoreAttempt(this.data, this.state);
   var passing = this.passingScore();
-  var passed = score.percent === null || passing === null ? null : score.percent >= passing;
+  var passed = passedAt(score, passing);
   var essays = [];
   this.state.entries.forEach(function (entry, n) {
     var q = player.question(entry);
@@ -872,8 +931,8 @@ QuizPlayer.prototype.retry = function () {
   }
   this.state = newAttempt(this.data, this.state.attempt + 1, this.random, this.timed);
   this.warned = {};
-  this.firstResponse = {};
-  this.sessionStart = Date.now();
+  this.answeredAt = {};
+  this.attemptShown = Date.now();
   this.hideFeedback();
   this.arrange();
   this.restoreAnswers();

@@ -8,10 +8,12 @@
  *   fill in the blank: spaces collapsed, case ignored unless the question says otherwise, any
  *     accepted answer; all blanks right, or with partial credit points / blanks per right one.
  *   matching: all pairs right, or with partial credit points / pairs per right pair.
- *   essay: not scored here (a person grades it in the LMS): 0 points, left out of the maximum,
- *     reported as a "neutral" interaction with its weighting.
- *   score = 100 * points / maximum of the auto-scored questions presented, 2 decimals;
- *   passed = score >= the passing score (the LMS's mastery score when it sends one).
+ *   essay (the essay rule, the same in every target: scormkit/grading.py): a person grades
+ *     it, so here it counts 0 points, its points are part of the maximum like any other
+ *     question's, and it is reported as a "neutral" interaction with its weighting.
+ *   score = 100 * points / maximum of the questions presented, 2 decimals;
+ *   passed = points x 100 >= passing score x maximum, before rounding (the LMS's mastery
+ *     score when it sends one).
  */
 'use strict';
 
@@ -53,8 +55,9 @@ function isAnswered(q, entry) {
 }
 
 /**
- * Score one presented question: {points, max, result: "correct" | "incorrect" | "neutral",
- * answered, partial (some but not all points)}; essays: max 0, result neutral.
+ * Score one presented question: {points (rounded to 4 decimals), exact (not rounded), max,
+ * result: "correct" | "incorrect" | "neutral", answered, partial (some but not all points)};
+ * essays: 0 points of their max, result neutral.
  */
 function scoreQuestion(q, entry) {
   var answered = isAnswered(q, entry);
@@ -101,13 +104,15 @@ function scoreQuestion(q, entry) {
       share = entry.order && entry.order.join() === q.items.join() ? 1 : 0;
       break;
     case 'essay':
-      return { points: 0, max: 0, result: 'neutral', answered: answered, partial: false };
+      return { points: 0, exact: 0, max: q.points, result: 'neutral', answered: answered,
+        partial: false };
     default:
       share = 0;
   }
   var points = roundPoints(q.points * share, 4);
   return {
     points: points,
+    exact: q.points * share,
     max: q.points,
     result: share === 1 ? 'correct' : 'incorrect',
     answered: answered,
@@ -115,13 +120,16 @@ function scoreQuestion(q, entry) {
   };
 }
 
-/** Score an attempt: {points, max, percent (null when nothing is auto-scored), results}. */
+/** Score an attempt: {points, exact (not rounded), max, percent (null when the maximum is 0),
+ *  results}. */
 function scoreAttempt(data, state) {
   var points = 0;
+  var exact = 0;
   var max = 0;
   var results = state.entries.map(function (entry) {
     var result = scoreQuestion(data.questions[entry.q], entry);
     points += result.points;
+    exact += result.exact;
     max += result.max;
     return result;
   });
@@ -129,10 +137,25 @@ function scoreAttempt(data, state) {
   max = roundPoints(max, 4);
   return {
     points: points,
+    exact: exact,
     max: max,
     percent: max > 0 ? roundPoints(100 * points / max, 2) : null,
     results: results
   };
+}
+
+/**
+ * Whether attempt `score` reaches `passing` (percent; null: no passing score -> null).
+ * Compared as the reference does, points x 100 >= passing x maximum, on the points before
+ * rounding: the shown percentage is rounded to 2 decimals, and 79.996 % must not pass 80 %.
+ * The margin only absorbs floating-point error (a real shortfall is far larger: points are
+ * fractions of a few decimals' points).
+ */
+function passedAt(score, passing) {
+  if (score.percent === null || passing === null || passing === undefined) {
+    return null;
+  }
+  return score.exact * 100 >= passing * score.max - 1e-9 * Math.max(1, passing * score.max);
 }
 
 module.exports = {
@@ -140,5 +163,6 @@ module.exports = {
   parseNumber: parseNumber,
   isAnswered: isAnswered,
   scoreQuestion: scoreQuestion,
-  scoreAttempt: scoreAttempt
+  scoreAttempt: scoreAttempt,
+  passedAt: passedAt
 };
