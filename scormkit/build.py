@@ -262,6 +262,7 @@ def _build_parallel(course: Course, names: list[str], out_dir: Path,
     memory per process. On an interrupt or an unexpected error every worker is stopped
     (each removes the temporary file of a zip it was writing) and waited for."""
     import multiprocessing
+    import signal
     from multiprocessing.connection import Connection, wait
     from multiprocessing.process import BaseProcess
 
@@ -275,12 +276,20 @@ def _build_parallel(course: Course, names: list[str], out_dir: Path,
     busy: dict[Connection, BaseProcess] = {}
     sys.stdout.flush()  # or a child could write the parent's buffered output again
     sys.stderr.flush()
+    finished = False
     try:
         for _ in range(workers):
             ours, theirs = context.Pipe()
             process = context.Process(target=_worker, daemon=True,
                                       args=(theirs, course, out_dir, options, strict))
-            process.start()
+            # Ctrl-C during the fork would reach the child before it ignores SIGINT (a
+            # traceback from a worker): the child starts with SIGINT blocked, and the parent
+            # gets a Ctrl-C that came meanwhile as soon as it unblocks it.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                process.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             theirs.close()
             processes.append(process)
             busy[ours] = process
@@ -312,12 +321,17 @@ def _build_parallel(course: Course, names: list[str], out_dir: Path,
                     if on_done:
                         on_done(done)
                     reported += 1
+        finished = True
     finally:
+        if not finished:  # an error or an interrupt: stop every worker, busy or idle
+            for worker in processes:
+                if worker.is_alive():
+                    worker.terminate()
         for worker in processes:
-            if worker.is_alive() and busy:
-                worker.terminate()  # only on an error or an interrupt
-        for worker in processes:
-            worker.join()
+            worker.join(timeout=30)
+            if worker.is_alive():  # a worker that ignores SIGTERM (stuck in C code)
+                worker.kill()
+                worker.join()
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -341,6 +355,7 @@ def _worker(conn: Connection, course: Course, out_dir: Path, options: WriterOpti
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, _stop)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent
         while (target := conn.recv()) is not None:
             try:
                 outcome = _build_one(course, target, out_dir, options, strict)
