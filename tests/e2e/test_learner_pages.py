@@ -143,7 +143,14 @@ def test_axe_finds_no_violation_on_any_page(new_context, server, network, web_pa
                 violations += single_page_views(page, server, path, label)
             else:
                 open_page(page, server, path)
-                violations += axe(page, f"{label} {path}")
+                found = axe(page, f"{label} {path}")
+                if label.startswith("cc"):
+                    # A cartridge page is shown inside Moodle's own page, under Moodle's <h1>
+                    # (the resource's name): it holds no <h1> of its own on purpose (issue 11;
+                    # tests/test_cc_writer.py, test_lesson_pages_as_moodle_shows_them). axe's
+                    # best practice "page-has-heading-one" reads the file alone: not applicable.
+                    found = [v for v in found if v["id"] != "page-has-heading-one"]
+                violations += found
             # The quiz once started and once submitted: the same markup in every target, so
             # in one package of each layout.
             if label.startswith("scorm12") and path.endswith(("/index.html", "/quiz.html")):
