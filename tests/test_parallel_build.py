@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import multiprocessing
 import os
@@ -32,8 +33,20 @@ from scormkit.writers.scorm2004 import Scorm2004Writer
 from .conftest import EXAMPLE_COURSE, REPO_ROOT
 
 ALL = formats.target_names()
+# The module, not the function: `scormkit.build` on the (lazy) package is build().
+scormkit_build = importlib.import_module("scormkit.build")
 
 needs_fork = pytest.mark.skipif(not _can_fork(), reason="workers are forked (Linux, BSD)")
+
+
+@pytest.fixture(autouse=True)
+def _fork_despite_test_threads(monkeypatch):
+    """build() forks only from a process with one thread (scormkit.build._can_fork); in a
+    full run this test process also holds the threads of session-wide test servers, and the
+    builds here would quietly run one after the other, testing nothing about workers (and
+    the killed-worker test would kill the test process). The servers' threads are idle, so
+    forking beside them is safe here."""
+    monkeypatch.setattr(scormkit_build, "_can_fork", lambda: scormkit_build._FORK)
 
 
 def _zips(folder: Path) -> dict[str, bytes]:
@@ -87,8 +100,13 @@ def test_a_bug_in_a_worker_is_raised_with_its_traceback(tmp_path, monkeypatch):
 
 @needs_fork
 def test_a_worker_killed_outright_stops_the_build(tmp_path, monkeypatch):
-    monkeypatch.setattr(Qti12Writer, "write",
-                        lambda self, course: os.kill(os.getpid(), signal.SIGKILL))
+    test_process = os.getpid()
+
+    def die(self, course):
+        assert os.getpid() != test_process, "built in the test process, not in a worker"
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(Qti12Writer, "write", die)
     with pytest.raises(RuntimeError, match="worker process died"):
         build(EXAMPLE_COURSE, ALL, tmp_path, jobs=2)
     _no_leftovers(tmp_path)
