@@ -534,20 +534,19 @@ def check_documents(files: Mapping[str, bytes], kind: PackageKind,
                 root = _read(members, name, XmlPass())  # dropped from the cache: parse again
             if root is None:
                 continue
-            found.validated[name] = chosen
             digest = KnownValid.digest(root, members[name]) if known is not None else b""
-            if known is not None and (chosen, digest) in known:
-                continue
-            problems = validate_tree(name, root, chosen, nodes=found.nodes.get(name, 0))
-            found.diagnostics += problems
-            if known is not None and not problems:
-                known.add(chosen, digest)
+            if known is None or (chosen, digest) not in known:
+                problems = validate_tree(name, root, chosen, nodes=found.nodes.get(name, 0))
+                found.diagnostics += problems
+                if known is not None and not problems:
+                    known.add(chosen, digest)
         except SchemaMissing:
             raise
         except Exception as exc:
             found.diagnostics += failure(f"validating {name} against its XSD", exc,
                                          Location(name))
             continue
+        found.validated[name] = chosen
     if known is not None:
         known.save()
     return found
