@@ -17,8 +17,9 @@ from __future__ import annotations
 import contextlib
 import shutil
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -26,6 +27,19 @@ from click.testing import CliRunner
 from scormkit.content import BlankSlot, Content, Element, Resolver, package_paths, to_xhtml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Any]:
+    """The one Playwright driver of the run.
+
+    Playwright's sync API refuses to start a second driver in a thread where one is running
+    (it sees the first one's event loop), so the e2e browser and the QTI engine share this.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -50,11 +50,11 @@ ENGINE_SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[QtiEngine]:
+def engine(playwright_driver: Any) -> Iterator[QtiEngine]:
     reason = missing()
     if reason:
         pytest.fail(reason, pytrace=False)
-    running = QtiEngine().start()
+    running = QtiEngine().start(playwright_driver)
     yield running
     running.stop()
     assert running.outside == [], "the QTI engine reached outside 127.0.0.1"

@@ -55,9 +55,15 @@ class QtiEngine:
         self.errors: list[str] = []
         """JavaScript errors on the page."""
 
-    def start(self) -> QtiEngine:
-        from playwright.sync_api import sync_playwright
+    def start(self, playwright: Any) -> QtiEngine:
+        """Start on *playwright*, the run's one sync driver; on failure nothing is left running."""
+        try:
+            return self._start(playwright)
+        except BaseException:
+            self.stop()
+            raise
 
+    def _start(self, playwright: Any) -> QtiEngine:
         handler = functools.partial(_Quiet, directory=str(ROOT))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -65,8 +71,7 @@ class QtiEngine:
         self.converter = subprocess.Popen(
             ["node", str(HERE / "convert.mjs")], cwd=ROOT, stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, text=True, encoding="utf-8")
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM,
+        self.browser = playwright.chromium.launch(executable_path=CHROMIUM,
                                                        args=CHROMIUM_ARGS)
         self.page = self.browser.new_page()
 
@@ -84,14 +89,25 @@ class QtiEngine:
         return self
 
     def stop(self) -> None:
-        self.browser.close()
-        self.playwright.stop()
-        assert self.converter.stdin is not None and self.converter.stdout is not None
-        self.converter.stdin.close()
-        self.converter.wait(timeout=30)
-        self.converter.stdout.close()
-        self.server.shutdown()
-        self.server.server_close()
+        """Stop whatever was started (also after a failed start)."""
+        browser = getattr(self, "browser", None)
+        if browser is not None:
+            browser.close()
+        converter = getattr(self, "converter", None)
+        if converter is not None:
+            if converter.stdin is not None:
+                converter.stdin.close()
+            try:
+                converter.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                converter.kill()
+                converter.wait()
+            if converter.stdout is not None:
+                converter.stdout.close()
+        server = getattr(self, "server", None)
+        if server is not None:
+            server.shutdown()
+            server.server_close()
 
     def upgrade(self, qti21: str) -> str:
         """A QTI 2.1 document as QTI 3.0, by @citolab/qti-convert."""
