@@ -7,7 +7,6 @@ once as a SourceErrors carrying one diagnostic per defect.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,7 +28,6 @@ from scormkit.sources.yamlfile import load_yaml_mapping
 
 __all__ = ["load_course"]
 
-_UNSAFE_IN_PAGE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def load_course(course_dir: str | Path, *, targets: Iterable[str] | None = None) -> Course:
@@ -133,6 +131,6 @@ def _with_page_names(lessons: Iterable[Lesson]) -> tuple[Lesson, ...]:
     names = ids.UniqueNames(str.casefold)
     named = []
     for lesson in lessons:
-        slug = names.claim(_UNSAFE_IN_PAGE_NAME.sub("-", lesson.slug).strip("-.") or "lesson")
+        slug = names.claim(ids.name_slug(lesson.slug).strip("-.") or "lesson")
         named.append(lesson if slug == lesson.slug else dataclasses.replace(lesson, slug=slug))
     return tuple(named)

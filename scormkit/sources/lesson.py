@@ -112,7 +112,7 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
                 "bad-id", f"lesson id {shown(lesson_id)} is not a valid identifier", doc.loc("id"),
                 "use letters, digits, '-', '_' and '.', starting with a letter"))
     else:
-        lesson_id = ids.to_ncname(ref.path.stem, "lesson")
+        lesson_id = ids.to_ncname(ids.name_slug(ref.path.stem) or "lesson", "lesson")
     body, checks = split_checks(tokens[1:], lines, path, errors)
     return LessonHead(ref, lesson_id, title, objectives, minutes, body, lines, checks=checks)
 
@@ -201,7 +201,7 @@ def assign_heading_ids(head: LessonHead, errors: list[Diagnostic]) -> None:
         new_tag = f"h{min(depth + 1, 6)}"
         token.tag = new_tag
         head.tokens[index + 2].tag = new_tag  # the matching heading_close
-        unique = names.claim(ids.slugify(markdown.inline_text(head.tokens[index + 1])))
+        unique = names.claim(ids.heading_slug(markdown.inline_text(head.tokens[index + 1])))
         head.anchors[unique] = f"{head.id}--{unique}"
         token.attrSet("id", head.anchors[unique])
 
@@ -250,11 +250,14 @@ def _link(
             return
     anchor = ""
     if parts.fragment:
-        anchor = target.anchors.get(parts.fragment, "")
+        # markdown-it percent-encodes the destination (`#étape` -> `#%C3%A9tape`); anchors
+        # keep the letters as written (ids.heading_slug).
+        fragment = unquote(parts.fragment)
+        anchor = target.anchors.get(fragment, "")
         if not anchor:
             errors.append(Diagnostic(
                 "broken-link", f"link {shown(href)}: {shown(target.ref.relpath)} has no heading "
-                f"{shown('#' + parts.fragment)}", loc,
+                f"{shown('#' + fragment)}", loc,
                 f"headings there: {listing(target.anchors) or 'none'}"))
             return
     link.meta[markdown.LESSON] = (target.id, anchor)

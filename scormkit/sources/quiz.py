@@ -25,8 +25,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -35,6 +33,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
+from scormkit import ids
 from scormkit.content import EMPTY, Asset, Content, Element
 from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors, shown
 from scormkit.paths import display_path
@@ -143,15 +142,6 @@ def parse_quiz(
     return None
 
 
-def _slug(text: str, prefix: str) -> str:
-    """A stable id derived from an author-visible name (a heading or a file name)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or prefix
-    if not slug[0].isalpha():
-        slug = f"{prefix}-{slug}"
-    return slug[:64].rstrip("-")
-
-
 def _decimal_places(number: Decimal) -> int:
     """Decimal places as written ("1.50": 2); the numbers read here are finite
     (decimal_value), whose exponent is an int."""
@@ -257,7 +247,7 @@ class _QuizReader(AnswerReader):
             quiz_id = _Id(text_field(doc, data, "id", (), self.errors) or "quiz", doc.loc("id"))
             self.check_id(quiz_id, "quiz")
         else:
-            quiz_id = _Id(_slug(slug, "quiz"), Location(self.shown, 1))
+            quiz_id = _Id(ids.ascii_id(slug, "quiz"), Location(self.shown, 1))
         return {
             "id": quiz_id,
             "title": title,
@@ -454,7 +444,7 @@ class _QuizReader(AnswerReader):
                 return None
             item = _Id(str(value), doc.loc("id"))
             return item if self.check_id(item, kind) else None
-        return _Id(_slug(title, kind), loc)
+        return _Id(ids.ascii_id(title, kind), loc)
 
     def check_id(self, item: _Id, kind: str) -> bool:
         if QUESTION_ID.fullmatch(item.value):
