@@ -21,7 +21,7 @@ from .conftest import xhtml
 _NAME_START = ("A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
                "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
                "\U00010000-\U000effff")
-_NCNAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*")
+XML_NCNAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*")
 # SCORM 1.2 CMIIdentifier (interaction ids) and the ASCII NCName of manifests.
 _CMI_IDENTIFIER = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -36,7 +36,7 @@ def test_anchor_is_deterministic_nonempty_and_valid_in_an_element_id(title):
     assert anchor and not re.search(r"\s", anchor)
     assert not anchor.startswith("-") and not anchor.endswith("-")
     # The page id is "<lesson id>--<anchor>": an NCName (xs:ID) whatever the heading.
-    assert _NCNAME.fullmatch(f"lesson-x--{anchor}"), anchor
+    assert XML_NCNAME.fullmatch(f"lesson-x--{anchor}"), anchor
 
 
 @given(text)

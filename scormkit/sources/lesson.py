@@ -113,6 +113,8 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
                 "use letters, digits, '-', '_' and '.', starting with a letter"))
     else:
         lesson_id = ids.to_ncname(ids.name_slug(ref.path.stem) or "lesson", "lesson")
+    errors += markdown.container_diagnostics(
+        tokens[1:], path, (*markdown.CALLOUT_KINDS, markdown.CHECK))
     body, checks = split_checks(tokens[1:], lines, path, errors)
     return LessonHead(ref, lesson_id, title, objectives, minutes, body, lines, checks=checks)
 

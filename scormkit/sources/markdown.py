@@ -7,6 +7,7 @@ embed; tables, strikethrough, front matter and callout containers are on.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -22,6 +23,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from scormkit.content import BlankSlot, Content, Element, Image, LessonLink, Node
+from scormkit.errors import Diagnostic, Location
 
 CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "warning": "Warning"}
 
@@ -97,12 +99,9 @@ def parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     # One container rule for every callout kind: each rule is tried on every line, and the
     # parser is the slowest part of a build.
-    md.use(
-        container_plugin,
-        name="callout",
-        validate=lambda params, *_args: params.strip().split(" ", 1)[0] in CALLOUT_KINDS,
-        render=_render_callout,
-    )
+    _use_container(md, "callout",
+                   lambda params, *_args: params.strip().split(" ", 1)[0] in CALLOUT_KINDS,
+                   _render_callout)
     return md
 
 
@@ -120,19 +119,108 @@ def lesson_parser() -> MarkdownIt:
     _watch(md)
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
-    md.use(
-        container_plugin,
-        name="callout",
-        validate=lambda params, *_args: params.strip().split(" ", 1)[0] in CALLOUT_KINDS,
-        render=_render_callout,
-    )
-    md.use(
-        container_plugin,
-        name=CHECK,
-        validate=lambda params, *_args: params.strip().split(" ", 1)[0].split("{", 1)[0]
-        == CHECK,
-    )
+    _use_container(md, "callout",
+                   lambda params, *_args: params.strip().split(" ", 1)[0] in CALLOUT_KINDS,
+                   _render_callout)
+    _use_container(md, CHECK, lambda params, *_args: params.strip().split(" ", 1)[0].split(
+        "{", 1)[0] == CHECK)
     return md
+
+
+UNCLOSED = "scormkit_unclosed"
+"""``Token.meta`` key set on a container's opening token when no ``:::`` line closes it
+(mdit-py-plugins then runs it to the end of the enclosing block, the file for a top-level
+one: the rest of the lesson would go into the callout)."""
+
+
+def _use_container(md: MarkdownIt, name: str, validate: Any, render: Any = None) -> None:
+    """The container plugin's rule for *name*, watched: an opening fence that nothing closes
+    is marked UNCLOSED (`container_diagnostics` reports it)."""
+    md.use(container_plugin, name=name, validate=validate,
+           **({"render": render} if render else {}))
+    rule_name = f"container_{name}"
+    ruler = md.block.ruler
+    rule = ruler.__rules__[ruler.__find__(rule_name)]
+    run = rule.fn
+
+    def container(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        count = len(state.tokens)
+        found = run(state, start, end, silent)
+        if not found or silent:
+            return bool(found)
+        opened = state.tokens[count]
+        # The plugin leaves state.line one past the closing fence when it found one, and
+        # at the last line it searched when it did not (container/index.py, container_func).
+        if opened.map and state.line == opened.map[1]:
+            opened.meta[UNCLOSED] = True
+        return True
+
+    ruler.at(rule_name, container, {"alt": list(rule.alt)})
+
+
+_FENCE_LINE = re.compile(r":{3,}[ \t]*(\S*)")
+_KIND_SYNONYMS = {"caution": "warning", "danger": "warning", "important": "warning",
+                  "attention": "warning", "error": "warning", "info": "note",
+                  "information": "note", "hint": "tip", "example": "note", "remark": "note"}
+"""Container names of other tools (GitHub alerts, Docusaurus and MkDocs admonitions)
+and the kind of ours closest in meaning, for the did-you-mean of an unknown kind."""
+
+
+def container_diagnostics(
+    tokens: Sequence[Token], shown: str, kinds: Sequence[str]) -> list[Diagnostic]:
+    """Located errors for the containers of *tokens* that would silently go wrong: one
+    opened and never closed (it swallows the rest of the lesson), a ``:::`` line of an
+    unknown kind (``::: caution``: learners would see the literal text) and a ``:::`` line
+    that closes nothing. *kinds* are the container names the file's parser knows. The
+    tokens inside a ``::: check`` are skipped: the quiz reader reads them again."""
+    found: list[Diagnostic] = []
+    inside_check = 0
+    unknown = 0  # unknown kinds reported: the next ':::' lines are their closing fences
+    for token in tokens:
+        if token.type.startswith(f"container_{CHECK}_"):
+            inside_check += token.nesting
+        elif inside_check:
+            continue
+        if token.type.startswith("container_") and token.nesting == 1 and token.meta.get(
+                UNCLOSED):
+            line = (token.map[0] if token.map else 0) + 1
+            opening = f"{token.markup} {token.info.strip()}".strip()
+            found.append(Diagnostic(
+                "unclosed-container", f"'{shown_fence(opening)}' at line {line} is never "
+                "closed: everything after it would go inside it", Location(shown, line),
+                f"end it with a line holding only '{token.markup}' where it should stop"))
+        elif token.type == "inline" and token.map and ":::" in token.content:
+            for offset, text in enumerate(token.content.split("\n")):
+                match = _FENCE_LINE.fullmatch(text.strip())
+                if match is None:
+                    continue
+                where = Location(shown, token.map[0] + offset + 1)
+                word = match.group(1)
+                known = ", ".join(f"'::: {kind}'" for kind in kinds)
+                if not word and unknown:
+                    unknown -= 1
+                    continue
+                if not word:
+                    found.append(Diagnostic(
+                        "stray-container-end", "this ':::' line closes no container; "
+                        "learners would see it as text", where,
+                        f"delete it, or open a container above it ({known})"))
+                    continue
+                unknown += 1
+                kind = word.split("{", 1)[0]
+                close = difflib.get_close_matches(kind.lower(), kinds, n=1, cutoff=0.6)
+                guess = (kind.lower() if kind.lower() in kinds else
+                         _KIND_SYNONYMS.get(kind.lower()) or (close[0] if close else None))
+                found.append(Diagnostic(
+                    "unknown-container", f"unknown container kind {shown_fence(repr(kind))}: "
+                    "learners would see the ':::' line as text", where,
+                    (f"did you mean '::: {guess}'? " if guess in kinds else "") +
+                    f"the kinds are: {known}"))
+    return found
+
+
+def shown_fence(text: str) -> str:
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _watch(md: MarkdownIt) -> None:

@@ -202,6 +202,8 @@ class _QuizReader(AnswerReader):
         if settings is None:
             return None
         body = tokens[1:]
+        self.errors += markdown.container_diagnostics(body, self.shown,
+                                                      tuple(markdown.CALLOUT_KINDS))
         self.check_media(body)
         intro, sections = self.sections(qt.blocks(body))
         items: list[Question | Pool] = []
