@@ -102,6 +102,7 @@ def test_quiz_containers_are_checked_too(diagnose):
 def test_closed_callouts_still_build(tmp_path, make_course):
     course = load_course(make_course(tmp_path, {
         "course.yaml": COURSE_YAML,
-        LESSON: FM + "::: note\nA\n:::\n\n- item\n\n  ::: tip\n  B\n  :::\n\n:::: warning\nC\n::::\n",
+        LESSON: FM + "::: note\nA\n:::\n\n- item\n\n  ::: tip\n  B\n  :::\n\n"
+                     ":::: warning\nC\n::::\n",
     }))
     assert course.lessons[0].body
