@@ -95,7 +95,8 @@ BAD_COURSES: dict[str, tuple[dict[str, str | bytes | None], str, str]] = {
     ),
     "non-utf8": (
         {LESSON: (FM + "Caf\xe9\n").encode("latin-1")},
-        f"course/{LESSON}:5: error: the file is not UTF-8 text (byte 26) [not-utf8]",
+        f"course/{LESSON}:5: error: the file is not UTF-8: invalid byte 0xE9 at offset 26 "
+        "(line 5, column 4) [not-utf8]",
         "    hint: save the file as UTF-8",
     ),
 }

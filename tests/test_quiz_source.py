@@ -474,7 +474,7 @@ CHECKS = {
     "content-after-answers": ("## Q\n\n- [x] a\n- [ ] b\n\nMore text.\n\n> Feedback: x\n",
                               [("content-after-answers", 10)]),
     "unlabelled-quote-after-answers": ("## Q\n\n- [x] a\n- [ ] b\n\n> Well done.\n",
-                                       [("content-after-answers", 10)]),
+                                       [("feedback-not-indented", 10)]),
     "empty-pool": ("# Pool\n\n## Q\n\n- [x] a\n- [ ] b\n\n# Empty\n", [("empty-pool", 12)]),
     "pool-draw-too-large": ("# P {draw: 3}\n\n## A\n\n- [x] a\n- [ ] b\n\n"
                             "## B\n\n- [x] a\n- [ ] b\n", [("pool-draw-too-large", 5)]),
@@ -653,7 +653,7 @@ def test_example_quiz():
 def test_every_diagnostic_code_is_documented():
     root = Path(__file__).resolve().parent.parent
     sources = "".join((root / "scormkit" / "sources" / name).read_text()
-                      for name in ("quiz.py", "quiz_answers.py", "media.py"))
+                      for name in ("quiz.py", "quiz_answers.py", "media.py", "markdown.py"))
     codes = set(re.findall(r'(?:error|Diagnostic)\(\s*"([a-z]+(?:-[a-z0-9]+)*)"', sources))
     codes |= {"missing-choices", "missing-answers", "unknown-key", "missing-key", "bad-value",
               "yaml-syntax", "passing-score-conflict", "bad-quiz-file"}

@@ -106,3 +106,73 @@ def test_closed_callouts_still_build(tmp_path, make_course):
                      ":::: warning\nC\n::::\n",
     }))
     assert course.lessons[0].body
+
+
+# --- exact diagnoses -------------------------------------------------------------------------
+
+def test_box_glued_to_the_text_says_a_space_is_missing(diagnose):
+    [d] = diagnose("x\n", quiz="## Q\n\n- [x]Paris\n- [ ] Lyon\n")
+    assert at([d]) == [("choice-marker-space", "quiz.quiz.md:7")]
+    assert d.message == "a space is missing after '[x]'"
+    assert d.hint == "put a space between the box and the text: '- [x] Paris'"
+
+
+@pytest.mark.parametrize("bullet", ["*", "+"])
+def test_star_and_plus_bullets_are_choices_as_in_commonmark(tmp_path, make_course, bullet):
+    course = load_course(make_course(tmp_path, {
+        "course.yaml": QUIZ_COURSE_YAML, LESSON: FM + "x\n",
+        "quiz.quiz.md": QUIZ_FM + f"## Q\n\n{bullet} [x] Paris\n{bullet} [ ] Lyon\n"}))
+    [question] = course.quiz.items
+    assert [c.correct for c in question.choices] == [True, False]
+
+
+def test_a_change_of_bullet_is_diagnosed_at_its_line(diagnose):
+    [d] = diagnose("x\n", quiz="## Q\n\n- [x] Paris\n- [ ] Lyon\n* [ ] Nice\n")
+    assert at([d]) == [("answer-list-split", "quiz.quiz.md:9")]
+    assert d.message == "this line starts a new list: its bullet '*' is not the '-' of the " \
+        "lines above"
+    assert d.hint.startswith("use '-' for every line of the answer list")
+
+
+def test_a_star_list_in_the_question_text_still_separates_from_the_choices(tmp_path,
+                                                                            make_course):
+    course = load_course(make_course(tmp_path, {
+        "course.yaml": QUIZ_COURSE_YAML, LESSON: FM + "x\n",
+        "quiz.quiz.md": QUIZ_FM + "## Q\n\nWhich?\n\n* one\n* two\n- [x] a\n- [ ] b\n"}))
+    assert len(course.quiz.items[0].choices) == 2
+
+
+@pytest.mark.parametrize(("quiz", "line"), [
+    ("## Q\n\n- [x] Paris\n> Yes, the capital.\n- [ ] Lyon\n", 8),
+    ("## Q\n\n- [x] Paris\n\n> Yes, the capital.\n\n- [ ] Lyon\n", 9),
+    ("## Q\n\n- [x] Paris\n- [ ] Lyon\n> No, Lyon is not.\n", 9),
+])
+def test_dedented_choice_feedback_says_indent_it(diagnose, quiz, line):
+    [d] = diagnose("x\n", quiz=quiz)
+    assert at([d]) == [("feedback-not-indented", f"quiz.quiz.md:{line}")]
+    assert d.message == "this quote is not indented under a choice, so it ends the answer list"
+    assert d.hint.startswith("indent it under the choice it belongs to")
+
+
+def test_indented_choice_feedback_still_reads(tmp_path, make_course):
+    course = load_course(make_course(tmp_path, {
+        "course.yaml": QUIZ_COURSE_YAML, LESSON: FM + "x\n",
+        "quiz.quiz.md": QUIZ_FM + "## Q\n\n- [x] Paris\n  > Yes.\n- [ ] Lyon\n"}))
+    assert course.quiz.items[0].choices[0].feedback.plain_text().strip() == "Yes."
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ((FM + "Caf\xe9\n").encode("latin-1"),
+     "the file is not UTF-8: invalid byte 0xE9 at offset 26 (line 5, column 4)"),
+    (b"\xef\xbb\xbf" + (FM + "\xe9t\xe9 \x9b\n").encode("utf-8").replace(b"\xc2\x9b", b"\x9b"),
+     "the file is not UTF-8: invalid byte 0x9B at offset 32 (line 5, column 5)"),
+])
+def test_not_utf8_names_the_byte_its_offset_line_and_column(tmp_path, make_course, data,
+                                                            message):
+    root = make_course(tmp_path, {"course.yaml": COURSE_YAML, LESSON: data})
+    with pytest.raises(ScormkitError) as info:
+        load_course(root)
+    [d] = info.value.diagnostics()
+    assert (d.code, d.message) == ("not-utf8", message)
+    assert d.location.line == 5
+    assert d.hint.startswith("save the file as UTF-8")

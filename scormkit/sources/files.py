@@ -136,5 +136,13 @@ def read_text(real_root: Path, relpath: str, what: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Refusal("not-utf8", f"the file is not UTF-8 text (byte {exc.start})",
-                      "save the file as UTF-8", data[:exc.start].count(b"\n") + 1) from None
+        # exc.start counts from after a BOM, which the codec has taken off exc.object.
+        offset = len(data) - len(exc.object) + exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        start = max(data.rfind(b"\n", 0, offset) + 1, len(data) - len(exc.object))
+        column = len(data[start:offset].decode("utf-8")) + 1
+        raise Refusal(
+            "not-utf8", f"the file is not UTF-8: invalid byte 0x{data[offset]:02X} at offset "
+            f"{offset} (line {line}, column {column})",
+            "save the file as UTF-8 (in most editors: Save as, Encoding: UTF-8); the byte is "
+            "often a letter typed in another encoding (Windows-1252, Latin-1)", line) from None

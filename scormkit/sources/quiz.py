@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -498,6 +499,7 @@ class _QuizReader(AnswerReader):
                                doc.loc(key), f"'{key}' is for "
                                f"{', '.join(NAMES[k] for k in kinds)} questions")
                 flags[key] = self.flag(doc, data, key, (), flags[key])
+        before_split = len(self.errors)
         stem, answers, feedback_blocks = self.split_body(section, kind)
         if not titled and not stem:
             self.error("missing-title", "this question has neither a title nor a text", loc,
@@ -507,6 +509,8 @@ class _QuizReader(AnswerReader):
         feedback, grading = self.feedback(feedback_blocks, kind)
         if answers is None and kind in _LIST_TYPES:
             what = "choices" if kind in _CHOICE_TYPES else "answers"
+            if len(self.errors) > before_split:  # split_body said what is wrong with it
+                return None
             self.error(f"missing-{what}", f"this {NAMES[kind]} question has no list of "
                        f"{what}", loc, LIST_HINTS[kind])
             return None
@@ -606,9 +610,14 @@ class _QuizReader(AnswerReader):
             last_list = max((i for i, b in enumerate(blocks)
                              if qt.is_block(b, "bullet_list_open", "ordered_list_open")),
                             default=None)
+            if last_list is not None and self.split_answers(blocks, last_list, kind):
+                return blocks[:last_list], None, feedback
             if last_list is not None:
                 answers = blocks[last_list]
                 for extra in blocks[last_list + 1:]:
+                    if qt.is_block(extra, "blockquote_open"):
+                        self.error(*_NOT_INDENTED, self.loc(extra), _NOT_INDENTED_HINT)
+                        break
                     self.error("content-after-answers",
                                "only feedback can follow the answer list", self.loc(extra),
                                "start feedback with 'Correct:', 'Incorrect:' or 'Feedback:' "
@@ -622,6 +631,46 @@ class _QuizReader(AnswerReader):
                            "move the '> Correct: / Incorrect: / Feedback:' quotes below the "
                            "answers")
         return blocks, answers, feedback
+
+    def split_answers(self, blocks: list[list[Token]], last: int, kind: str) -> bool:
+        """Report an answer list that the author wrote as one but CommonMark reads as several
+        (the block before the last list belongs to the answers): a choice feedback quote
+        not indented under its choice ends the list, and so does a change of bullet
+        ('-' then '*'). Without this the last piece alone was read as the answers ("needs
+        at least two choices", at the heading). True when something was reported."""
+        reported = False
+        index = last
+        while index > 0:
+            previous = blocks[index - 1]
+            if (qt.is_block(previous, "blockquote_open") and not self.label(previous)
+                    and index > 1 and self._answer_like(blocks[index - 2], kind)):
+                self.error(*_NOT_INDENTED, self.loc(previous), _NOT_INDENTED_HINT)
+                index -= 2
+            elif (qt.is_block(previous, "bullet_list_open", "ordered_list_open")
+                  and self._answer_like(previous, kind)):
+                first = blocks[index][0]
+                new, old = first.markup, previous[0].markup
+                self.error("answer-list-split", f"this line starts a new list: its bullet "
+                           f"'{new}' is not the '{old}' of the lines above",
+                           self.loc(blocks[index]),
+                           f"use '{old}' for every line of the answer list: a change of "
+                           "bullet starts a new list in Markdown")
+                index -= 1
+            else:
+                break
+            reported = True
+        return reported
+
+    def _answer_like(self, block: list[Token], kind: str) -> bool:
+        """A list whose first item reads as an answer of *kind* (a choice has its box)."""
+        if not qt.is_block(block, "bullet_list_open", "ordered_list_open"):
+            return False
+        if kind not in _CHOICE_TYPES:
+            return True
+        for token in block:
+            if token.type == "inline":
+                return bool(re.match(r"\[[ xX]\]", token.content))
+        return False
 
     def check_media(self, tokens: list[Token]) -> None:
         for token in tokens:
@@ -644,6 +693,13 @@ class _QuizReader(AnswerReader):
                                    "where lessons are not: name the lesson in plain text")
                     elif urlsplit(href).scheme in ("http", "https"):
                         child.attrSet("rel", "noopener")
+
+
+_NOT_INDENTED = ("feedback-not-indented", "this quote is not indented under a choice, so it "
+                 "ends the answer list")
+_NOT_INDENTED_HINT = ("indent it under the choice it belongs to, lined up with the choice's "
+                      "text ('  > ...' under '- [x] ...'); feedback for the whole question "
+                      "starts with 'Correct:', 'Incorrect:' or 'Feedback:'")
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,8 @@ NAMES = {"single": "single-choice", "multiple": "multiple-response", "truefalse"
 
 # Regular expressions applied to the text of ONE token (never to the whole file).
 _MARKER = re.compile(r"^\[([ xX])\](?:\s+|$)")
+_GLUED_MARKER = re.compile(r"^(\[[ xX]\])([^\s\[\]]{1,20})")
+"""A box with the text stuck to it (``[x]Text``): CommonMark reads it as text, not a box."""
 LABEL = re.compile(r"^\s*(" + "|".join(FEEDBACK_LABELS) + r")\s*:\s*", re.IGNORECASE)
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _EXACT = re.compile(rf"^({_NUMBER})$")
@@ -247,6 +249,14 @@ class AnswerReader:
         seen: set[str] = set()
         before = len(self.errors)
         for item in self.items(answers, markers=True):
+            inline = item.inline
+            glued = _GLUED_MARKER.match(inline.content) if inline is not None else None
+            if item.marker is None and glued:
+                self.error("choice-marker-space", f"a space is missing after "
+                           f"'{glued.group(1)}'", item.loc,
+                           f"put a space between the box and the text: "
+                           f"'- {glued.group(1)} {glued.group(2)}'")
+                continue
             if item.marker is None:
                 self.error("choice-marker-missing", "a choice must start with '[x]' (right) "
                            "or '[ ]' (wrong)", item.loc, _MERGED_LIST_HINT)
