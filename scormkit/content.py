@@ -25,12 +25,26 @@ make it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias, assert_never
 
 from scormkit.errors import Location
+
+_BREAKING_SPACE = re.compile("[\t\n\v\f\r \x85\u2028\u2029]+")
+"""The white space that only separates words: ASCII spaces and line breaks (and NEL and
+the Unicode line and paragraph separators). Every other space is the author's choice and is
+kept as written: a no-break space (U+00A0) and the narrow no-break space (U+202F) of French
+typography (« Bonjour » , 10 000 €), a thin space (U+2009), an ideographic space.
+``str.split()`` would turn them all into plain spaces."""
+
+
+def one_line(text: str) -> str:
+    """*text* on one line: every run of breaking white space (see above) made one space,
+    none at either end; no-break, thin and other typographic spaces kept."""
+    return _BREAKING_SPACE.sub(" ", text).strip(" ")
 
 _set = object.__setattr__
 """How the frozen classes below set their fields once, when they are made."""
@@ -252,14 +266,15 @@ class Content:
         return bool(self.kinds & (IMAGE | LINK))
 
     def plain_text(self) -> str:
-        """The text, images replaced by their alt text, white space collapsed."""
+        """The text, images replaced by their alt text, breaking white space collapsed
+        (`one_line`: no-break and typographic spaces are kept)."""
         parts: list[str] = []
         for node in self.walk():
             if isinstance(node, str):
                 parts.append(node)
             elif isinstance(node, Image):
                 parts.append(node.alt)
-        return " ".join("".join(parts).split())
+        return one_line("".join(parts))
 
 
 EMPTY = Content()

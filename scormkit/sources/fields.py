@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from scormkit.content import one_line
 from scormkit.errors import Diagnostic, shown
 from scormkit.sources.yamlfile import YamlDoc
 
@@ -77,8 +78,8 @@ def text_field(
             "illegal-character", f"'{key}' contains control character U+{ord(bad.group()):04X}",
             doc.loc(*at, key), _ILLEGAL_HINT))
         return default
-    text = " ".join(str(value).split())
-    if not text:
+    text = one_line(str(value))  # keeps no-break spaces: « Bonjour », 10 000
+    if not text.strip():
         errors.append(Diagnostic("bad-value", f"'{key}' is empty", doc.loc(*at, key),
                                  f"write a value after '{key}:' or remove the line"))
         return default
@@ -136,5 +137,5 @@ def text_list(
                 )
             )
             continue
-        items.append(" ".join(str(item).split()))
+        items.append(one_line(str(item)))
     return tuple(items)
