@@ -501,9 +501,18 @@ def test_wrong_value_types_in_course_yaml(pairs_of):
     ]
 
 
-def test_title_too_long(pairs_of):
-    text = COURSE_YAML.replace("Test course", "x" * 201)
-    assert pairs_of({"course.yaml": text}) == [("value-too-long", "course.yaml:2")]
+def test_long_titles_are_kept_in_full(load):
+    """Titles are not refused for length (issue 13): the pages keep them, and writers
+    shorten them with a warning only where a format limits them (tests/test_text_kept.py)."""
+    course = load({"course.yaml": COURSE_YAML.replace("Test course", "x" * 301),
+                   LESSON: "---\ntitle: " + "y" * 300 + "\n---\n"})
+    assert course.title == "x" * 301
+    assert course.lessons[0].title == "y" * 300
+
+
+def test_description_too_long(pairs_of):
+    text = COURSE_YAML + "description: " + "x" * 1001 + "\n"
+    assert pairs_of({"course.yaml": text}) == [("value-too-long", "course.yaml:7")]
 
 
 def test_unsafe_yaml_tags_are_refused(pairs_of):

@@ -5,6 +5,7 @@ choices and lesson text are kept in all nine targets, never made plain spaces.""
 from __future__ import annotations
 
 import html
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from scormkit.build import BuildResult, build
 from scormkit.writers import WRITERS
+from scormkit.writers.base import WriterOptions
 
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"
 COURSE_TITLE = f"Cours{NBSP}: l{NNBSP}’essentiel"
@@ -74,3 +76,80 @@ def test_typographic_spaces_reach_every_target(packages, target):
         # No plain-space copy of the same text anywhere (a title made plain in one field).
         flattened = value.replace(NBSP, " ").replace(NNBSP, " ").replace(THIN, " ")
         assert flattened not in text, (target, flattened)
+
+
+# --- long titles -----------------------------------------------------------------------------
+
+LONG = " ".join(f"mot{n:03d}" for n in range(50))  # 349 characters, words of 6
+LIMITS = {"scorm12": 200, "scorm2004": 200, "scorm12-per-lesson": 200,
+          "scorm2004-per-lesson": 200, "cc11": 255, "cc13": 255, "qti12": 255,
+          "qti21": 255, "qti30": 255, "moodlexml": 255}
+
+
+@pytest.fixture(scope="module")
+def long_titles(tmp_path_factory):
+    from .conftest import write_course
+
+    where = tmp_path_factory.mktemp("long")
+    root = write_course(where / "course", {
+        "course.yaml": COURSE.replace(COURSE_TITLE, "Court"),
+        "lessons/01.md": f"---\ntitle: {LONG}\n---\n\nText.\n",
+        "quiz.quiz.md": f"---\ntitle: Q {LONG}\n---\n\n## Q\n\n- [x] a\n- [ ] b\n",
+    })
+    outcomes = {o.target: o for o in build(root, sorted(WRITERS), where / "dist")}
+    # One SCO per lesson: the manifest lists each lesson and the quiz by title.
+    for outcome in build(root, ["scorm12", "scorm2004"], where / "per-lesson",
+                         WriterOptions(sco_per_lesson=True)):
+        outcomes[f"{outcome.target}-per-lesson"] = outcome
+    return root, outcomes
+
+
+def _members(path: Path) -> dict[str, str]:
+    if path.suffix != ".zip":
+        return {path.name: path.read_text(encoding="utf-8")}
+    with zipfile.ZipFile(path) as archive:
+        return {name: html.unescape(archive.read(name).decode("utf-8"))
+                for name in archive.namelist() if name.endswith((".xml", ".html"))}
+
+
+@pytest.mark.parametrize("target", [*sorted(WRITERS), "scorm12-per-lesson",
+                                    "scorm2004-per-lesson"])
+def test_long_titles_build_and_are_shortened_only_where_limited(long_titles, target):
+    root, outcomes = long_titles
+    outcome = outcomes[target]
+    assert isinstance(outcome, BuildResult), outcome
+    members = _members(Path(outcome.path))
+    shortened = [w for w in outcome.warnings if w.code == "title-shortened"]
+    limit = LIMITS.get(target)
+    if limit is None:  # cmi5: no limit in the course structure, nor in an LMS we know
+        assert not shortened
+        assert LONG in members["index.html"]
+        return
+    whats = sorted(w.message.split(" title ", 1)[0] for w in shortened)
+    # What each package lists by title: a single SCO only the course (short here).
+    both = ["the lesson", "the quiz"]
+    assert whats == {"scorm12": [], "scorm2004": [], "cc11": both, "cc13": both,
+                     "scorm12-per-lesson": both, "scorm2004-per-lesson": both}.get(
+        target, ["the quiz"])
+    for warning in shortened:
+        assert warning.severity == "warning"
+        assert warning.location.path.endswith(("lessons/01.md", "quiz.quiz.md"))
+        assert f"allows {limit}" in warning.message
+    manifest = members.get("imsmanifest.xml", "")
+    for title in re.findall(r"<title>([^<]*)</title>", manifest):
+        assert len(title) <= limit, title
+    if target in ("scorm12-per-lesson", "scorm2004-per-lesson", "cc11", "cc13"):
+        short = re.findall(r"<title>(mot000[^<]*)</title>", manifest)
+        assert short and all(t.endswith("…") and len(t) <= limit for t in short)
+        # The page keeps the title in full.
+        assert any(LONG in text for name, text in members.items() if name.endswith(".html"))
+
+
+def test_shorten_cuts_at_a_word_and_marks_the_cut():
+    from scormkit.writers.base import shorten
+
+    assert shorten("short", 10) == "short"
+    cut = shorten(LONG, 200)
+    assert len(cut) <= 200 and cut.endswith("…") and LONG.startswith(cut[:-1])
+    assert cut[:-1].split(" ")[-1] in LONG.split(" ")  # no word cut in half
+    assert len(shorten("x" * 300, 200)) == 200

@@ -96,7 +96,7 @@ def read_lesson_head(ref: LessonRef, root: Path, errors: list[Diagnostic]) -> Le
         return None
     data = doc.data
     check_keys(doc, data, (), FRONT_MATTER_KEYS, ("title",), errors)
-    title = text_field(doc, data, "title", (), errors, max_length=200) or ref.path.stem
+    title = text_field(doc, data, "title", (), errors) or ref.path.stem
     objectives = text_list(doc, data, "objectives", (), errors)
     minutes = data.get("minutes")
     if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)

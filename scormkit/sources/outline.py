@@ -87,7 +87,7 @@ def read_outline(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> Outline:
     return Outline(
         id=course_id,
         # SCORM 1.2 titles reach the data model as CMIString255.
-        title=text_field(doc, data, "title", (), errors, max_length=200) or course_id,
+        title=text_field(doc, data, "title", (), errors) or course_id,
         # SCORM Cloud warns on LOM descriptions over 1000 characters (SCORM 1.2).
         description=text_field(doc, data, "description", (), errors, max_length=1000) or "",
         language=language,

@@ -245,7 +245,7 @@ class _QuizReader(AnswerReader):
         data = doc.data
         check_keys(doc, data, (), QUIZ_KEYS, ("title",), self.errors)
         slug = quiz_slug(self.relpath)
-        title = text_field(doc, data, "title", (), self.errors, max_length=200) or slug
+        title = text_field(doc, data, "title", (), self.errors) or slug
         if "id" in data:
             quiz_id = _Id(text_field(doc, data, "id", (), self.errors) or "quiz", doc.loc("id"))
             self.check_id(quiz_id, "quiz")

@@ -25,6 +25,10 @@ STANDARD = "web"  # runtime: navigation only, no LMS API expected
 
 
 class _CommonCartridgeWriter(Writer):
+    # An importer makes each item an activity: Moodle's page and quiz names are
+    # VARCHAR(255) (mod/page/db/install.xml, mod/quiz/db/install.xml), as are Canvas's
+    # module item and quiz titles.
+    title_limit = (255, "the LMS's activity names hold 255 characters")
     version: ClassVar[str]
     schemaversion: ClassVar[str]
 
@@ -32,9 +36,10 @@ class _CommonCartridgeWriter(Writer):
         package = Package(self.name, self.package_name(course))
         shared = web.shared_files(course, STANDARD, quiz_pages=False)
         pages = web.lesson_pages(course, STANDARD)
+        listed = self.listed(course, package.warnings)
         common = f"RES-{course.id}-common"
         lessons = Item(f"MOD-{course.id}-lessons", None, "Lessons", children=[
-            Item(f"ITEM-{le.id}", f"RES-{le.id}", le.title) for le in course.lessons])
+            Item(f"ITEM-{le.id}", f"RES-{le.id}", le.title) for le in listed.lessons])
         resources = [
             Resource(f"RES-{le.id}", "webcontent", path, [path], [common])
             for le, path in zip(course.lessons, pages, strict=True)
@@ -46,19 +51,20 @@ class _CommonCartridgeWriter(Writer):
         if quiz is not None:
             package.warnings.extend(qc.question_order_warnings(quiz, self.name))
             quiz_path = f"{quiz.id}/{ccquiz.ASSESSMENT_FILE}"
-            root = ccquiz.build_assessment(quiz, qc.true_false_labels(course.language),
+            assert listed.quiz is not None
+            root = ccquiz.build_assessment(listed.quiz, qc.true_false_labels(course.language),
                                            quiz.id, self.name, package.warnings)
             assessment = (quiz_path, serialize(root, ccquiz.QTI_SCHEMA_LOCATIONS[self.name]))
             resource = f"RES-QUIZ-{quiz.id}"
             modules.append(Item(f"MOD-{course.id}-quiz", None, "Quiz", children=[
-                Item(f"ITEM-QUIZ-{quiz.id}", resource, quiz.title)]))
+                Item(f"ITEM-QUIZ-{quiz.id}", resource, listed.quiz.title)]))
             resources.append(Resource(resource, ccquiz.ASSESSMENT_TYPES[self.name], None,
                                       [quiz_path], [common] if quiz.assets else []))
         manifest = templating.render(
             "cc/imsmanifest.xml.j2",
             v=self.version,
             schemaversion=self.schemaversion,
-            course=course,
+            course=listed,
             ids={"manifest": f"MAN-{course.id}", "organization": f"ORG-{course.id}",
                  "root": f"ROOT-{course.id}"},
             modules=modules,

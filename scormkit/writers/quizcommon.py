@@ -78,9 +78,17 @@ class QuizWriter(Writer):
     """Base of the writers whose package is the course's quiz."""
 
     uses_quiz: ClassVar[bool] = True
+    # Question banks and quiz imports name the quiz (and Moodle its category) in VARCHAR(255)
+    # columns: Moodle's question_categories.name (question/db/install.xml), Canvas's quiz
+    # title. A quiz target writes no lesson page, so the whole package uses `listed`.
+    title_limit = (255, "the LMS's quiz and category names hold 255 characters")
 
     def write(self, course: Course) -> Package:
-        return self.write_quiz(course, quiz_of(course, self.name))
+        warnings: list[Diagnostic] = []
+        listed = self.listed(course, warnings, lessons=False)
+        package = self.write_quiz(listed, quiz_of(listed, self.name))
+        package.warnings.extend(warnings)
+        return package
 
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:
         raise NotImplementedError

@@ -22,19 +22,22 @@ from scormkit.writers.cp import Resource as _Resource
 
 class Scorm12Writer(Writer):
     name = "scorm12"
+    title_limit = (200, "imscp_rootv1p1p2.xsd, titleType maxLength")
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))
         package.warnings.extend(web.quiz_warnings(course, self.name))
         shared = web.shared_files(course, "scorm12", quiz_pages=True)
         ids = {"manifest": f"MAN-{course.id}", "organization": f"ORG-{course.id}"}
+        per_lesson = self.options.sco_per_lesson  # a single SCO lists only the course
+        listed = self.listed(course, package.warnings, lessons=per_lesson, quiz=per_lesson)
         if self.options.sco_per_lesson:
-            pages, items, resources = self._per_lesson(course, sorted(shared))
+            pages, items, resources = self._per_lesson(course, listed, sorted(shared))
         else:
-            pages, items, resources = self._single(course, sorted(shared))
+            pages, items, resources = self._single(course, listed, sorted(shared))
         manifest = templating.render(
             "scorm12/imsmanifest.xml.j2",
-            course=course,
+            course=listed,
             ids=ids,
             items=items,
             resources=resources,
@@ -45,17 +48,17 @@ class Scorm12Writer(Writer):
             package.add(path, data)
         return package
 
-    def _single(self, course: Course, shared: list[str]) -> LayoutParts:
+    def _single(self, course: Course, listed: Course, shared: list[str]) -> LayoutParts:
         page = web.single_page(course, "scorm12")
-        items = [_Item(f"ITEM-{course.id}", f"RES-{course.id}", course.title,
+        items = [_Item(f"ITEM-{course.id}", f"RES-{course.id}", listed.title,
                        course.tracking.passing_score)]
         resources = [_Resource(f"RES-{course.id}", "sco", "index.html", ["index.html", *shared])]
         return {"index.html": page}, items, resources
 
-    def _per_lesson(self, course: Course, shared: list[str]) -> LayoutParts:
+    def _per_lesson(self, course: Course, listed: Course, shared: list[str]) -> LayoutParts:
         pages = web.lesson_pages(course, "scorm12")
         common = f"RES-{course.id}-common"
-        items = [_Item(f"ITEM-{le.id}", f"RES-{le.id}", le.title) for le in course.lessons]
+        items = [_Item(f"ITEM-{le.id}", f"RES-{le.id}", le.title) for le in listed.lessons]
         resources = [
             _Resource(f"RES-{le.id}", "sco", path, [path], [common])
             for le, path in zip(course.lessons, pages, strict=True)
@@ -66,7 +69,8 @@ class Scorm12Writer(Writer):
             # score, so an LMS's "mastery overrides status" agrees with the quiz's verdict.
             (path,) = quiz_pages
             quiz = course.quiz
-            items.append(_Item(f"ITEM-{quiz.id}", f"RES-{quiz.id}", quiz.title,
+            assert listed.quiz is not None
+            items.append(_Item(f"ITEM-{quiz.id}", f"RES-{quiz.id}", listed.quiz.title,
                                course.tracking.passing_score))
             resources.append(_Resource(f"RES-{quiz.id}", "sco", path, [path], [common]))
         resources.append(_Resource(common, "asset", None, shared))

@@ -35,18 +35,23 @@ STANDARD = "scorm2004"
 
 class Scorm2004Writer(Writer):
     name = "scorm2004"
+    # The CAM's smallest permitted maximum for <title> (an LMS need not keep more; Moodle's
+    # scorm_scoes.title column holds 255).
+    title_limit = (200, "SCORM 2004 CAM, title SPM 200 characters")
 
     def write(self, course: Course) -> Package:
         package = Package(self.name, self.package_name(course))
         package.warnings.extend(web.quiz_warnings(course, self.name))
         shared = web.shared_files(course, STANDARD, quiz_pages=True)
+        per_lesson = self.options.sco_per_lesson  # a single SCO lists only the course
+        listed = self.listed(course, package.warnings, lessons=per_lesson, quiz=per_lesson)
         if self.options.sco_per_lesson:
-            pages, items, resources = self._per_lesson(course, sorted(shared))
+            pages, items, resources = self._per_lesson(course, listed, sorted(shared))
         else:
-            pages, items, resources = self._single(course, sorted(shared))
+            pages, items, resources = self._single(course, listed, sorted(shared))
         manifest = templating.render(
             "scorm2004/imsmanifest.xml.j2",
-            course=course,
+            course=listed,
             ids={"manifest": f"MAN-{course.id}", "organization": f"ORG-{course.id}"},
             items=items,
             resources=resources,
@@ -60,9 +65,9 @@ class Scorm2004Writer(Writer):
             package.add(path, data)
         return package
 
-    def _single(self, course: Course, shared: list[str]) -> LayoutParts:
+    def _single(self, course: Course, listed: Course, shared: list[str]) -> LayoutParts:
         item = Item(
-            f"ITEM-{course.id}", f"RES-{course.id}", course.title,
+            f"ITEM-{course.id}", f"RES-{course.id}", listed.title,
             sequencing=self._sco_sequencing(course),
             # The page has its own lesson navigation; the LMS's continue/previous would only
             # end the single SCO.
@@ -79,12 +84,12 @@ class Scorm2004Writer(Writer):
             min_measure=round(passing / 100, 4) if passing is not None else None,
         )
 
-    def _per_lesson(self, course: Course, shared: list[str]) -> LayoutParts:
+    def _per_lesson(self, course: Course, listed: Course, shared: list[str]) -> LayoutParts:
         pages = web.lesson_pages(course, STANDARD)
         common = f"RES-{course.id}-common"
         lessons = [
             Item(f"ITEM-{le.id}", f"RES-{le.id}", le.title, sequencing=Sequencing(delivery=True))
-            for le in course.lessons
+            for le in listed.lessons
         ]
         resources = [
             Resource(f"RES-{le.id}", "sco", path, [path], [common])
@@ -94,7 +99,7 @@ class Scorm2004Writer(Writer):
         items = lessons
         if course.quiz is not None:
             (path,) = quiz_pages
-            items = self._with_quiz(course, lessons)
+            items = self._with_quiz(listed, lessons)
             resources.append(Resource(f"RES-{course.quiz.id}", "sco", path, [path], [common]))
         resources.append(Resource(common, "asset", None, shared))
         return {**pages, **quiz_pages}, items, resources
