@@ -64,6 +64,15 @@ def zip_bytes_to(files: dict[str, bytes], destination: Path) -> int:
     return destination.stat().st_size
 
 
+def single_file_to(files: dict[str, bytes], destination: Path) -> int:
+    """Write the one member of *files* as *destination* itself, atomically (a package that
+    is a single document: Moodle XML); return its size."""
+    (data,) = files.values()
+    with atomic_file(destination) as raw:
+        raw.write(data)
+    return destination.stat().st_size
+
+
 # ---------------------------------------------------------------------------------------------
 # Atomic output: a temporary file next to the destination, renamed over it once complete.
 #

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scormkit import formats, schemas
-from scormkit.archive import zip_bytes_to
+from scormkit.archive import single_file_to, zip_bytes_to
 from scormkit.errors import (
     Diagnostic,
     OptionNotApplicable,
@@ -91,7 +91,8 @@ def build_package(
         raise PackageInvalid(problems)
     destination = Path(out_dir) / package.filename
     try:
-        size = zip_bytes_to(package.files, destination)
+        size = (single_file_to(package.files, destination) if package.single_file
+                else zip_bytes_to(package.files, destination))
     except OSError as exc:
         raise OutputError(
             f"cannot write {destination}: {exc.strerror or exc}; "

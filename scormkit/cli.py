@@ -16,7 +16,8 @@ BUILD_HELP = """Compile the course in SOURCE (default: the current folder) into 
 
 The package is checked first as `scormkit validate --strict` checks it (official schemas,
 package rules); nothing is written when anything is found. The zip goes to
-OUT/<id>-<version>-<target>.zip."""
+OUT/<id>-<version>-<target>.zip (moodlexml: the question file itself, OUT/<id>-<version>-
+moodlexml.xml, which Moodle's question import takes)."""
 
 SCHEMAS_INSTALL_HELP = """Install the official XSDs that validation needs.
 
@@ -146,7 +147,8 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
         click.echo(reports.rules_listing(lms, fmt))
         return
     if not paths:
-        raise click.UsageError("give at least one package (zip file or folder), or "
+        raise click.UsageError("give at least one package (zip file, folder or Moodle XML "
+                               "file), or "
                                "--list-rules")
     if runtime:
         from scormkit.validation.runtime_check import missing_tools

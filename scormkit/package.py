@@ -20,6 +20,9 @@ class Package:
     """Archive path of each XML document -> schema family it must validate against."""
     warnings: list[Diagnostic] = field(default_factory=list)
     """What the writer could only approximate (``build`` reports them with the result)."""
+    single_file: bool = False
+    """The package is its one member, written as *filename* itself rather than zipped (a
+    Moodle XML question file: Moodle's import takes the .xml, not a zip)."""
 
     def add(self, path: str, data: bytes | str, *, schema: str | None = None) -> None:
         if path in self.files:

@@ -27,7 +27,7 @@ def test_all_targets_from_one_reading(tmp_path, monkeypatch):
     assert [o.target for o in outcomes] == sorted(WRITERS)
     assert all(isinstance(o, BuildResult) for o in outcomes)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"tpm-skills-1.0.0-{t}.zip" for t in WRITERS)
+        f"tpm-skills-1.0.0-{t}.{'xml' if t == 'moodlexml' else 'zip'}" for t in WRITERS)
 
 
 def test_one_failing_target_does_not_hide_the_others(tmp_path, monkeypatch):
@@ -74,7 +74,7 @@ def test_course_yaml_targets_are_built_without_target_option(tmp_path):
     result = CliRunner().invoke(cli, ["build", str(course), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "tpm-skills-1.0.0-moodlexml.zip", "tpm-skills-1.0.0-qti12.zip"]
+        "tpm-skills-1.0.0-moodlexml.xml", "tpm-skills-1.0.0-qti12.zip"]
     # --target on the command line wins over the course's list.
     result = CliRunner().invoke(cli, ["build", str(course), "-t", "cc11",
                                       "-o", str(tmp_path / "cli")])

@@ -55,7 +55,7 @@ from scormkit.questions import (
 )
 from scormkit.sources import load_course
 from scormkit.sources.quiz import parse_quiz
-from scormkit.validation import validate_package
+from scormkit.validation import validate_archive, validate_package
 from scormkit.validation.xml import validate_xml
 from scormkit.writers import WRITERS, quizcommon
 from scormkit.writers.moodlexml import MOODLE_FRACTIONS
@@ -638,11 +638,25 @@ def test_moodle_types_categories_and_media(packages):
     assert answers == [("3.14", "0.005"), ("3.15", "0.05"), ("22", "0")]
 
 
-def test_moodle_package_is_a_zip_with_the_xml(scenario_dir, tmp_path):
+def test_moodle_package_is_the_xml_file_moodle_imports(scenario_dir, tmp_path):
+    """Moodle's question import takes the .xml itself (qformat_xml::mime_type() is
+    application/xml; the import form refuses other types), with media embedded."""
     result = build_package(scenario_dir, "moodlexml", tmp_path)
-    assert result.path.name == "test-course-1.0.0-moodlexml.zip"
-    with zipfile.ZipFile(result.path) as zf:
-        assert zf.namelist() == ["questions.xml"]
+    assert result.path.name == "test-course-1.0.0-moodlexml.xml"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [result.path.name]  # no temp left
+    data = result.path.read_bytes()
+    assert not zipfile.is_zipfile(result.path)
+    assert data == WRITERS["moodlexml"]().write(load_course(scenario_dir)).files[
+        "questions.xml"]
+    root = etree.fromstring(data)
+    assert root.tag == "quiz"
+    assert result.size == len(data) and result.files == 1
+    # Rebuilt: byte for byte the same.
+    again = build_package(scenario_dir, "moodlexml", tmp_path / "again")
+    assert again.path.read_bytes() == data
+    # `validate` takes the file as it is.
+    report = validate_archive(result.path)
+    assert report.kind.key == "moodlexml" and report.diagnostics == []
 
 
 def test_moodle_refuses_grades_it_cannot_store(scenario):
@@ -690,17 +704,24 @@ def test_course_without_quiz_is_a_clear_error(make_course, tmp_path, target):
 @pytest.mark.parametrize("target", QUIZ_TARGETS)
 def test_example_course_builds(tmp_path, target):
     result = build_package(EXAMPLE, target, tmp_path)
-    assert result.path.name == f"tpm-skills-1.0.0-{target}.zip"
+    assert result.path.name == f"tpm-skills-1.0.0-{target}.{_suffix(target)}"
+    if target == "moodlexml":
+        assert etree.parse(result.path).getroot().tag == "quiz"
+        return
     with zipfile.ZipFile(result.path) as zf:
         assert zf.testzip() is None
+
+
+def _suffix(target: str) -> str:
+    return "xml" if target == "moodlexml" else "zip"
 
 
 @pytest.mark.parametrize("target", QUIZ_TARGETS)
 def test_example_course_builds_from_the_cli(run_cli, tmp_path, target):
     code, out, err = run_cli(["build", EXAMPLE, "--target", target, "--out", tmp_path])
     assert code == 0, err
-    assert f"tpm-skills-1.0.0-{target}.zip" in out
-    assert (tmp_path / f"tpm-skills-1.0.0-{target}.zip").is_file()
+    assert f"tpm-skills-1.0.0-{target}.{_suffix(target)}" in out
+    assert (tmp_path / f"tpm-skills-1.0.0-{target}.{_suffix(target)}").is_file()
 
 
 def test_example_quiz_contents_reach_every_target():
@@ -1160,4 +1181,4 @@ def test_unsupported_feature_is_reported_by_the_cli_with_file_and_line(tmp_path,
     assert code == 1
     assert f"quizzes/scenario.quiz.md:{line}: error:" in err
     assert "[quiz-unsupported]" in err and "Traceback" not in err
-    assert not (tmp_path / "dist" / "test-course-1.0.0-moodlexml.zip").exists()
+    assert not (tmp_path / "dist" / "test-course-1.0.0-moodlexml.xml").exists()

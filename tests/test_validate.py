@@ -343,3 +343,26 @@ def test_lms_profile_in_text_report(good_zip):
     result = invoke("--lms", "moodle", str(good_zip))
     assert result.exit_code == 0
     assert result.output.rstrip().endswith("(LMS profile: moodle)")
+
+
+# --- a Moodle XML file given as it is (moodlexml builds are the .xml, as Moodle imports it) --
+
+def test_a_moodle_xml_file_is_validated_as_it_is(tmp_path, monkeypatch):
+    (tmp_path / "other.xml").write_text("<?xml version='1.0'?><html/>")
+    report = validate_archive(tmp_path / "other.xml")
+    assert [(d.code, d.message) for d in report.diagnostics] == [
+        ("manifest-missing", "other.xml is not a Moodle XML question file (no <quiz> root "
+                             "element)")]
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<?xml version='1.0'?><quiz><question type='truefalse'>")
+    codes = [d.code for d in validate_archive(broken).diagnostics]
+    assert codes and all(c != "internal-error" for c in codes)
+    monkeypatch.setattr(members, "MAX_READ_BYTES", 100)
+    (tmp_path / "big.xml").write_bytes(b"<quiz>" + b" " * 200 + b"</quiz>")
+    code, _out, err = _run(["validate", str(tmp_path / "big.xml")])
+    assert code == 1 and "zip-too-large" in err + _out
+
+
+def _run(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, args)
+    return result.exit_code, result.stdout, result.stderr

@@ -62,7 +62,12 @@ def detect(files: Members | dict[str, bytes], diagnostics: list[Diagnostic]) -> 
         if b"<quiz" in files.head(name, 2048):
             return _kind("moodlexml", name)
     nested = sorted(n for n in files if n.rsplit("/", 1)[-1] in ("imsmanifest.xml", "cmi5.xml"))
-    if nested:
+    if len(files) == 1 and xml_files:  # one .xml file given: it can only be Moodle XML
+        diagnostics.append(Diagnostic(
+            "manifest-missing", f"{xml_files[0]} is not a Moodle XML question file (no <quiz> "
+            "root element)", Location(xml_files[0]), "a single .xml file is read as Moodle "
+            "XML; give any other package as its zip file or folder"))
+    elif nested:
         diagnostics.append(Diagnostic(
             "manifest-not-at-root", f"{nested[0]} is not at the root of the package",
             Location(nested[0]), "zip the folder's contents, not the folder: Moodle and SCORM "

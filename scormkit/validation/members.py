@@ -200,7 +200,28 @@ def open_package(path: Path) -> Members:
     if not stat.S_ISREG(info.st_mode):
         raise UnreadablePackage(f"{printable(str(path))}: not a regular file (a FIFO, device "
                                 "or socket); give a zip file or a folder")
+    if path.suffix.lower() == ".xml":
+        return _single_document(path, info.st_size)
     return _ZipMembers.open(path)
+
+
+def _single_document(path: Path, size: int) -> Members:
+    """A package that is one XML file (Moodle XML, which Moodle imports as the .xml itself):
+    its one member, named as the file (or ``questions.xml`` when the name could not be a
+    member's), read up to MAX_READ_BYTES like a zip member."""
+    if size > MAX_READ_BYTES:
+        raise UnsafeArchive("zip-too-large", f"{printable(path.name, 200)} has "
+                            f"{_size(size)} (the limit is {_size(MAX_READ_BYTES)})")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_READ_BYTES + 1)
+    except OSError as exc:
+        raise UnreadablePackage(f"{printable(str(path))}: {_reason(exc)}") from None
+    if len(data) > MAX_READ_BYTES:  # it grew since stat
+        raise UnsafeArchive("zip-too-large", f"{printable(path.name, 200)} has more than "
+                            f"{_size(MAX_READ_BYTES)}")
+    name = path.name if name_problem(path.name) is None else "questions.xml"
+    return InMemory({name: data})
 
 
 def _reason(exc: OSError) -> str:

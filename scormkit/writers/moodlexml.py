@@ -1,9 +1,14 @@
 """Moodle XML writer: the quiz as a Moodle question bank file.
 
 Moodle core imports no QTI; its question bank imports "Moodle XML" (Question bank > Import).
-The package is ``<id>-<version>-moodlexml.zip`` holding ``questions.xml``: unzip it and
-import the XML file. Images travel inside the XML, base64-encoded in ``<file>`` elements next
-to the text that shows them, and the text points at them as ``@@PLUGINFILE@@/<path>``.
+The package is the XML file itself, ``<id>-<version>-moodlexml.xml``, not a zip: the import
+form accepts a file only when its MIME type is the format's (question/format.php,
+qformat_default::can_import_file compares it with mime_type(), and qformat_xml::mime_type()
+in question/format/xml/format.php is 'application/xml'), so a zip is refused as the wrong
+file type. Images travel inside the XML, base64-encoded in ``<file>`` elements next to the
+text that shows them, as Moodle's own export writes them (qformat_xml::import_files_as_draft
+decodes them), and the text points at them as ``@@PLUGINFILE@@/<path>``. In memory the
+package's one member is ``questions.xml`` (what `validate` reports against).
 
 Categories: ``$course$/<quiz title>`` holds the quiz's questions and every pool becomes a
 subcategory ``$course$/<quiz title>/<pool title>``; a Moodle quiz draws "N random questions"
@@ -376,8 +381,11 @@ class MoodleXmlWriter(qc.QuizWriter):
     name = "moodlexml"
     """Moodle XML has no XSD: the tests check its structure and golden files."""
 
+    def package_name(self, course: Course) -> str:
+        return f"{course.id}-{course.version}-{self.name}.xml"
+
     def write_quiz(self, course: Course, quiz: Quiz) -> Package:
-        package = Package(self.name, self.package_name(course))
+        package = Package(self.name, self.package_name(course), single_file=True)
         package.warnings.extend(qc.question_order_warnings(quiz, self.name))
         package.add(QUESTIONS_FILE, questions_xml(course, quiz))
         return package
