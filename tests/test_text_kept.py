@@ -153,3 +153,64 @@ def test_shorten_cuts_at_a_word_and_marks_the_cut():
     assert len(cut) <= 200 and cut.endswith("…") and LONG.startswith(cut[:-1])
     assert cut[:-1].split(" ")[-1] in LONG.split(" ")  # no word cut in half
     assert len(shorten("x" * 300, 200)) == 200
+
+
+# --- authors ---------------------------------------------------------------------------------
+
+AUTHORS = ["Marie Curie", "Dupont, Durand & Fils; SARL", f"Zoé{NBSP}Martin"]
+AUTHOR_PLACES = {
+    # target: (member, what holds each author)
+    "scorm12": ("imsmanifest.xml", "imsmd:vcard"),
+    "scorm2004": ("imsmanifest.xml", "lom:entity"),
+    "cc11": ("imsmanifest.xml", "lomimscc:entity"),
+    "cc13": ("imsmanifest.xml", "lomimscc:entity"),
+}
+
+
+@pytest.fixture(scope="module")
+def with_authors(tmp_path_factory):
+    from .conftest import write_course
+
+    where = tmp_path_factory.mktemp("authors")
+    authors = "".join(f"  - \"{a}\"\n" for a in AUTHORS)
+    root = write_course(where / "course", {
+        "course.yaml": COURSE.replace("quiz: quiz.quiz.md\n", f"quiz: quiz.quiz.md\nauthors:\n"
+                                                              f"{authors}"),
+        "lessons/01.md": "---\ntitle: L\n---\n\nText.\n",
+        "quiz.quiz.md": "---\ntitle: Q\n---\n\n## Q\n\n- [x] a\n- [ ] b\n",
+    })
+    # Every package passed the XSD validation the build runs before writing.
+    return {o.target: o for o in build(root, sorted(WRITERS), where / "dist")}
+
+
+@pytest.mark.parametrize("target", sorted(AUTHOR_PLACES))
+def test_authors_reach_the_lom_metadata_as_vcards(with_authors, target):
+    outcome = with_authors[target]
+    assert isinstance(outcome, BuildResult), outcome
+    member, element = AUTHOR_PLACES[target]
+    with zipfile.ZipFile(outcome.path) as archive:
+        manifest = archive.read(member).decode("utf-8")
+    cards = re.findall(f"<{element}>(.*?)</{element}>", manifest, re.S)
+    names = [re.search(r"^FN:(.*)$", html.unescape(card), re.M).group(1) for card in cards]
+    # vCard escapes ',' and ';' in FN (RFC 2426 4.); XML escapes '&'.
+    assert names == ["Marie Curie", "Dupont\\, Durand & Fils\\; SARL", f"Zoé{NBSP}Martin"]
+    for card in cards:
+        assert card.startswith("BEGIN:VCARD\nVERSION:3.0\n") and card.endswith("END:VCARD")
+
+
+@pytest.mark.parametrize("target", ["scorm12", "scorm2004", "cmi5", "cc11", "cc13"])
+def test_authors_are_named_in_every_page(with_authors, target):
+    with zipfile.ZipFile(with_authors[target].path) as archive:
+        pages = [html.unescape(archive.read(n).decode()) for n in archive.namelist()
+                 if n.endswith(".html")]
+    assert pages
+    expected = f'<meta name="author" content="{", ".join(AUTHORS)}" />'
+    assert all(expected in page for page in pages)
+
+
+def test_no_authors_no_contribute(long_titles):
+    _root, outcomes = long_titles
+    for target in AUTHOR_PLACES:
+        with zipfile.ZipFile(outcomes[target].path) as archive:
+            manifest = archive.read("imsmanifest.xml").decode()
+        assert "contribute" not in manifest and "VCARD" not in manifest
