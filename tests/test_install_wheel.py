@@ -89,8 +89,9 @@ def test_the_readme_ci_recipe_builds_every_target_from_the_wheel(wheelhouse, tmp
     # The XSDs went into the per-user folder, not into the checkout.
     assert (home / ".local" / "share" / "scormkit" / "schemas" / "cmi5"
             / "CourseStructure.xsd").is_file()
-    built = sorted(p.name for p in (repo / "dist").glob("*.zip"))
-    assert built == sorted(f"tpm-skills-1.0.0-{target}.zip" for target in WRITERS)
+    built = sorted(p.name for p in (repo / "dist").glob("*.*"))
+    assert built == sorted(f"tpm-skills-1.0.0-{target}."
+                           f"{'xml' if target == 'moodlexml' else 'zip'}" for target in WRITERS)
     report = (repo / "scormkit-report.xml").read_text(encoding="utf-8")
     counts = re.findall(r'<testsuite [^>]*failures="(\d+)" errors="(\d+)"', report)
     assert counts == [("0", "0")] * len(WRITERS)
