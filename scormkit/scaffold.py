@@ -73,8 +73,8 @@ def create(folder: Path) -> Created:
             more = f" and {len(kept) - 3} more" if len(kept) > 3 else ""
             raise FolderNotEmpty(
                 f"{display_path(folder)} is not empty ({', '.join(kept[:3])}{more}); "
-                "scormkit init never overwrites files: give it a new folder name, e.g. "
-                f"`scormkit init {display_path(folder / DEFAULT_ID)}`")
+                "scormkit init never overwrites files: give it the name of a new folder, "
+                "which it creates (e.g. `scormkit init my-course`)")
     course_id = course_id_for(folder)
     files = starter_files()
     files["course.yaml"] = (files["course.yaml"].decode("utf-8")
