@@ -115,7 +115,8 @@ def read_theme(doc: YamlDoc, root: Path, errors: list[Diagnostic], media: MediaF
         if relpath is not None:
             logo = media.get(relpath, str(value["logo"]), doc.loc("theme", "logo"),
                              "course.yaml", errors)
-    logo_alt = text_field(doc, value, "logo_alt", ("theme",), errors, max_length=200) or ""
+    logo_alt = "" if value.get("logo_alt") == "" else (  # "": decorative, said explicitly
+        text_field(doc, value, "logo_alt", ("theme",), errors, max_length=200) or "")
     return Theme(
         light=tuple(light.items()), dark=tuple(dark.items()), source=doc.loc("theme"),
         fonts=fonts, font_body=body, font_heading=heading, logo=logo, logo_alt=logo_alt,
