@@ -67,7 +67,8 @@ def _console() -> terminal.Console:
     if console is None:
         console = root.meta["scormkit.console"] = terminal.Console(
             root.meta.get(_VERBOSITY, terminal.NORMAL))
-    return console  # type: ignore[no-any-return]
+    assert isinstance(console, terminal.Console)
+    return console
 
 
 def _fail(error: ScormkitError) -> None:
@@ -490,4 +491,6 @@ def list_formats() -> None:
 
 
 def main() -> None:
-    cli()
+    # The program name fixes the completion variable (_SCORMKIT_COMPLETE, docs/cli.md) and
+    # the usage lines, however scormkit was started (the script, python -m scormkit).
+    cli(prog_name="scormkit")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,10 @@ class Created:
 def course_id_for(folder: Path) -> str:
     """A course id (course.yaml's pattern: a letter, then letters, digits, '-' and '_') from
     the folder's name; `DEFAULT_ID` when nothing usable remains."""
-    name = _ID_CHARS.sub("-", folder.resolve().name).strip("-_").lower()
+    # Accented letters keep their base letter (Élève -> Eleve): the id is plain ASCII.
+    ascii_name = unicodedata.normalize("NFKD", folder.resolve().name).encode(
+        "ascii", "ignore").decode("ascii")
+    name = _ID_CHARS.sub("-", ascii_name).strip("-_").lower()
     name = name.lstrip("0123456789-_")[:64].rstrip("-_")
     return name or DEFAULT_ID
 

@@ -66,8 +66,9 @@ class Console:
     def __init__(self, verbosity: int = NORMAL, *, out: IO[str] | None = None,
                  err: IO[str] | None = None) -> None:
         self.verbosity = verbosity
-        self.out = out or click.get_text_stream("stdout")
-        self.err = err or click.get_text_stream("stderr")
+        # sys.stdout/err as they are now (click's test runner swaps them for a command).
+        self.out: IO[str] = out if out is not None else sys.stdout
+        self.err: IO[str] = err if err is not None else sys.stderr
         self.colour_out = colour_wanted(self.out)
         self.colour_err = colour_wanted(self.err)
         self._progress_shown = False
@@ -174,8 +175,9 @@ def colour_wanted_tty(stream: IO[str]) -> bool:
 
 
 def _columns() -> int:
+    """The terminal's width (80 when it does not say: a fresh pseudo-terminal says 0)."""
     try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns
+        return os.get_terminal_size(sys.stderr.fileno()).columns or 80
     except (OSError, ValueError, AttributeError):
         return 80
 
