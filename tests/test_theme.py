@@ -301,3 +301,14 @@ def test_an_overridden_manifest_is_validated_like_ours(tmp_path):
     with pytest.raises(PackageInvalid):
         build_package(load_course(course), "scorm12", tmp_path / "out")
     assert not list((tmp_path / "out").glob("*.zip"))
+
+
+def test_every_theme_diagnostic_code_is_documented():
+    root = Path(__file__).resolve().parent.parent
+    sources = "".join((root / "scormkit" / path).read_text(encoding="utf-8")
+                      for path in ("sources/theme.py", "templating.py"))
+    codes = set(re.findall(r'(?:Diagnostic|SourceError)\(\s*"([a-z]+(?:-[a-z0-9]+)*)"', sources))
+    assert {"theme-contrast", "bad-colour", "template-error", "stylesheet-reference"} <= codes
+    documented = set(re.findall(r"`([a-z]+(?:-[a-z0-9]+)+)`",
+                                (root / "docs" / "theming.md").read_text(encoding="utf-8")))
+    assert codes - documented == set()
