@@ -364,6 +364,7 @@ def schemas_list() -> None:
 @click.argument("destination", metavar="FILE.zip", type=click.Path(dir_okay=False,
                                                                      path_type=Path))
 @click.argument("families", nargs=-1)
+@verbosity_options
 def schemas_export(destination: Path, families: tuple[str, ...]) -> None:
     """Write the installed XSDs (of FAMILIES, default all) as a mirror zip.
 
@@ -418,6 +419,7 @@ def runtime() -> None:
 @runtime.command("install")
 @click.option("--from", "source", metavar="FILE.tgz",
               help="Install this scorm-again tarball (from `npm pack`) instead of downloading.")
+@verbosity_options
 def runtime_install(source: str | None) -> None:
     """Download scorm-again (pinned version, sha256-checked) for `validate --runtime`.
 

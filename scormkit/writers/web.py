@@ -337,11 +337,15 @@ class ThemeView:
 def theme_view(theme: Theme | None) -> ThemeView | None:
     if theme is None:
         return None
+    from urllib.parse import quote
+
+    # URLs, so percent-encoded (a file name may hold spaces or '#'); the zip members and
+    # manifest entries keep the names as they are.
     sheets = [THEME_STYLESHEET]
     if theme.stylesheet is not None:
-        sheets.append(f"{THEME_FOLDER}/{theme.stylesheet.href}")
+        sheets.append(quote(f"{THEME_FOLDER}/{theme.stylesheet.href}"))
     return ThemeView(tuple(sheets),
-                     f"{THEME_FOLDER}/{theme.logo.href}" if theme.logo else None,
+                     quote(f"{THEME_FOLDER}/{theme.logo.href}") if theme.logo else None,
                      theme.logo_alt)
 
 
