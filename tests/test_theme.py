@@ -312,3 +312,15 @@ def test_every_theme_diagnostic_code_is_documented():
     documented = set(re.findall(r"`([a-z]+(?:-[a-z0-9]+)+)`",
                                 (root / "docs" / "theming.md").read_text(encoding="utf-8")))
     assert codes - documented == set()
+
+
+def test_theme_file_names_with_spaces_are_urls_in_the_page_and_names_in_the_zip(tmp_path):
+    course = themed_course(tmp_path / "c", '  logo: "media/our logo #1.svg"\n')
+    (course / "media" / "logo.svg").rename(course / "media" / "our logo #1.svg")
+    result = build_package(load_course(course), "scorm12", tmp_path / "out")
+    with zipfile.ZipFile(result.path) as archive:
+        assert "scormkit/theme/media/our logo #1.svg" in archive.namelist()
+        assert "scormkit/theme/media/our logo #1.svg" in _manifest_files(archive)
+        page = archive.read("index.html").decode()
+    assert 'src="scormkit/theme/media/our%20logo%20%231.svg"' in page
+    assert validate_archive(result.path).diagnostics == []
