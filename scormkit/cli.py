@@ -136,7 +136,9 @@ def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: boo
         quiz = course.quiz
         console.detail(
             f"read {display_path(course.root / 'course.yaml')} in {clock.seconds():.2f} s: "
-            f"{course.id} {course.version}, {counted(len(course.lessons), 'lesson')}"
+            f"{course.id} {course.version}, "
+            + (counted(len(course.lessons), "lesson") if course.lessons_read
+               else "lessons not read (no target shows them)")
             + (f", a quiz of {counted(len(quiz.all_questions()), 'question')}" if quiz else "")
             + (", themed" if course.theme else "")
             + f"; building {', '.join(chosen)}")

@@ -324,3 +324,12 @@ def test_theme_file_names_with_spaces_are_urls_in_the_page_and_names_in_the_zip(
         page = archive.read("index.html").decode()
     assert 'src="scormkit/theme/media/our%20logo%20%231.svg"' in page
     assert validate_archive(result.path).diagnostics == []
+
+
+def test_the_font_fallbacks_are_scormkit_css_s_stack():
+    from scormkit.resources import runtime_dir
+    from scormkit.writers import web
+
+    css = (runtime_dir() / "scormkit.css").read_text(encoding="utf-8")
+    stack = re.search(r"--sk-font-body:\s*([^;]+);", css).group(1)
+    assert " ".join(stack.split()) == web._SYSTEM_FONTS

@@ -322,6 +322,8 @@ THEME_FOLDER = f"{RUNTIME_FOLDER}/theme"
 """Where a theme's files go, under their course-relative paths (fonts/x.woff2...)."""
 _SYSTEM_FONTS = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
                  '"Noto Sans", "Liberation Sans", sans-serif')
+"""scormkit.css's --sk-font-body, the fallbacks after a theme's fonts (a test keeps the two
+equal: CSS cannot refer to a property's previous value)."""
 
 
 @dataclass(frozen=True, slots=True)
