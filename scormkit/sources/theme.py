@@ -20,6 +20,11 @@ scormkit.css that ships, so the check cannot drift from the page.
 Every file (logo, fonts, stylesheet) must be inside the course folder; nothing is ever
 loaded from the network (packages work offline), so the stylesheet may not @import or url()
 anything but data: URLs.
+
+LMSs serve a package's files with the MIME type of their extension (Moodle: the table in
+lib/classes/filetypes.php, where .css is text/css). A font file is loaded by browsers
+whatever type it is served with (X-Content-Type-Options: nosniff applies to scripts and
+stylesheets only), so WOFF2, WOFF, TTF and OTF all work where the page's own CSS does.
 """
 
 from __future__ import annotations
