@@ -95,3 +95,17 @@ def test_the_readme_ci_recipe_builds_every_target_from_the_wheel(wheelhouse, tmp
     report = (repo / "scormkit-report.xml").read_text(encoding="utf-8")
     counts = re.findall(r'<testsuite [^>]*failures="(\d+)" errors="(\d+)"', report)
     assert counts == [("0", "0")] * len(WRITERS)
+
+
+def test_the_wheel_ships_the_starter_course_of_init(wheelhouse):
+    """`scormkit init` copies scormkit/starter/: package data the wheel must carry (hatch
+    packs every file under scormkit/, as it does runtime/)."""
+    import zipfile
+
+    [wheel] = wheelhouse.glob("scormkit-*.whl")
+    starter = ROOT / "scormkit" / "starter"
+    expected = {f"scormkit/starter/{p.relative_to(starter).as_posix()}"
+                for p in starter.rglob("*") if p.is_file()}
+    assert len(expected) == 6
+    with zipfile.ZipFile(wheel) as archive:
+        assert expected <= set(archive.namelist())

@@ -37,6 +37,7 @@ class Scorm12Writer(Writer):
             pages, items, resources = self._single(course, listed, sorted(shared))
         manifest = templating.render(
             "scorm12/imsmanifest.xml.j2",
+            overrides=course.templates,
             course=listed,
             ids=ids,
             items=items,

@@ -51,6 +51,7 @@ class Scorm2004Writer(Writer):
             pages, items, resources = self._single(course, listed, sorted(shared))
         manifest = templating.render(
             "scorm2004/imsmanifest.xml.j2",
+            overrides=course.templates,
             course=listed,
             ids={"manifest": f"MAN-{course.id}", "organization": f"ORG-{course.id}"},
             items=items,
