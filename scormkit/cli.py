@@ -227,7 +227,7 @@ def init(folder: Path) -> None:
         f"{go}"
         "  scormkit build                       # a SCORM 1.2 package in dist/\n"
         "  scormkit build -t all                # every format (scormkit formats lists them)\n"
-        "  scormkit validate --strict dist/*.zip\n"
+        "  scormkit validate --strict dist/*    # the zips, and the Moodle .xml of -t all\n"
         "  scormkit preview                     # see it in your browser as you edit\n"
         "Then edit course.yaml (its comments explain every key), the lessons and the quiz.")
 

@@ -27,7 +27,7 @@ def test_init_makes_a_course_that_builds_for_every_target(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("created a course in ") and lines[0].endswith("(6 files):")
     assert "  cd '" in result.stdout  # a folder name with spaces, quoted for the shell
-    for command in ("scormkit build", "scormkit validate --strict dist/*.zip",
+    for command in ("scormkit build", "scormkit validate --strict dist/*",
                     "scormkit preview"):
         assert f"  {command}" in result.stdout
 
