@@ -157,6 +157,10 @@ class Packages:
 
 
 def read_zip(path: Path) -> dict[str, bytes]:
+    """The members of a built package: a zip's, or the one document of a Moodle XML build
+    (the .xml file itself), under the name the package gives it in memory."""
+    if path.suffix == ".xml":
+        return {"questions.xml": path.read_bytes()}
     with zipfile.ZipFile(path) as zf:
         return {name: zf.read(name) for name in zf.namelist() if not name.endswith("/")}
 
