@@ -971,7 +971,8 @@ def build_cases(work: Path, size: Size, targets: list[str],
         stem = "tpm-skills-1.0.0" if source == ROOT / "course_src" else "bench-1.0.0"
         names = targets if target == "all" else [target]
         return Case(name, label, [*SCORMKIT, "build", str(source), "-t", target, "-o", "{run}"],
-                    ROOT, lambda run: [run / f"{stem}-{t}.zip" for t in names],
+                    ROOT, lambda run: [run / f"{stem}-{t}.{'xml' if t == 'moodlexml' else 'zip'}"
+                                       for t in names],
                     setup=setup, sample_tree=target == "all", **kw)
 
     def peer(name: str, label: str, argv: list[str], cwd: Path, output: str, **kw) -> Case:
