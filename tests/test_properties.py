@@ -174,10 +174,11 @@ def _one_line_body(text: str) -> str:
 
 @BUILDS
 @given(
-    title=meta_text.filter(lambda t: 0 < len(_normalized(t)) <= 200),
+    title=meta_text.filter(lambda t: _normalized(t).strip() and len(_normalized(t)) <= 200),
     description=meta_text,
-    keywords=st.lists(meta_text.filter(lambda t: _normalized(t) != ""), max_size=3),
-    lesson_title=meta_text.filter(lambda t: 0 < len(_normalized(t)) <= 200),
+    keywords=st.lists(meta_text.filter(lambda t: _normalized(t).strip() != ""), max_size=3),
+    lesson_title=meta_text.filter(
+        lambda t: _normalized(t).strip() and len(_normalized(t)) <= 200),
     body=meta_text,
 )
 @example(title="]]> & <b>\"'", description="&", keywords=["<"], lesson_title="&lt;", body="]]>")
@@ -189,7 +190,7 @@ def test_any_metadata_text_gives_well_formed_packages(
 ):
     meta = {"id": "prop", "title": title, "language": "en", "version": "1.0",
             "keywords": keywords, "lessons": [LESSON]}
-    if _normalized(description):
+    if _normalized(description).strip():  # white space alone, no-break too, is empty
         meta["description"] = description
     course_yaml = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     lesson = "---\n" + yaml.safe_dump({"title": lesson_title}, allow_unicode=True) + "---\n\n"
