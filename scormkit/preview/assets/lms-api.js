@@ -136,7 +136,9 @@
     comment: localized(4000),
     commentLocation: maxLength(250),
     language: re('^$|^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$'),
-    captioning: oneOf(['-1', '0', '1']),
+    captioning: function (value) {
+      return /^-?\d+$/.test(value) ? (Math.abs(parseInt(value, 10)) <= 1 || 'range') : 'type';
+    },
     navRequest: re('^(continue|previous|exit|exitAll|abandon|abandonAll|suspendAll|_none_|' +
       '\\{target=[^}]+\\}(choice|jump))$')
   };
@@ -302,9 +304,11 @@
   // What went wrong -> the code each standard gives it.
   var CODES = {
     scorm12: {
+      // 1.2 has no "terminated" state: after LMSFinish the API is not initialized again
+      // (RTE 3.3.2.2), and a second LMSInitialize in the same launch is a general exception.
       argument: '201', alreadyInitialized: '101', terminated: '101', notInitialized: '301',
-      terminateBefore: '301', terminateAfter: '101', getBefore: '301', getAfter: '101',
-      setBefore: '301', setAfter: '101', commitBefore: '301', commitAfter: '101',
+      terminateBefore: '301', terminateAfter: '301', getBefore: '301', getAfter: '301',
+      setBefore: '301', setAfter: '301', commitBefore: '301', commitAfter: '301',
       emptyGet: '201', emptySet: '201', undefinedElement: '201', noChildren: '202',
       notArray: '203', keyword: '402', readOnly: '403', writeOnly: '404', type: '405',
       range: '405', notInitializedValue: null, getIndex: '201', setIndex: '201',
@@ -464,7 +468,7 @@
         data['cmi.success_status'] = 'unknown';
       }
       if (data['cmi.total_time'] === undefined) {
-        data['cmi.total_time'] = 'PT0H0M0S';
+        data['cmi.total_time'] = 'PT0S';
       }
       if (launch.launchData) {
         data['cmi.launch_data'] = launch.launchData;
@@ -774,12 +778,6 @@
         if (clash) {
           return fail(codes.unique, value + ' is already the id of another entry of ' +
             container) && 'false';
-        }
-      }
-      if (standard === 'scorm12' && element === 'cmi.comments') {
-        value = (data['cmi.comments'] || '') + value;
-        if (value.length > 4096) {
-          return fail(codes.type, 'cmi.comments would exceed 4096 characters') && 'false';
         }
       }
       data[element] = value;
