@@ -94,3 +94,15 @@ def test_the_readme_ci_recipe_builds_every_target_from_the_wheel(wheelhouse, tmp
     report = (repo / "scormkit-report.xml").read_text(encoding="utf-8")
     counts = re.findall(r'<testsuite [^>]*failures="(\d+)" errors="(\d+)"', report)
     assert counts == [("0", "0")] * len(WRITERS)
+
+
+def test_the_wheel_ships_the_preview_page(wheelhouse):
+    """`scormkit preview` reads its LMS page from package data (importlib.resources): a pip
+    user needs these files in the wheel."""
+    import zipfile
+
+    [wheel] = wheelhouse.glob("scormkit-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assets = sorted(p.name for p in (ROOT / "scormkit" / "preview" / "assets").iterdir())
+    assert assets == ["index.html", "lms-api.js", "preview.css", "preview.js"]
+    assert {f"scormkit/preview/assets/{name}" for name in assets} <= names
