@@ -265,3 +265,27 @@ def test_ctrl_c_stops_cleanly(tmp_path, make_course):
     assert process.returncode == 0
     assert "Preview stopped." in out
     assert err == ""  # no traceback
+
+
+def test_an_earlier_sessions_token_stays_valid_until_the_learner_is_reset(live):
+    from urllib.parse import parse_qs, urlsplit
+
+    def launch() -> str:
+        body = json.loads(request(live, "POST", "/lms/cmi5/launch", b'{"activityId": "a"}')[1])
+        fetch = urlsplit(parse_qs(urlsplit(body["url"]).query)["fetch"][0]).path
+        return json.loads(request(live, "POST", fetch)[1])["auth-token"]
+
+    first = launch()
+    launch()  # the next session: the first one's `terminated` may still be on its way
+    statement = json.dumps({"actor": {"name": "x"}, "verb": {"id": "v"}, "object": {"id": "a"}})
+    assert request(live, "POST", "/xapi/statements", statement.encode(),
+                   {"Authorization": f"Basic {first}"})[0] == 200
+    request(live, "POST", "/lms/reset")
+    assert request(live, "POST", "/xapi/statements", statement.encode(),
+                   {"Authorization": f"Basic {first}"})[0] == 401
+    assert request(live, "GET", "/xapi/preview-log?since=abc")[0] == 200
+
+
+def test_the_cli_refuses_a_source_that_is_not_a_folder(tmp_path, run_cli):
+    code, _out, err = run_cli(["preview", str(tmp_path / "missing"), "--no-browser"])
+    assert code == 2 and "is not a folder" in err and "Traceback" not in err

@@ -57,6 +57,9 @@ class Lrs:
             self.fetch_keys: dict[str, str] = {}
             """fetch key -> token (the key is used once)."""
             self.used_keys: set[str] = set()
+            self.tokens: set[str] = set()
+            """Every token handed out for this registration: a session's last statements
+            (``terminated``, sent as the frame goes away) may arrive after the next launch."""
             self.token = ""
             self.session = ""
             self.profiles: dict[str, bytes] = {}
@@ -70,6 +73,7 @@ class Lrs:
         with self.lock:
             self.session = str(uuid.uuid4())
             self.token = secrets.token_urlsafe(18)
+            self.tokens.add(self.token)
             key = secrets.token_urlsafe(12)
             self.fetch_keys[key] = self.token
             launch_data: dict[str, Any] = {
@@ -130,9 +134,10 @@ class Lrs:
         if resource == "about":
             return 200, {"version": [XAPI_VERSION]}, headers
         if resource == "preview-log":
-            return 200, self.log(int(query.get("since", "0") or 0)), headers
+            since = query.get("since", "0")
+            return 200, self.log(int(since) if since.isdigit() else 0), headers
         with self.lock:
-            if not self.token or authorization != f"Basic {self.token}":
+            if not authorization.startswith("Basic ") or authorization[6:] not in self.tokens:
                 return 401, {"error": "no valid credentials: use the fetch URL's token "
                              "(cmi5 8.2)"}, headers
         if resource == "statements":

@@ -96,13 +96,13 @@ class Live:
             self.failed
 
 
-def start_preview(course: Path, target: str) -> Iterator[Live]:
+def start_preview(course: Path, target: str, *, good: bool = True) -> Iterator[Live]:
     from scormkit.preview import Preview, Watcher
 
     preview = Preview(course, target)
     preview.start()
     first = preview.rebuild()
-    assert first.ok, [d.render() for d in first.diagnostics]
+    assert first.ok == good, [d.render() for d in first.diagnostics]
     watcher = Watcher(course, lambda _paths: preview.rebuild())
     try:
         assert watcher.wait_ready(), "the watcher did not start"
@@ -125,6 +125,12 @@ def live12(tmp_path: Path, make_course: Any) -> Iterator[Live]:
 @pytest.fixture
 def live_cmi5(tmp_path: Path, make_course: Any) -> Iterator[Live]:
     yield from start_preview(make_course(tmp_path, COURSE), "cmi5")
+
+
+@pytest.fixture
+def live_broken(tmp_path: Path, make_course: Any) -> Iterator[Live]:
+    yield from start_preview(make_course(tmp_path, {**COURSE, "lessons/01-intro.md":
+                                                    BROKEN_LESSON}), "scorm12", good=False)
 
 
 def open_page(browser: Any, live: Live, viewport: dict[str, int] = DESKTOP,
@@ -269,6 +275,21 @@ def test_scorm2004_launch_resume_score_reset_and_live_rebuilds(browser, live2004
     frame = course_frame(page, 3)
     frame.wait_for_function("() => document.body.textContent.includes('fixed lesson')")
     live2004.assert_clean()
+
+
+def test_a_course_that_never_built_launches_once_fixed(browser, live_broken):
+    page = open_page(browser, live_broken)
+    page.wait_for_selector("#pv-error", state="visible")
+    assert "there is no good build yet" in page.inner_text("#pv-error")
+    assert "lessons/01-intro.md:2: error:" in page.inner_text("#pv-error")
+    assert page.inner_text("#pv-session") == "Nothing to launch: no good build yet."
+    (live_broken.course / "lessons" / "01-intro.md").write_text(
+        COURSE["lessons/01-intro.md"], encoding="utf-8")
+    page.wait_for_selector("#pv-error", state="hidden")
+    frame = course_frame(page, 1)
+    frame.wait_for_function("() => document.body.textContent.includes('first lesson')")
+    assert 'LMSInitialize("") → "true"' in log_text(page)
+    live_broken.assert_clean()
 
 
 def test_learner_mode_switch(browser, live2004):
