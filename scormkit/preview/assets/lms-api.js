@@ -97,7 +97,8 @@
   };
 
   // SCORM 2004 4th Ed. (RTE 4.1.1 data types).
-  var ISO_DURATION = '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d{1,2})?S)?)?$';
+  var ISO_DURATION = '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+D)?' +
+    '(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d{1,2})?S)?)?$';
   var ISO_TIME = '^\\d{4}(-\\d{2}(-\\d{2}(T\\d{2}(:\\d{2}(:\\d{2}(\\.\\d{1,2})?)?)?' +
     '(Z|[+-]\\d{2}(:\\d{2})?)?)?)?)?$';
   var LANG_PREFIX = '^(\\{lang=[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\\})?';
@@ -347,14 +348,20 @@
   // ------------------------------------------------------------------------------------
   // Learner records and sessions
 
+  var PERSISTENT_12 = new RegExp('^cmi\\.(core\\.(lesson_location|lesson_status|' +
+    'score\\.(raw|min|max)|total_time)|suspend_data|comments|objectives\\.|interactions\\.|' +
+    'student_preference\\.)');
+  var PERSISTENT_2004 = new RegExp('^cmi\\.(comments_from_learner\\.|completion_status|' +
+    'interactions\\.|learner_preference\\.|location|objectives\\.|progress_measure|' +
+    'score\\.|success_status|suspend_data|total_time)');
+
   /** Elements that hold the learner's data from session to session (the rest is given by
    *  the LMS at each launch, or is a session's own: exit, session_time). */
   function persistent(standard, element) {
     if (standard === 'scorm12') {
-      return /^cmi\.(core\.(lesson_location|lesson_status|score\.(raw|min|max)|total_time)|suspend_data|comments|objectives\.|interactions\.|student_preference\.)/.test(element);
+      return PERSISTENT_12.test(element);
     }
-    return /^(cmi\.(comments_from_learner\.|completion_status|interactions\.|learner_preference\.|location|objectives\.|progress_measure|score\.|success_status|suspend_data|total_time)|adl\.nav\.request$)/.test(element) &&
-      element !== 'adl.nav.request';
+    return PERSISTENT_2004.test(element);
   }
 
   function parseTimespan12(text) {
@@ -379,8 +386,8 @@
   }
 
   function parseDuration(text) {
-    var parts = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
-      .exec(text || '');
+    var parts = new RegExp('^P(?:(\\d+)Y)?(?:(\\d+)M)?(?:(\\d+)D)?' +
+      '(?:T(?:(\\d+)H)?(?:(\\d+)M)?(?:(\\d+(?:\\.\\d+)?)S)?)?$').exec(text || '');
     if (!parts) {
       return 0;
     }
