@@ -632,3 +632,71 @@ def test_our_lms_api_answers_as_scorm_again(browser, standard):
     # The sequence reached the interesting states on both sides.
     assert answers[first_finish]["ours"] == ["true", "0"]
     assert answers[5]["ours"] == ["true", "0"]  # the Initialize("") after the refused one
+
+
+SESSIONS = """(standard) => {
+  const lms = window.ScormkitPreviewLms;
+  const names = lms.functions[standard];
+  const stored = [];
+  function session(record, mode, calls) {
+    const api = lms.createApi(standard, {record: record, launch: {mode: mode,
+      masteryScore: standard === 'scorm12' ? '80' : '0.8'},
+      onStore: (snapshot, reason) => stored.push([reason, snapshot])});
+    api[names.initialize]('');
+    const read = {};
+    for (const [element, value] of calls) {
+      if (value === undefined) { read[element] = api[names.getValue](element); }
+      else { api[names.setValue](element, value); }
+    }
+    api[names.terminate]('');
+    return {read: read, record: stored[stored.length - 1][1], session: api.preview.session};
+  }
+  const p = standard === 'scorm12' ?
+    {entry: 'cmi.core.entry', exit: 'cmi.core.exit', location: 'cmi.core.lesson_location',
+     time: 'cmi.core.session_time', total: 'cmi.core.total_time', t1: '0000:01:00.00',
+     t2: '0000:00:30.50', status: 'cmi.core.lesson_status', score: 'cmi.core.score.raw'} :
+    {entry: 'cmi.entry', exit: 'cmi.exit', location: 'cmi.location',
+     time: 'cmi.session_time', total: 'cmi.total_time', t1: 'PT1M', t2: 'PT30.5S',
+     status: 'cmi.success_status', score: 'cmi.score.scaled'};
+  const low = standard === 'scorm12' ? '60' : '0.6';
+  const first = session(null, 'normal', [[p.entry], [p.location, 'l2'],
+    ['cmi.suspend_data', 'abc'], [p.score, low], [p.time, p.t1], [p.exit, 'suspend']]);
+  const second = session(first.record, 'normal', [[p.entry], [p.location], ['cmi.suspend_data'],
+    [p.total], [p.time, p.t2], [p.exit, '']]);
+  const third = session(second.record, 'normal', [[p.entry], [p.location], [p.total]]);
+  return {first: first, second: second, third: third};
+}"""
+
+
+@pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
+def test_sessions_follow_the_exit_rules(browser, standard):
+    """What a relaunch starts from: suspend resumes with every value; another exit starts a
+    new attempt in SCORM 2004 and keeps the data in SCORM 1.2 (entry ""); total_time adds
+    up; the LMS judges the score against the mastery score."""
+    page = browser.new_page()
+    try:
+        page.goto("about:blank")
+        page.add_script_tag(path=str(LMS_API))
+        result = page.evaluate(SESSIONS, standard)
+    finally:
+        page.close()
+    first, second, third = result["first"], result["second"], result["third"]
+    if standard == "scorm12":
+        assert first["read"]["cmi.core.entry"] == "ab-initio"
+        assert first["record"]["data"]["cmi.core.lesson_status"] == "failed"  # 60 < mastery 80
+        assert second["read"] == {"cmi.core.entry": "resume", "cmi.core.lesson_location": "l2",
+                                  "cmi.suspend_data": "abc",
+                                  "cmi.core.total_time": "0000:01:00.00"}
+        assert third["read"] == {"cmi.core.entry": "", "cmi.core.lesson_location": "l2",
+                                 "cmi.core.total_time": "0000:01:30.50"}
+        assert third["session"]["attempt"] == 1 and third["session"]["sessions"] == 3
+    else:
+        assert first["read"]["cmi.entry"] == "ab-initio"
+        assert first["record"]["data"]["cmi.success_status"] == "failed"  # 0.6 < passing 0.8
+        assert second["read"] == {"cmi.entry": "resume", "cmi.location": "l2",
+                                  "cmi.suspend_data": "abc", "cmi.total_time": "PT0H1M0S"}
+        # exit "" ended the attempt: a new one, from scratch; the time still adds up.
+        assert third["read"] == {"cmi.entry": "ab-initio", "cmi.location": "",
+                                 "cmi.total_time": "PT0H1M30.5S"}
+        assert third["session"]["attempt"] == 2
+        assert "cmi.suspend_data" not in third["record"]["data"]
