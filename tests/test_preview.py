@@ -289,3 +289,11 @@ def test_an_earlier_sessions_token_stays_valid_until_the_learner_is_reset(live):
 def test_the_cli_refuses_a_source_that_is_not_a_folder(tmp_path, run_cli):
     code, _out, err = run_cli(["preview", str(tmp_path / "missing"), "--no-browser"])
     assert code == 2 and "is not a folder" in err and "Traceback" not in err
+
+
+def test_requests_for_another_host_name_are_refused(live):
+    """DNS rebinding: a site whose name resolves to 127.0.0.1 cannot read the preview."""
+    assert request(live, "GET", "/course/index.html",
+                   headers={"Host": f"evil.example:{live.port}"})[0] == 403
+    assert request(live, "GET", "/course/index.html",
+                   headers={"Host": f"localhost:{live.port}"})[0] == 200

@@ -276,6 +276,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     # --- routing -------------------------------------------------------------------------
 
+    def parse_request(self) -> bool:
+        """Only requests for this server's own host name: a web page whose domain is made to
+        resolve to 127.0.0.1 (DNS rebinding) would otherwise read the course and the records
+        from the author's browser."""
+        if not super().parse_request():
+            return False
+        port = self.preview.port
+        if (self.headers.get("Host") or "").lower() not in (f"{HOST}:{port}",
+                                                            f"localhost:{port}"):
+            self.close_connection = True
+            self._send(403, b"this preview answers requests for its own address only",
+                       "text/plain; charset=utf-8")
+            return False
+        return True
+
     def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
         self.do_GET()
 
@@ -428,8 +443,8 @@ def _first(query: dict[str, list[str]], name: str) -> str:
 def _page(preview: Preview) -> bytes:
     """The LMS page with its configuration (the target, the first build) inlined."""
     config = json.dumps({"target": preview.target, "status": preview.status()})
-    # In a <script> element: "</" must not end it.
-    config = config.replace("</", "<\\/")
+    # In a <script> element: no "<" at all ("</script>", "<!--" change how HTML reads it).
+    config = config.replace("<", "\\u003c")
     text = asset("index.html").decode("utf-8").replace("{{CONFIG}}", config)
     return text.encode("utf-8")
 
