@@ -120,6 +120,13 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _as_in_a_terminal() -> None:
+    # A suite started as a background job of a non-interactive shell (`cmd &`, nohup) inherits
+    # SIGINT ignored, and Python then never turns Ctrl-C into KeyboardInterrupt: give the build
+    # the disposition a terminal's foreground process has.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _alive(pid: int) -> bool:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -142,7 +149,8 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "scormkit", "build", str(course), "-t", "all", "-o", str(out),
          "-j", "2"], start_new_session=True, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, env={**os.environ, "SCORMKIT_CACHE": "off"})
+        stderr=subprocess.PIPE, env={**os.environ, "SCORMKIT_CACHE": "off"},
+        preexec_fn=_as_in_a_terminal)
     workers: set[int] = set()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
