@@ -297,3 +297,34 @@ def test_requests_for_another_host_name_are_refused(live):
                    headers={"Host": f"evil.example:{live.port}"})[0] == 403
     assert request(live, "GET", "/course/index.html",
                    headers={"Host": f"localhost:{live.port}"})[0] == 200
+
+
+@pytest.mark.parametrize("open_browser", [True, False])
+def test_serve_opens_the_browser_unless_asked_not_to(tmp_path, make_course, monkeypatch,
+                                                     open_browser):
+    import webbrowser
+
+    from scormkit.preview import serve
+
+    opened: list[str] = []
+    ready: list[str] = []
+    builds: list[bool] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    stop = threading.Event()
+    course = make_course(tmp_path)
+    thread = threading.Thread(target=serve, args=(course, "scorm12"), kwargs={
+        "port": 0, "open_browser": open_browser, "on_build": lambda b: builds.append(b.ok),
+        "on_ready": ready.append, "stop": stop})
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not ready and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # the browser is opened from a thread of its own
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    assert not thread.is_alive()
+    assert builds == [True] and len(ready) == 1
+    assert ready[0].startswith("http://127.0.0.1:")
+    assert opened == (ready if open_browser else [])
