@@ -144,6 +144,7 @@ def build(
     *,
     strict: bool = False,
     jobs: int | None = None,
+    on_start: Callable[[Course, list[str]], None] | None = None,
 ) -> list[BuildResult | BuildFailure]:
     """Build several targets from one reading of the sources.
 
@@ -158,10 +159,15 @@ def build(
     1 builds one target after the other here). Workers are forked once the course is loaded,
     so they share it without copying; where processes cannot be forked safely (Windows,
     macOS, a caller running threads), targets are built one after the other.
+
+    *on_start* is called once the course is read, with it and the targets about to be built
+    (for progress output).
     """
     with _gc_tuned():
         course = load_course(course_dir, targets=targets)
     names = list(dict.fromkeys(targets or course.targets or [DEFAULT_TARGET]))
+    if on_start:
+        on_start(course, names)
     workers = min(len(names), _default_jobs() if jobs is None else max(jobs, 1))
     with _gc_tuned(), _frozen():
         if workers > 1 and _can_fork():

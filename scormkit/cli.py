@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from scormkit import __version__, formats
+from scormkit import __version__, formats, terminal
 from scormkit.errors import ScormkitError
 from scormkit.validation.profiles import PROFILES
 
@@ -30,19 +33,62 @@ Downloads honour HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE. Files already installed
 Exit code 0 when every file is installed, 1 otherwise (each failure lists what was tried)."""
 
 
+def _verbosity_option(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """-q/-v, given before the subcommand or after it: both set the run's verbosity."""
+    if not value:
+        return
+    root = ctx.find_root()
+    wanted = terminal.QUIET if param.name == "quiet" else terminal.VERBOSE
+    current = root.meta.get(_VERBOSITY)
+    if current is not None and current != wanted:
+        raise click.UsageError("-q/--quiet and -v/--verbose exclude each other: give one")
+    root.meta[_VERBOSITY] = wanted
+
+
+_VERBOSITY = "scormkit.verbosity"
+
+
+def verbosity_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-q/--quiet and -v/--verbose, on the main command and on each subcommand."""
+    command = click.option(
+        "-v", "--verbose", "verbose", is_flag=True, expose_value=False, is_eager=True,
+        callback=_verbosity_option, help="Say more: what was read, each document checked.")(
+            command)
+    return click.option(
+        "-q", "--quiet", "quiet", is_flag=True, expose_value=False, is_eager=True,
+        callback=_verbosity_option,
+        help="Print problems only (errors and warnings); no progress, no summary.")(command)
+
+
+def _console() -> terminal.Console:
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    console = root.meta.get("scormkit.console")
+    if console is None:
+        console = root.meta["scormkit.console"] = terminal.Console(
+            root.meta.get(_VERBOSITY, terminal.NORMAL))
+    assert isinstance(console, terminal.Console)
+    return console
+
+
 def _fail(error: ScormkitError) -> None:
+    console = _console()
     for diagnostic in error.diagnostics():
-        click.echo(diagnostic.render(), err=True)
+        console.diagnostic(diagnostic)
     count = len(error.diagnostics())
     if count > 1:
-        click.echo(f"{count} problems; nothing was written.", err=True)
+        console.note(f"{count} problems; nothing was written.")
     sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scormkit")
+@verbosity_options
 def cli() -> None:
-    """scormkit: compile a course kept as plain files into validated e-learning packages."""
+    """scormkit: compile a course kept as plain files into validated e-learning packages.
+
+    Shell completion (bash, zsh, fish): see docs/cli.md, e.g. for bash add
+    eval "$(_SCORMKIT_COMPLETE=bash_source scormkit)" to ~/.bashrc."""
 
 
 @cli.command(help=BUILD_HELP)
@@ -62,47 +108,127 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes building targets at once (default: one per core; 1 builds "
               "them one after the other). The packages are the same either way.")
+@verbosity_options
 def build(source: Path, targets: tuple[str, ...], out: Path, sco_per_lesson: bool,
           strict: bool, jobs: int | None) -> None:
     from scormkit.build import BuildFailure, BuildResult
     from scormkit.build import build as run_build
+    from scormkit.errors import counted
+    from scormkit.model import Course
     from scormkit.paths import display_path
     from scormkit.writers import WriterOptions
 
+    console = _console()
     names = formats.expand_targets(targets)
+    clock = terminal.Stopwatch()
+    planned: list[str] = []
+    done: list[str] = []
 
-    def progress(outcome: BuildResult | BuildFailure) -> None:
+    def show_progress(current: str | None = None) -> None:
+        total = len(planned)
+        step = f"building {current}" if current else "done"
+        console.progress(f"{terminal.bar(len(done), total)} {len(done)}/{total} "
+                         f"{'target' if total == 1 else 'targets'}  {clock.seconds():.0f} s"
+                         f"  {step}")
+
+    def start(course: Course, chosen: list[str]) -> None:
+        planned.extend(chosen)
+        quiz = course.quiz
+        console.detail(
+            f"read {display_path(course.root / 'course.yaml')} in {clock.seconds():.2f} s: "
+            f"{course.id} {course.version}, "
+            + (counted(len(course.lessons), "lesson") if course.lessons_read
+               else "lessons not read (no target shows them)")
+            + (f", a quiz of {counted(len(quiz.all_questions()), 'question')}" if quiz else "")
+            + (", themed" if course.theme else "")
+            + f"; building {', '.join(chosen)}")
+        show_progress(chosen[0])
+
+    def finished(outcome: BuildResult | BuildFailure) -> None:
+        done.append(outcome.target)
         if isinstance(outcome, BuildResult):
             for warning in outcome.warnings:
-                click.echo(warning.render(), err=True)
-            click.echo(f"{display_path(outcome.path)}  ({outcome.files} files, "
-                       f"{outcome.size / 1024:.1f} KiB, {outcome.seconds:.2f} s)")
+                console.diagnostic(warning)
         else:
-            click.echo(f"{outcome.target}: failed", err=True)
+            console.error(f"{outcome.target}: failed")
             for diagnostic in outcome.error.diagnostics():
-                click.echo(diagnostic.render(), err=True)
+                console.diagnostic(diagnostic)
+        following = next((name for name in planned if name not in done), None)
+        show_progress(following)
 
+    console.progress("reading the course…")
     try:
         outcomes = run_build(source, names, out, WriterOptions(sco_per_lesson=sco_per_lesson),
-                             progress, strict=strict, jobs=jobs)
+                             finished, strict=strict, jobs=jobs, on_start=start)
+    except ScormkitError as error:
+        console.clear_progress()
+        _fail(error)
+        return
+    finally:
+        console.clear_progress()
+    failed = [o for o in outcomes if isinstance(o, BuildFailure)]
+    if len(outcomes) == 1 and not failed:
+        (result,) = outcomes
+        assert isinstance(result, BuildResult)
+        console.info(f"{display_path(result.path)}  ({counted(result.files, 'file')}, "
+                     f"{result.size / 1024:.1f} KiB, {result.seconds:.2f} s)")
+    elif len(outcomes) > 1:
+        # One summary for several targets: this table (the lines above were problems only).
+        console.info(f"{'target':10} {'result':8} {'files':>5} {'size KiB':>9} {'time s':>7}"
+                     "  file")
+        ok, bad = console.out_style("ok", f"{'ok':8}"), console.out_style("failed", f"{'FAILED':8}")
+        for o in outcomes:
+            if isinstance(o, BuildResult):
+                console.info(f"{o.target:10} {ok} {o.files:5} "
+                             f"{o.size / 1024:9.1f} {o.seconds:7.2f}  {display_path(o.path)}")
+            else:
+                console.info(f"{o.target:10} {bad} "
+                             f"{'':>5} {'':>9} {o.seconds:7.2f}")
+        if not failed:
+            console.info(f"{counted(len(outcomes), 'package')} written to "
+                         f"{display_path(out)} in {clock.seconds():.1f} s")
+    if failed:
+        if len(outcomes) > 1:
+            console.error(f"{len(failed)} of {len(outcomes)} targets failed; the others "
+                          "were written.")
+        sys.exit(1)
+
+
+INIT_HELP = """Start a course in DIR (default: the current folder): a course that builds at once.
+
+Writes a commented course.yaml (every key explained, the theme too), two short lessons, a
+quiz with three question types and two images, then prints the commands to try next. DIR
+must be new or empty (hidden entries such as .git are fine): init never overwrites files."""
+
+
+@cli.command(help=INIT_HELP)
+@click.argument("folder", metavar="[DIR]", default=".",
+                type=click.Path(path_type=Path))
+@verbosity_options
+def init(folder: Path) -> None:
+    from scormkit.errors import counted
+    from scormkit.paths import display_path
+    from scormkit.scaffold import create
+
+    console = _console()
+    try:
+        created = create(folder)
     except ScormkitError as error:
         _fail(error)
         return
-    failed = [o for o in outcomes if isinstance(o, BuildFailure)]
-    several = len(outcomes) > 1
-    if several:
-        click.echo(f"{'target':10} {'result':8} {'size KiB':>9} {'time s':>7}  file")
-        for o in outcomes:
-            if isinstance(o, BuildResult):
-                click.echo(f"{o.target:10} {'ok':8} {o.size / 1024:9.1f} {o.seconds:7.2f}  "
-                           f"{display_path(o.path)}")
-            else:
-                click.echo(f"{o.target:10} {'FAILED':8} {'':>9} {o.seconds:7.2f}")
-    if failed:
-        if several:
-            click.echo(f"{len(failed)} of {len(outcomes)} targets failed; the others were "
-                       "written.", err=True)
-        sys.exit(1)
+    shown = display_path(created.folder)
+    console.info(f"created a course in {shown} ({counted(len(created.files), 'file')}):")
+    for name in created.files:
+        console.info(f"  {name}")
+    go = "" if shown == "." else f"  cd {shlex.quote(shown)}\n"
+    console.info(
+        "next:\n"
+        f"{go}"
+        "  scormkit build                       # a SCORM 1.2 package in dist/\n"
+        "  scormkit build -t all                # every format (scormkit formats lists them)\n"
+        "  scormkit validate --strict dist/*.zip\n"
+        "  scormkit preview                     # see it in your browser as you edit\n"
+        "Then edit course.yaml (its comments explain every key), the lessons and the quiz.")
 
 
 @cli.group()
@@ -135,6 +261,7 @@ usage errors or unreadable input."""
                    "(see `scormkit runtime install`; exit code 2 when either is missing).")
 @click.option("--list-rules", is_flag=True,
               help="List every rule (code, severity, kinds, summary) and exit.")
+@verbosity_options
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, runtime: bool,
              list_rules: bool) -> None:
     from scormkit import report as reports
@@ -142,8 +269,9 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
     from scormkit.validation import PackageReport, validate_archive
     from scormkit.validation.members import UnreadablePackage
 
+    console = _console()
     if list_rules:
-        click.echo(reports.rules_listing(lms, fmt))
+        console.report(reports.rules_listing(lms, fmt))
         return
     if not paths:
         raise click.UsageError("give at least one package (zip file or folder), or "
@@ -153,9 +281,9 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
 
         missing = missing_tools()
         if missing:
-            click.echo("error: --runtime needs Chromium and scorm-again; missing:", err=True)
+            console.error("--runtime needs Chromium and scorm-again; missing:")
             for what, how in missing:
-                click.echo(f"  - {what}\n    hint: {how}", err=True)
+                console.error(what, how)
             sys.exit(2)
     results = []
     unreadable = False
@@ -163,16 +291,20 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
         try:
             results.append(validate_archive(path, lms=lms, runtime=runtime))
         except UnreadablePackage as error:
-            click.echo(f"error: {printable(str(error))}", err=True)
+            console.error(printable(str(error)))
             unreadable = True
         except SchemaMissing as error:
-            click.echo(f"error: {error}", err=True)
+            console.error(str(error))
             sys.exit(2)
         except Exception as error:  # noqa: BLE001 - a bug: this package's error, not the run's
             results.append(PackageReport(str(path), None, 0,
                                          failure("checking the package", error)))
-    render = {"text": reports.as_text, "json": reports.as_json, "junit": reports.as_junit}[fmt]
-    click.echo(render(results, strict, lms))
+    if fmt == "text":
+        console.report(reports.as_text(results, strict, lms, verbosity=console.verbosity,
+                                       style=console.out_style))
+    else:  # for machines: the whole report whatever the verbosity, never coloured
+        render = {"json": reports.as_json, "junit": reports.as_junit}[fmt]
+        click.echo(render(results, strict, lms))
     if unreadable:
         sys.exit(2)
     sys.exit(1 if any(r.failed(strict) for r in results) else 0)
@@ -191,29 +323,32 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, lms: str | None, r
 @click.option("--max-time", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
               help="Time limit for the whole command (default 600).")
 @click.argument("families", nargs=-1)
+@verbosity_options
 def schemas_install(source: str | None, offline: bool, connect_timeout: float | None,
                     read_timeout: float | None, max_time: float | None,
                     families: tuple[str, ...]) -> None:
     from scormkit import fetch
     from scormkit import schemas as catalog
+    from scormkit.errors import counted
     from scormkit.resources import schema_dir
     from scormkit.schema_install import install
 
+    console = _console()
     defaults = fetch.Limits()
     limits = fetch.Limits(connect_timeout or defaults.connect, read_timeout or defaults.read,
                           max_time or defaults.total)
     try:
         fetched = install(families or None, source, offline=offline, limits=limits,
-                          progress=lambda line: click.echo(line, err=True))
+                          progress=console.note)
     except ScormkitError as error:
         for diagnostic in error.diagnostics():
-            click.echo(diagnostic.render(), err=True)
+            console.diagnostic(diagnostic)
         sys.exit(1)
     total = sum(fetched.values())
-    click.echo(f"{len(fetched)} schema families ready in {schema_dir()} "
-               f"({total} files installed, "
-               f"{sum(len(catalog.family(f).files) for f in fetched) - total} "
-               "already present)")
+    present = sum(len(catalog.family(f).files) for f in fetched) - total
+    console.info(f"{counted(len(fetched), 'schema family', 'schema families')} ready in "
+                 f"{schema_dir()} ({counted(total, 'file')} installed, {present} already "
+                 "present)")
 
 
 @schemas.command("list")
@@ -231,25 +366,28 @@ def schemas_list() -> None:
 @click.argument("destination", metavar="FILE.zip", type=click.Path(dir_okay=False,
                                                                      path_type=Path))
 @click.argument("families", nargs=-1)
+@verbosity_options
 def schemas_export(destination: Path, families: tuple[str, ...]) -> None:
     """Write the installed XSDs (of FAMILIES, default all) as a mirror zip.
 
     Copy the zip to a machine without internet access and run `scormkit schemas install
     --from FILE.zip` there (or set SCORMKIT_SCHEMA_MIRROR to it)."""
+    from scormkit.errors import counted
     from scormkit.paths import display_path
     from scormkit.schema_install import export
 
+    console = _console()
     try:
         done = export(destination, families or None)
     except ScormkitError as error:
         _fail(error)
         return
-    click.echo(f"{display_path(done.path)}: {done.files} files, {done.size / 1024:.0f} KiB "
-               f"({len(done.complete)} complete families: {', '.join(done.complete)})")
+    complete = counted(len(done.complete), "complete family", "complete families")
+    console.info(f"{display_path(done.path)}: {counted(done.files, 'file')}, "
+                 f"{done.size / 1024:.0f} KiB ({complete}: {', '.join(done.complete)})")
     if done.incomplete:
-        click.echo(f"warning: not (fully) installed, so not (fully) exported: "
-                   f"{', '.join(done.incomplete)}; run `scormkit schemas install` first",
-                   err=True)
+        console.warning(f"not (fully) installed, so not (fully) exported: "
+                        f"{', '.join(done.incomplete)}", "run `scormkit schemas install` first")
 
 
 @schemas.command("urls")
@@ -283,6 +421,7 @@ def runtime() -> None:
 @runtime.command("install")
 @click.option("--from", "source", metavar="FILE.tgz",
               help="Install this scorm-again tarball (from `npm pack`) instead of downloading.")
+@verbosity_options
 def runtime_install(source: str | None) -> None:
     """Download scorm-again (pinned version, sha256-checked) for `validate --runtime`.
 
@@ -292,14 +431,15 @@ def runtime_install(source: str | None) -> None:
     from scormkit.runtime_tools import SCORM_AGAIN_VERSION, install_scorm_again
     from scormkit.validation.runtime_check import missing_tools
 
+    console = _console()
     try:
-        folder = install_scorm_again(source, progress=lambda line: click.echo(line, err=True))
+        folder = install_scorm_again(source, progress=console.note)
     except ScormkitError as error:
         _fail(error)
         return
-    click.echo(f"scorm-again {SCORM_AGAIN_VERSION} installed in {folder}")
+    console.info(f"scorm-again {SCORM_AGAIN_VERSION} installed in {folder}")
     for what, how in missing_tools():
-        click.echo(f"warning: --runtime still lacks {what}\n    hint: {how}", err=True)
+        console.warning(f"--runtime still lacks {what}", how)
 
 
 @cli.group()
@@ -325,7 +465,9 @@ def cache_info() -> None:
         click.echo(f"the cache is off ({user_cache.ENV}={os.environ.get(user_cache.ENV)})")
         return
     found = user_cache.entries()
-    click.echo(f"{display_path(folder)}: {len(found)} files, "
+    from scormkit.errors import counted
+
+    click.echo(f"{display_path(folder)}: {counted(len(found), 'file')}, "
                f"{sum(size for _, size in found) / 1024:.1f} KiB")
     for path, size in found:
         click.echo(f"  {path.relative_to(folder).as_posix()}  {size / 1024:.1f} KiB")
@@ -373,10 +515,12 @@ error shows in the page, with file:line, above the last good build. Ctrl-C stops
 @click.option("-p", "--port", type=click.IntRange(min=0, max=65535), default=8000,
               show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
+@verbosity_options
 def preview(source: Path, target: str | None, port: int, no_browser: bool) -> None:
     from scormkit import preview as live
     from scormkit.paths import display_path
 
+    console = _console()
     if not source.is_dir():
         raise click.BadParameter(f"'{source}' is not a folder", param_hint="SOURCE")
     if target is None:
@@ -390,17 +534,19 @@ def preview(source: Path, target: str | None, port: int, no_browser: bool) -> No
     def on_build(result: live.Build) -> None:
         if result.ok:
             for warning in result.diagnostics:
-                click.echo(warning.render(), err=True)
-            click.echo(f"build {result.number} ({result.target}): ok, {result.seconds:.2f} s")
+                console.diagnostic(warning)
+            console.info(f"build {result.number} ({result.target}): ok, "
+                         f"{result.seconds:.2f} s")
         else:
-            click.echo(f"build {result.number} ({result.target}): failed; the preview keeps "
-                       "the last good build", err=True)
+            console.note(f"build {result.number} ({result.target}): failed; the preview "
+                         "keeps the last good build")
             for diagnostic in result.diagnostics:
-                click.echo(diagnostic.render(), err=True)
+                console.diagnostic(diagnostic)
 
     def on_ready(url: str) -> None:
-        click.echo(f"Preview of {display_path(source)} ({target}) at {url}")
-        click.echo("Watching the sources; Ctrl-C stops.")
+        # The URL whatever the verbosity: it is what the command is for.
+        console.report(f"Preview of {display_path(source)} ({target}) at {url}")
+        console.info("Watching the sources; Ctrl-C stops.")
 
     try:
         live.serve(source, target, port=port, open_browser=not no_browser, on_build=on_build,
@@ -408,8 +554,10 @@ def preview(source: Path, target: str | None, port: int, no_browser: bool) -> No
     except ScormkitError as error:
         _fail(error)
     except KeyboardInterrupt:
-        click.echo("\nPreview stopped.")
+        console.info("\nPreview stopped.")
 
 
 def main() -> None:
-    cli()
+    # The program name fixes the completion variable (_SCORMKIT_COMPLETE, docs/cli.md) and
+    # the usage lines, however scormkit was started (the script, python -m scormkit).
+    cli(prog_name="scormkit")

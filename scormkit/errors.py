@@ -83,6 +83,13 @@ def shown(value: object, limit: int = SHOWN_LIMIT, *, quote: bool = True) -> str
     return "".join(parts)
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """*count* with the noun that agrees with it: ``1 file``, ``2 files``, ``0 files``
+    (English counts zero as plural); *plural* for irregular nouns (``family``,
+    ``families``). Every message that counts says it this way, never with "(s)"."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
 def listing(names: Collection[str], count: int = 8,
             key: Callable[[str], str] | None = None) -> str:
     """The first *count* of *names* (headings, files: in the order given), each through *key*,

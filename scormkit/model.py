@@ -16,7 +16,7 @@ from scormkit.content import Asset, Content
 from scormkit.errors import Location
 from scormkit.questions import Question, Quiz
 
-__all__ = ["Asset", "Check", "Course", "Lesson", "Tracking"]
+__all__ = ["Asset", "Check", "Course", "FontFace", "Lesson", "Theme", "Tracking"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,13 @@ class Course:
     quiz-only formats (`scormkit.formats.Format.lessons`) skips them."""
     objectives: tuple[str, ...] = ()
     """What the course teaches (course.yaml ``objectives``), shown on the course cover."""
+    theme: Theme | None = None
+    """The look of the learner pages (course.yaml ``theme:``, scormkit.sources.theme)."""
+
+    @property
+    def templates(self) -> Path | None:
+        """The author's template folder (``theme: templates:``), searched before ours."""
+        return self.theme.templates if self.theme else None
 
     @property
     def assets(self) -> tuple[Asset, ...]:
@@ -98,3 +105,40 @@ class Course:
         for asset in self.quiz.assets if self.quiz else ():
             seen.setdefault(asset.href, asset)
         return tuple(seen[href] for href in sorted(seen))
+
+
+@dataclass(frozen=True, slots=True)
+class FontFace:
+    """A font file of the course, declared with @font-face by the theme's stylesheet."""
+
+    family: str
+    weight: str
+    """A CSS font-weight: ``400``, ``700``... or a range such as ``100 900`` (variable fonts)."""
+    style: str
+    """``normal`` or ``italic``."""
+    format: str
+    """The @font-face format() hint: ``woff2``, ``woff``, ``truetype`` or ``opentype``."""
+    file: Asset
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """course.yaml ``theme:``, checked (colours meet WCAG AA on the page's backgrounds) and
+    resolved into values of the page's CSS custom properties (docs/theming.md)."""
+
+    light: tuple[tuple[str, str], ...]
+    """``--sk-*`` properties (without the ``--sk-``) the light scheme sets, in order."""
+    dark: tuple[tuple[str, str], ...]
+    """The same for ``prefers-color-scheme: dark``."""
+    source: Location
+    fonts: tuple[FontFace, ...] = ()
+    font_body: tuple[str, ...] = ()
+    """Font families put before the system font stack for the text (empty: unchanged)."""
+    font_heading: tuple[str, ...] = ()
+    logo: Asset | None = None
+    logo_alt: str = ""
+    """The logo's alt text; empty when it is decorative (the course title is beside it)."""
+    stylesheet: Asset | None = None
+    """The author's CSS, linked after scormkit's."""
+    templates: Path | None = field(default=None, compare=False)
+    """Template folder searched before the built-in templates (mkdocs' ``custom_dir``)."""

@@ -12,10 +12,11 @@ JUnit always well-formed XML.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from lxml import etree
 
-from scormkit.errors import Diagnostic, Severity, printable
+from scormkit.errors import Diagnostic, Severity, counted, printable
 from scormkit.validation.pipeline import PackageReport
 from scormkit.validation.profiles import PROFILES, severity_for
 from scormkit.validation.rules import ALL_KINDS, Rule, registry
@@ -31,24 +32,44 @@ def _count(report: PackageReport, severity: Severity) -> int:
     return sum(d.severity is severity for d in report.diagnostics)
 
 
-def as_text(reports: list[PackageReport], strict: bool = False, lms: str | None = None) -> str:
+Style = Callable[[str, str], str]
+"""How a front end colours a piece of a text report: style(role, text), role one of
+``error``, ``warning``, ``hint``, ``ok``, ``failed``. The report is the same text either way."""
+
+
+def _plain(_role: str, text: str) -> str:
+    return text
+
+
+def as_text(reports: list[PackageReport], strict: bool = False, lms: str | None = None, *,
+            verbosity: int = 0, style: Style = _plain) -> str:
+    """The human report. *verbosity* -1 (``--quiet``): the problems only, no package lines
+    and no summary; 1 (``--verbose``): also each XML document validated and its schema."""
     lines: list[str] = []
     for report in reports:
         kind = report.kind.label if report.kind else "unknown kind"
         path = printable(report.path)
-        lines.append(f"{path}: {kind}, {report.files} files")
+        if verbosity >= 0:
+            lines.append(f"{path}: {kind}, {counted(report.files, 'file')}")
+        if verbosity > 0:
+            for document, family in sorted(report.validated.items()):
+                lines.append(f"    {printable(document)}: valid ({family} schema)")
         for diagnostic in (d.safe() for d in report.diagnostics):
             location = diagnostic.location
             where = f"{path}!{location}" if location else path
-            lines.append(f"{where}: {diagnostic.severity.value} {diagnostic.code}: "
+            severity = diagnostic.severity.value
+            lines.append(f"{where}: {style(severity, severity)} {diagnostic.code}: "
                          f"{diagnostic.message}")
             if diagnostic.hint:
-                lines.append(f"    hint: {diagnostic.hint}")
+                lines.append(f"    {style('hint', 'hint:')} {diagnostic.hint}")
+    if verbosity < 0:
+        return "\n".join(lines)
     errors = sum(_count(r, Severity.ERROR) for r in reports)
     warnings = sum(_count(r, Severity.WARNING) for r in reports)
     failed = sum(r.failed(strict) for r in reports)
-    summary = (f"{len(reports)} package(s) checked, {failed} failed: {errors} error(s), "
-               f"{warnings} warning(s)")
+    summary = (f"{counted(len(reports), 'package')} checked, "
+               f"{style('failed' if failed else 'ok', f'{failed} failed')}: "
+               f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
     if lms:
         summary += f" (LMS profile: {lms})"
     lines.append(summary)

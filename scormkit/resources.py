@@ -51,3 +51,9 @@ def schema_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("scormkit")) / "schemas"
+
+
+def starter_dir() -> Path:
+    """The course `scormkit init` copies (scormkit/starter/, shipped in the wheel as package
+    data like runtime/)."""
+    return _PACKAGE / "starter"

@@ -135,7 +135,7 @@ def test_the_cli_agrees(built):
     paths = sorted(str(p) for zips in built.values() for p in zips.values())
     result = CliRunner().invoke(cli, ["validate", "--strict", *paths])
     assert result.exit_code == 0, result.output
-    assert f"{len(paths)} package(s) checked, 0 failed: 0 error(s), 0 warning(s)" in \
+    assert f"{len(paths)} packages checked, 0 failed: 0 errors, 0 warnings" in \
         result.output
 
 

@@ -844,7 +844,7 @@ def test_example_course_builds_and_validates_from_the_cli(run_cli, tmp_path):
         assert built.is_file()
         code, out, err = run_cli(["validate", "--strict", built])
         assert code == 0, out + err
-        assert "0 error(s), 0 warning(s)" in out
+        assert "0 errors, 0 warnings" in out
     code, out, err = run_cli(["validate", "--strict", "--lms", "moodle",
                               tmp_path / "tpm-skills-1.0.0-cc11.zip"])
     assert code == 0, out + err

@@ -96,13 +96,28 @@ def test_the_readme_ci_recipe_builds_every_target_from_the_wheel(wheelhouse, tmp
     assert counts == [("0", "0")] * len(WRITERS)
 
 
+def test_the_wheel_ships_the_starter_course_of_init(wheelhouse):
+    """`scormkit init` copies scormkit/starter/: package data the wheel must carry (hatch
+    packs every file under scormkit/, as it does runtime/)."""
+    import zipfile
+
+    [wheel] = wheelhouse.glob("scormkit-*.whl")
+    starter = ROOT / "scormkit" / "starter"
+    expected = {f"scormkit/starter/{p.relative_to(starter).as_posix()}"
+                for p in starter.rglob("*") if p.is_file()}
+    assert len(expected) == 6
+    with zipfile.ZipFile(wheel) as archive:
+        assert expected <= set(archive.namelist())
+
+
 def test_the_wheel_ships_the_preview_page(wheelhouse):
     """`scormkit preview` reads its LMS page from package data (importlib.resources): a pip
     user needs these files in the wheel."""
     import zipfile
 
     [wheel] = wheelhouse.glob("scormkit-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
     assets = sorted(p.name for p in (ROOT / "scormkit" / "preview" / "assets").iterdir())
     assert assets == ["index.html", "lms-api.js", "preview.css", "preview.js"]
     assert {f"scormkit/preview/assets/{name}" for name in assets} <= names

@@ -244,7 +244,7 @@ def test_text_report_names_file_line_code_and_hint(good_zip, tmp_path):
     assert f"{bad}!imsmanifest.xml:10: error schemaversion-invalid:" in result.output
     assert "    hint: Moodle treats" in result.output
     assert result.output.rstrip().endswith(
-        "2 package(s) checked, 1 failed: 1 error(s), 0 warning(s)")
+        "2 packages checked, 1 failed: 1 error, 0 warnings")
 
 
 def test_json_report(good_zip, tmp_path):

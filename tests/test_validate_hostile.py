@@ -185,9 +185,9 @@ def test_a_value_holding_newlines_cannot_forge_a_report_line(tmp_path):
     path.write_bytes(forged_line())
     text = CliRunner().invoke(cli, ["validate", str(path)]).output
     lines = text.splitlines()
-    assert sum(line.startswith("1 package(s) checked") for line in lines) == 1
-    assert lines[-1].startswith("1 package(s) checked, 1 failed")
-    assert "identifier 'I\\x0adist/ok.zip: SCORM 1.2, 1 files\\x0a1 package(s) checked" in text
+    assert sum(line.startswith("1 package checked") for line in lines) == 1
+    assert lines[-1].startswith("1 package checked, 1 failed")
+    assert "identifier 'I\\x0adist/ok.zip: SCORM 1.2, 1 file\\x0a1 package checked" in text
     assert "\u202e" not in text and "\\u202e" in text
     data = json.loads(CliRunner().invoke(cli, ["validate", "--format", "json",
                                                 str(path)]).output)

@@ -25,6 +25,7 @@ from scormkit.sources.lesson import (
 from scormkit.sources.media import MediaFiles
 from scormkit.sources.outline import COURSE_FILE, read_outline
 from scormkit.sources.quiz import read_quiz
+from scormkit.sources.theme import read_theme
 from scormkit.sources.yamlfile import load_yaml_mapping
 
 __all__ = ["load_course"]
@@ -53,7 +54,8 @@ def load_course(course_dir: str | Path, *, targets: Iterable[str] | None = None)
                           refusal.hint) from None
 
     errors: list[Diagnostic] = []
-    outline = read_outline(load_yaml_mapping(text, course_shown), root, errors)
+    doc = load_yaml_mapping(text, course_shown)
+    outline = read_outline(doc, root, errors)
     wanted = list(targets) if targets is not None else list(outline.targets)
     lessons_read = not wanted or any(formats.FORMATS[t].lessons for t in wanted
                                      if t in formats.FORMATS)
@@ -76,6 +78,7 @@ def load_course(course_dir: str | Path, *, targets: Iterable[str] | None = None)
     by_path: dict[str, LessonHead | None] = dict.fromkeys(r.relpath for r in outline.lessons)
     by_path.update((head.ref.relpath, head) for head in heads)
     media = MediaFiles(root)
+    theme = read_theme(doc, root, errors, media)
     lessons: list[Lesson] = []
     for head in heads:
         lessons.append(render_lesson(head, root, by_path, errors, media))
@@ -123,6 +126,7 @@ def load_course(course_dir: str | Path, *, targets: Iterable[str] | None = None)
         targets=outline.targets,
         lessons_read=lessons_read,
         objectives=outline.objectives,
+        theme=theme,
     )
 
 

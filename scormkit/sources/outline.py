@@ -19,7 +19,7 @@ from scormkit.sources.yamlfile import YamlDoc
 COURSE_FILE = "course.yaml"
 COURSE_KEYS = (
     "id", "title", "description", "objectives", "language", "version", "authors", "keywords",
-    "lessons", "tracking", "quiz", "targets",
+    "lessons", "tracking", "quiz", "targets", "theme",
 )
 REQUIRED_KEYS = ("id", "title", "language", "version", "lessons")
 TRACKING_KEYS = ("completion", "passing_score")

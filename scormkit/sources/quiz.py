@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from markdown_it.token import Token
 
 from scormkit.content import EMPTY, Asset, Content, Element
-from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors, shown
+from scormkit.errors import Diagnostic, Location, SourceError, SourceErrors, counted, shown
 from scormkit.paths import display_path
 from scormkit.questions import (
     QUESTION_CLASSES,
@@ -425,7 +425,7 @@ class _QuizReader(AnswerReader):
                            doc.loc("draw"), "for example: {draw: 2}")
             elif value > len(questions):
                 self.error("pool-draw-too-large",
-                           f"pool {shown(title)} draws {value} questions but has only "
+                           f"pool {shown(title)} draws {counted(value, 'question')} but has only "
                            f"{len(questions)}", doc.loc("draw"),
                            f"draw at most {len(questions)}, or add questions")
             else:

@@ -69,7 +69,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
 
-from scormkit.errors import Diagnostic, Location, printable
+from scormkit.errors import Diagnostic, Location, counted, printable
 from scormkit.runtime_tools import (
     CHROMIUM_HINT,
     SCORM_AGAIN_HINT,
@@ -385,7 +385,8 @@ def diagnose(results: list[ScoResult], outside: list[str], version: str,
                 f"{FINISH_SECONDS:.0f} s of being unloaded", where))
     if not_checked:
         diagnostics.append(Diagnostic(
-            "runtime-time-limit", f"{len(not_checked)} SCO(s) were not launched: the runtime "
+            "runtime-time-limit", f"{counted(len(not_checked), 'SCO')} "
+            f"{'was' if len(not_checked) == 1 else 'were'} not launched: the runtime "
             f"check stops after {limit:.0f} s (first not launched: "
             f"{printable(not_checked[0], 200)})", None))
     return diagnostics

@@ -56,6 +56,7 @@ class _CommonCartridgeWriter(Writer):
                                       [quiz_path], [common] if quiz.assets else []))
         manifest = templating.render(
             "cc/imsmanifest.xml.j2",
+            overrides=course.templates,
             v=self.version,
             schemaversion=self.schemaversion,
             course=course,

@@ -82,7 +82,8 @@ class Cmi5Writer(Writer):
         else:
             pages, aus = self._single(course)
         structure = templating.render(
-            "cmi5/cmi5.xml.j2", course=course, course_iri=course_iri(course), aus=aus)
+            "cmi5/cmi5.xml.j2", overrides=course.templates,
+            course=course, course_iri=course_iri(course), aus=aus)
         package.add(MANIFEST, structure, schema=self.schema_family)
         for path, data in {**pages, **web.shared_files(course, STANDARD, quiz_pages=True)}.items():
             package.add(path, data)

@@ -398,7 +398,8 @@ class Qti12Writer(qc.QuizWriter):
                     serialize(root, schemas.family(self.schema_family).schema_location),
                     schema=self.schema_family)
         meta = templating.render(
-            "qti12/assessment_meta.xml.j2", quiz=quiz, course=course,
+            "qti12/assessment_meta.xml.j2", overrides=course.templates,
+            quiz=quiz, course=course,
             description=to_xhtml(quiz.intro, CANVAS),
             shuffle=canvas_shuffle(quiz), points=_num(quiz.max_points),
             attempts=quiz.max_attempts if quiz.max_attempts else -1)
@@ -408,7 +409,8 @@ class Qti12Writer(qc.QuizWriter):
                            *(href for q in quiz.all_questions() for href in qc.question_assets(q))])
         images = [(ids.to_ncname(f"RES-MEDIA-{href}", "RES"), href) for href in sorted(shown)]
         manifest = templating.render(
-            "qti12/imsmanifest.xml.j2", quiz=quiz, course=course,
+            "qti12/imsmanifest.xml.j2", overrides=course.templates,
+            quiz=quiz, course=course,
             manifest_id=f"MAN-{quiz.id}", assessment_path=assessment_path,
             meta_path=meta_path, images=images,
             schema_location=schemas.family(self.manifest_family).schema_location)

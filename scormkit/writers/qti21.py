@@ -765,7 +765,8 @@ def write_qti_package(writer_name: str, filename: str, course: Course, quiz: Qui
             resources.append(_Resource(media_ids[href], "webcontent", href, [href]))
             package.add(href, media[href].data)
     manifest = templating.render(
-        dialect.manifest_template, course=course, quiz=quiz, resources=resources,
+        dialect.manifest_template, overrides=course.templates,
+        course=course, quiz=quiz, resources=resources,
         manifest_id=f"MAN-{quiz.id}")
     package.add("imsmanifest.xml", manifest, schema=dialect.schema_family)
     return package

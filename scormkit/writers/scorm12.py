@@ -34,6 +34,7 @@ class Scorm12Writer(Writer):
             pages, items, resources = self._single(course, sorted(shared))
         manifest = templating.render(
             "scorm12/imsmanifest.xml.j2",
+            overrides=course.templates,
             course=course,
             ids=ids,
             items=items,

@@ -46,6 +46,7 @@ class Scorm2004Writer(Writer):
             pages, items, resources = self._single(course, sorted(shared))
         manifest = templating.render(
             "scorm2004/imsmanifest.xml.j2",
+            overrides=course.templates,
             course=course,
             ids={"manifest": f"MAN-{course.id}", "organization": f"ORG-{course.id}"},
             items=items,

@@ -12,7 +12,7 @@ from typing import Any
 from scormkit import grading, jsbundle, schemas, templating, ui_strings
 from scormkit.content import LessonLink, Resolver, to_xhtml
 from scormkit.errors import Diagnostic, Severity
-from scormkit.model import Check, Course, Lesson
+from scormkit.model import Check, Course, Lesson, Theme
 from scormkit.resources import runtime_dir
 from scormkit.writers.quizpage import QUIZ_PAGE, QuizView, check_view, quiz_view
 
@@ -96,7 +96,8 @@ def lesson_body(course: Course, lesson: Lesson, resolver: Resolver) -> tuple[str
     for part in lesson.parts:
         if isinstance(part, Check):
             out.append(templating.render(
-                CHECK_TEMPLATE, check=check_view(part, lesson.id, resolver, course.language),
+                CHECK_TEMPLATE, overrides=course.templates,
+                check=check_view(part, lesson.id, resolver, course.language),
                 t=ui_strings.table(course.language)))
             count += 1
         else:
@@ -123,6 +124,7 @@ def render_page(
         (number for number, lesson in enumerate(lessons, 1) if lesson.id == current.id), 0)
     return templating.render(
         PAGE_TEMPLATE,
+        overrides=course.templates,
         course=course,
         lessons=lessons,
         layout=layout,
@@ -133,6 +135,7 @@ def render_page(
         quiz=quiz,
         t=ui_strings.table(course.language),
         direction=ui_strings.direction(course.language),
+        theme=theme_view(course.theme),
     ).encode("utf-8")
 
 
@@ -299,8 +302,10 @@ def media_files(course: Course) -> dict[str, bytes]:
 
 
 def shared_files(course: Course, standard: str, *, quiz_pages: bool) -> dict[str, bytes]:
-    """What the pages of a web package use: the runtime for *standard* and the referenced
-    media. *quiz_pages*: the package shows the course's quiz as a page (False for a
+    """What the pages of a web package use: the runtime for *standard*, the referenced
+    media and the theme's files (`theme_files`). Every writer lists these in its manifest
+    from this one dict, so a theme's files are declared wherever the runtime's are.
+    *quiz_pages*: the package shows the course's quiz as a page (False for a
     cartridge, whose quiz is a QTI assessment); the quiz player ships only then, and only
     when the course has a quiz; the inline checks' script only when a lesson has a check.
     Made once per course and arguments (several targets of one build share them)."""
@@ -308,7 +313,101 @@ def shared_files(course: Course, standard: str, *, quiz_pages: bool) -> dict[str
     checks = any(lesson.checks for lesson in course.lessons)
     return _once_per_course(course, ("shared_files", standard, quiz, checks),
                             lambda: {**runtime_files(standard, quiz=quiz, checks=checks),
-                                     **media_files(course)})
+                                     **media_files(course), **theme_files(course.theme)})
+
+
+THEME_STYLESHEET = f"{RUNTIME_FOLDER}/theme.css"
+"""The stylesheet made from course.yaml's ``theme:`` (custom properties, @font-face)."""
+THEME_FOLDER = f"{RUNTIME_FOLDER}/theme"
+"""Where a theme's files go, under their course-relative paths (fonts/x.woff2...)."""
+_SYSTEM_FONTS = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+                 '"Noto Sans", "Liberation Sans", sans-serif')
+"""scormkit.css's --sk-font-body, the fallbacks after a theme's fonts (a test keeps the two
+equal: CSS cannot refer to a property's previous value)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeView:
+    """What the page template needs of a theme: package paths, from the package root."""
+
+    stylesheets: tuple[str, ...]
+    """Linked after scormkit.css (and quiz.css), in order: ours, then the author's."""
+    logo: str | None
+    logo_alt: str
+
+
+def theme_view(theme: Theme | None) -> ThemeView | None:
+    if theme is None:
+        return None
+    from urllib.parse import quote
+
+    # URLs, so percent-encoded (a file name may hold spaces or '#'); the zip members and
+    # manifest entries keep the names as they are.
+    sheets = [THEME_STYLESHEET]
+    if theme.stylesheet is not None:
+        sheets.append(quote(f"{THEME_FOLDER}/{theme.stylesheet.href}"))
+    return ThemeView(tuple(sheets),
+                     quote(f"{THEME_FOLDER}/{theme.logo.href}") if theme.logo else None,
+                     theme.logo_alt)
+
+
+def theme_files(theme: Theme | None) -> dict[str, bytes]:
+    """The theme's stylesheet and files by package path; {} without a theme."""
+    if theme is None:
+        return {}
+    out = {THEME_STYLESHEET: theme_css(theme)}
+    for asset in (theme.logo, theme.stylesheet, *(font.file for font in theme.fonts)):
+        if asset is not None:
+            out[f"{THEME_FOLDER}/{asset.href}"] = asset.data
+    return out
+
+
+def _css_string(text: str) -> str:
+    """*text* as a CSS string (the readers allow no quote, backslash or control character
+    in family names, so only the quotes are added; paths are percent-encoded)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def theme_css(theme: Theme) -> bytes:
+    """The theme's stylesheet: @font-face rules for its font files, then the custom
+    properties of the light scheme and of the dark one. Made from the model only, in a
+    fixed order, so it is byte-identical from build to build."""
+    from urllib.parse import quote
+
+    lines = ["/* Made by scormkit from course.yaml's theme: (docs/theming.md). */"]
+    for font in theme.fonts:
+        url = quote(f"theme/{font.file.href}")
+        lines += ["@font-face {",
+                  f"  font-family: {_css_string(font.family)};",
+                  f'  src: url("{url}") format("{font.format}");',
+                  f"  font-weight: {font.weight};",
+                  f"  font-style: {font.style};",
+                  "  font-display: swap;",
+                  "}"]
+    light = dict(theme.light)
+    if theme.font_body:
+        light["font-body"] = _families(theme.font_body) + ", " + _SYSTEM_FONTS
+    if theme.font_heading:
+        light["font-heading"] = _families(theme.font_heading) + ", var(--sk-font-body)"
+    if light:
+        lines += [":root {", *(f"  --sk-{name}: {value};" for name, value in light.items()), "}"]
+    if theme.dark:
+        lines += ["@media (prefers-color-scheme: dark) {", "  :root {",
+                  *(f"    --sk-{name}: {value};" for name, value in theme.dark), "  }", "}"]
+    if theme.logo is not None:
+        lines += [".sk-logo {", "  height: 1.75em;", "  width: auto;",
+                  "  vertical-align: middle;", "  margin-inline-end: 0.5em;", "}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+GENERIC_FAMILIES = frozenset({
+    "serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "ui-serif",
+    "ui-sans-serif", "ui-monospace", "ui-rounded", "math", "emoji", "fangsong"})
+"""CSS generic family keywords: written without quotes (quoted, they name no font)."""
+
+
+def _families(names: tuple[str, ...]) -> str:
+    return ", ".join(name if name in GENERIC_FAMILIES else _css_string(name) for name in names)
 
 
 def root_schema_files(family: str) -> dict[str, bytes]:

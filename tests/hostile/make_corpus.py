@@ -311,7 +311,7 @@ def control_name() -> bytes:
 
 def newline_name() -> bytes:
     """A newline forges a line of the text report."""
-    return _named("a.html\n1 package(s) checked, 0 failed: 0 error(s), 0 warning(s)")
+    return _named("a.html\n1 package checked, 0 failed: 0 errors, 0 warnings")
 
 
 def bidi_name() -> bytes:
@@ -377,8 +377,8 @@ SCORM_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 def forged_line() -> bytes:
     """An identifier holding a newline, an ESC and a right-to-left override (character
     references: the XML is well-formed) that a text report would print as its own line."""
-    item = ("I&#10;dist/ok.zip: SCORM 1.2, 1 files&#10;1 package(s) checked, 0 failed: 0 "
-            "error(s), 0 warning(s)&#x202e;")
+    item = ("I&#10;dist/ok.zip: SCORM 1.2, 1 file&#10;1 package checked, 0 failed: 0 "
+            "errors, 0 warnings&#x202e;")
     manifest = SCORM_MANIFEST.format(item=item, href="index.html")
     return _zip([("imsmanifest.xml", manifest.encode()), ("index.html", b"<html/>")])
 
@@ -468,7 +468,7 @@ MESSAGES: dict[str, str] = {
     "nul-name.zip": "member name 'index.html\\x00.php' holds a NUL byte",
     "control-name.zip": "member name '\\x1b[2J\\x1b[31mclean.html' holds the control "
                         "character U+001B",
-    "newline-name.zip": "member name 'a.html\\x0a1 package(s) checked",
+    "newline-name.zip": "member name 'a.html\\x0a1 package checked",
     "bidi-name.zip": "member name 'evil\\u202egnp.js' holds the bidirectional control U+202E",
     "c1-name.zip": "member name 'a\\x9b2J.html' holds the control character U+009B",
     "name-mismatch.zip": "File name in directory 'index.html' and header b'evil.php' differ",

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from scormkit.errors import Location, printable
+from scormkit.errors import Location, counted, printable
 from scormkit.validation.detect import ADLCP12, ADLCP13, CP12
 from scormkit.validation.rules import (
     ERROR,
@@ -200,7 +200,7 @@ def check_schema_set(context: Context) -> Iterator[Finding]:
     declared = (context.manifest.get(f"{{{XSI}}}schemaLocation") or "").split()[1::2]
     missing = [name for name in missing if name not in declared]  # schema-file-missing's
     if missing:
-        yield Finding(f"{len(missing)} schema file(s) missing at the root: "
+        yield Finding(f"{counted(len(missing), 'schema file')} missing at the root: "
                       f"{', '.join(missing)}", Location(context.manifest_name))
 
 
