@@ -53,8 +53,8 @@ TYPES = {
     ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
     ".gif": "image/gif", ".webp": "image/webp", ".mp3": "audio/mpeg", ".mp4": "video/mp4",
     ".webm": "video/webm", ".ogg": "audio/ogg", ".wav": "audio/wav", ".vtt": "text/vtt",
-    ".woff": "font/woff", ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8",
-    ".pdf": "application/pdf",
+    ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf", ".otf": "font/otf",
+    ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf",
 }
 MAX_BODY = 4 * 1024 * 1024
 """A learner record or a batch of statements is far smaller; anything larger is refused."""
