@@ -53,6 +53,7 @@ module.exports = [
   {
     // Only our own JavaScript: the runtime, its tests and this file.
     ignores: ['**/*', '!scormkit/', '!scormkit/runtime/', '!scormkit/runtime/**',
+      '!scormkit/preview/', '!scormkit/preview/assets/', '!scormkit/preview/assets/*.js',
       '!tests/', '!tests/js/', '!tests/js/**', '!eslint.config.js'],
   },
   {
@@ -69,6 +70,26 @@ module.exports = [
       'no-restricted-properties': ['error', ...MARKUP_FROM_STRINGS],
       'no-var': 'off',
       'max-len': ['error', { code: 100, ignoreUrls: false }],
+    },
+  },
+  {
+    // `scormkit preview`'s LMS page (an author's tool in a current browser, not shipped in
+    // packages): plain scripts, the browser's globals, the common rules.
+    files: ['scormkit/preview/assets/*.js'],
+    languageOptions: {
+      ecmaVersion: 2017,
+      sourceType: 'script',
+      globals: {
+        window: 'readonly', document: 'readonly', fetch: 'readonly', URL: 'readonly',
+        URLSearchParams: 'readonly', EventSource: 'readonly', Promise: 'readonly',
+      },
+    },
+    rules: {
+      ...js.configs.recommended.rules,
+      ...COMMON_RULES,
+      'no-restricted-properties': ['error', ...MARKUP_FROM_STRINGS],
+      'max-len': ['error', { code: 100, ignoreUrls: false }],
+      strict: ['error', 'function'],  // each file is one function: no global namespace
     },
   },
   {

@@ -496,6 +496,69 @@ def list_formats() -> None:
         click.echo(f"{name:10} {chosen.label:34} {', '.join(sorted(chosen.layouts))}")
 
 
+PREVIEW_HELP = """Show the course in a local LMS and rebuild it on every change of its sources.
+
+Builds SOURCE (default: the current folder) in memory for one target (never into dist/;
+without XSD validation or zip: run `build` for a package), and serves it on 127.0.0.1 only,
+at the URL it prints: an LMS page that launches the course with a SCORM 1.2 or 2004 API or
+a cmi5 LMS (scormkit's own, no internet needed), beside a debug view (the API calls, the
+learner record with the suspend_data budget, the interactions; relaunch, reset the learner,
+learner mode). Each change of the sources rebuilds and relaunches the course; a source
+error shows in the page, with file:line, above the last good build. Ctrl-C stops.
+
+--target: scorm2004, scorm12 or cmi5; default: the first of these in the course's
+'targets:' list, else scorm2004."""
+
+
+@cli.command(help=PREVIEW_HELP)
+@click.argument("source", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-t", "--target", type=click.Choice(["scorm2004", "scorm12", "cmi5"]),
+              default=None, help="The LMS standard to launch the course with.")
+@click.option("-p", "--port", type=click.IntRange(min=0, max=65535), default=8000,
+              show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
+@verbosity_options
+def preview(source: Path, target: str | None, port: int, no_browser: bool) -> None:
+    from scormkit import preview as live
+    from scormkit.paths import display_path
+
+    console = _console()
+    if not source.is_dir():
+        raise click.BadParameter(f"'{source}' is not a folder", param_hint="SOURCE")
+    if target is None:
+        try:
+            from scormkit.sources import load_course
+
+            target = live.default_target(load_course(source).targets)
+        except ScormkitError:
+            target = live.default_target(())  # the first build shows the error in the page
+
+    def on_build(result: live.Build) -> None:
+        if result.ok:
+            for warning in result.diagnostics:
+                console.diagnostic(warning)
+            console.info(f"build {result.number} ({result.target}): ok, "
+                         f"{result.seconds:.2f} s")
+        else:
+            console.note(f"build {result.number} ({result.target}): failed; the preview "
+                         "keeps the last good build")
+            for diagnostic in result.diagnostics:
+                console.diagnostic(diagnostic)
+
+    def on_ready(url: str) -> None:
+        # The URL whatever the verbosity: it is what the command is for.
+        console.report(f"Preview of {display_path(source)} ({target}) at {url}")
+        console.info("Watching the sources; Ctrl-C stops.")
+
+    try:
+        live.serve(source, target, port=port, open_browser=not no_browser, on_build=on_build,
+                   on_ready=on_ready)
+    except ScormkitError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        console.info("\nPreview stopped.")
+
+
 def main() -> None:
     # The program name fixes the completion variable (_SCORMKIT_COMPLETE, docs/cli.md) and
     # the usage lines, however scormkit was started (the script, python -m scormkit).

@@ -189,3 +189,11 @@ def test_the_package_api_names_are_functions_even_after_submodule_imports():
     assert set(scormkit.__all__) <= set(dir(scormkit))
     for name in scormkit.__all__:
         assert getattr(scormkit, name) is not None
+
+
+def test_the_preview_sits_beside_build():
+    """scormkit.preview reads the sources and runs the writers, as build does: only the CLI
+    imports it, and it imports neither build nor the CLI."""
+    assert [e for e in _edges(("scormkit",), ("scormkit.preview",))
+            if not _under(e.split(" -> ")[0], "scormkit.preview", "scormkit.cli")] == []
+    assert _edges(("scormkit.preview",), ("scormkit.build", "scormkit.cli")) == []

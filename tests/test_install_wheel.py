@@ -109,3 +109,16 @@ def test_the_wheel_ships_the_starter_course_of_init(wheelhouse):
     assert len(expected) == 6
     with zipfile.ZipFile(wheel) as archive:
         assert expected <= set(archive.namelist())
+
+
+def test_the_wheel_ships_the_preview_page(wheelhouse):
+    """`scormkit preview` reads its LMS page from package data (importlib.resources): a pip
+    user needs these files in the wheel."""
+    import zipfile
+
+    [wheel] = wheelhouse.glob("scormkit-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assets = sorted(p.name for p in (ROOT / "scormkit" / "preview" / "assets").iterdir())
+    assert assets == ["index.html", "lms-api.js", "preview.css", "preview.js"]
+    assert {f"scormkit/preview/assets/{name}" for name in assets} <= names

@@ -57,5 +57,6 @@ def test_runtime_modules_pass_their_unit_tests():
 def test_runtime_modules_are_lint_clean():
     _require(ESLINT.is_file(), f"{ESLINT} is missing: run `npm ci` in {ROOT}")
     done = _run([_node(), str(ESLINT), "--max-warnings=0", "--no-cache",
-                 "scormkit/runtime", "tests/js", "eslint.config.js"])
+                 "scormkit/runtime", "scormkit/preview/assets", "tests/js",
+                 "eslint.config.js"])
     assert done.returncode == 0, done.stdout + done.stderr
