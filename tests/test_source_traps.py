@@ -74,6 +74,13 @@ def test_unknown_container_kind_names_the_kinds_and_guesses(diagnose):
                       "'::: warning', '::: check'")
 
 
+def test_unknown_kind_with_a_title_and_never_closed(diagnose):
+    # As an author appends it: a titled callout of a kind we do not have, at the file's end.
+    found = diagnose("Text.\n\n::: caution Careful\nHot.\n")
+    assert at(found) == [("unknown-container", "lessons/01-intro.md:7")]
+    assert found[0].hint.startswith("did you mean '::: warning'?")
+
+
 @pytest.mark.parametrize(("kind", "guess"), [("Note", "note"), ("tipp", "tip"),
                                              ("info", "note"), ("warnings", "warning")])
 def test_unknown_kind_did_you_mean(diagnose, kind, guess):

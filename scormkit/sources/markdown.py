@@ -158,7 +158,8 @@ def _use_container(md: MarkdownIt, name: str, validate: Any, render: Any = None)
     ruler.at(rule_name, container, {"alt": list(rule.alt)})
 
 
-_FENCE_LINE = re.compile(r":{3,}[ \t]*(\S*)")
+# An opening fence may carry a title after its kind (`::: tip Remember`).
+_FENCE_LINE = re.compile(r":{3,}[ \t]*(\S*)(?:[ \t].*)?")
 _KIND_SYNONYMS = {"caution": "warning", "danger": "warning", "important": "warning",
                   "attention": "warning", "error": "warning", "info": "note",
                   "information": "note", "hint": "tip", "example": "note", "remark": "note"}
