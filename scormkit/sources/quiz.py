@@ -143,6 +143,11 @@ def parse_quiz(
     return None
 
 
+def counted_points(points: Decimal) -> str:
+    """``1 point``, ``2 points``, ``0.5 points`` (English: only one is singular)."""
+    return f"{points} {'point' if points == 1 else 'points'}"
+
+
 def _decimal_places(number: Decimal) -> int:
     """Decimal places as written ("1.50": 2); the numbers read here are finite
     (decimal_value), whose exponent is an int."""
@@ -428,7 +433,8 @@ class _QuizReader(AnswerReader):
             for question in questions[1:]:
                 if question.points != first:
                     self.error("pool-points-differ",
-                               f"question '{question.id}' is worth {question.points} points, "
+                               f"question '{question.id}' is worth "
+                               f"{counted_points(question.points)}, "
                                f"the first of its pool {first}", question.source,
                                "questions of a pool that draws some of them must be worth the "
                                "same; set {points: N} on the pool heading")

@@ -31,7 +31,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from scormkit.content import EMPTY, BlankSlot, Content, Element, Raw, Resolver, to_xhtml
-from scormkit.errors import UnsupportedFeature, shown
+from scormkit.errors import UnsupportedFeature, counted, shown
 from scormkit.model import Course
 from scormkit.package import Package
 from scormkit.questions import (
@@ -162,7 +162,7 @@ class _Writer:
                 self.question(root, entry)
         for pool in quiz.pools:
             info = Content.of(Element("p", (), (
-                f"Pool of {len(pool.questions)} questions: each attempt draws "
+                f"Pool of {counted(len(pool.questions), 'question')}: each attempt draws "
                 f"{min(pool.draw, len(pool.questions))} of them at random.",)))
             self.category(root, category_path(quiz.title, pool.title), info)
             for question in pool.questions:
