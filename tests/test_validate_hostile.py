@@ -26,7 +26,8 @@ from .hostile.measure import build, expected, run
 from .validate_helpers import packages, write_zip  # noqa: F401 - fixture
 
 SECONDS = 30
-"""Per case, in a process of its own (measured: 9 s at most, the XML-heavy package)."""
+"""CPU seconds per case, in a process of its own (measured: 9 s at most, the XML-heavy
+package). CPU, not wall time: on a loaded machine the wall time of the same work doubles."""
 RSS_MIB = 256
 """Peak resident memory of the validating process (measured: 140 MiB at most)."""
 
@@ -41,7 +42,7 @@ def test_each_case_in_its_own_process(tmp_path, case):
     assert not outcome.crashed, outcome
     assert outcome.leaked == [], outcome
     assert not outcome.lost, outcome
-    assert outcome.seconds < SECONDS, outcome
+    assert outcome.cpu_seconds < SECONDS, outcome
     assert outcome.rss_mib < RSS_MIB, outcome
 
 

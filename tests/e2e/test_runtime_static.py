@@ -192,6 +192,7 @@ class FakeCourse:
     language: str
     description: str
     objectives: tuple[str, ...] = ("Learn <this> & that",)
+    authors: tuple[str, ...] = ("Ada <Lovelace> & Co",)
 
 
 @dataclass(frozen=True)

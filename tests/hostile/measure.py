@@ -48,7 +48,8 @@ except SystemExit as exit:
 sys.stdout.flush()
 status = open("/proc/self/status").read()
 peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) / 1024
-print(json.dumps({"exit": code, "seconds": time.perf_counter() - started, "rss": peak}),
+print(json.dumps({"exit": code, "seconds": time.perf_counter() - started,
+                  "cpu": time.process_time(), "rss": peak}),
       file=sys.stderr)
 """
 
@@ -66,6 +67,9 @@ class Outcome:
     leaked: list[str]
     lost: bool
     note: str = ""
+    cpu_seconds: float = 0.0
+    """CPU time of the validating process: what a case costs, whatever else runs beside it
+    (wall time doubles when the suite runs on every core)."""
 
 
 def run(case: str, path: Path, expected: str | None, limits: dict[str, int] | None = None
@@ -114,7 +118,8 @@ def run(case: str, path: Path, expected: str | None, limits: dict[str, int] | No
         right = expected in codes
     return Outcome(case, expected, codes, exit_code, round(figures.get("seconds", elapsed), 2),
                    round(figures.get("rss", 0.0), 1), right, crashed, leaked, lost,
-                   "timed out" if timed_out else "")
+                   "timed out" if timed_out else "",
+                   round(figures.get("cpu", elapsed), 2))
 
 
 def _digest(path: Path) -> str:
