@@ -49,7 +49,14 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     if "SCORMKIT_CACHE" not in os.environ:
-        os.environ["SCORMKIT_CACHE"] = str(tmp_path_factory.mktemp("scormkit-cache"))
+        if "PYTEST_XDIST_WORKER" in os.environ:
+            # The workers of one run share it (the cache is safe under concurrent builds), so
+            # each schema is compiled once per run, not once per worker.
+            shared = tmp_path_factory.getbasetemp().parent / "scormkit-cache"
+            shared.mkdir(exist_ok=True)
+            os.environ["SCORMKIT_CACHE"] = str(shared)
+        else:
+            os.environ["SCORMKIT_CACHE"] = str(tmp_path_factory.mktemp("scormkit-cache"))
 EXAMPLE_COURSE = REPO_ROOT / "course_src"
 
 DEFAULT_LESSON = "lessons/01-intro.md"

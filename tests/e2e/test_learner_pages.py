@@ -133,33 +133,46 @@ def quiz_states(page: Any, where: str) -> list[dict[str, Any]]:
     return found + axe(page, f"{where} (submitted)")
 
 
-def test_axe_finds_no_violation_on_any_page(new_context, server, network, web_packages) -> None:
+def _labels() -> list[str]:
+    from scormkit.formats import FORMATS, Layout
+
+    return [f"{name}{'-per-lesson' if layout == Layout.SCO_PER_LESSON else ''}"
+            for name in WEB_TARGETS
+            for layout in sorted(FORMATS[name].layouts, key=lambda layout: layout.value)]
+
+
+def test_every_web_package_is_checked(web_packages) -> None:
+    assert sorted(web_packages) == sorted(_labels())
+    # 1 + 5 pages for each SCORM/cmi5 target, 4 per cartridge
+    assert sum(len(pages) for pages in web_packages.values()) >= 26
+
+
+# One test per package, so that the suite's workers share them.
+@pytest.mark.parametrize("label", _labels())
+def test_axe_finds_no_violation_on_any_page(new_context, server, network, web_packages,
+                                            label) -> None:
     page = new_context(viewport=DESKTOP).new_page()
     violations: list[dict[str, Any]] = []
-    checked = 0
-    for label, pages in web_packages.items():
-        for path in pages:
-            if path.endswith("/index.html") and "per-lesson" not in label:
-                violations += single_page_views(page, server, path, label)
-            else:
-                open_page(page, server, path)
-                found = axe(page, f"{label} {path}")
-                if label.startswith("cc"):
-                    # A cartridge page is shown inside Moodle's own page, under Moodle's <h1>
-                    # (the resource's name): it holds no <h1> of its own on purpose (issue 11;
-                    # tests/test_cc_writer.py, test_lesson_pages_as_moodle_shows_them). axe's
-                    # best practice "page-has-heading-one" reads the file alone: not applicable.
-                    found = [v for v in found if v["id"] != "page-has-heading-one"]
-                violations += found
-            # The quiz once started and once submitted: the same markup in every target, so
-            # in one package of each layout.
-            if label.startswith("scorm12") and path.endswith(("/index.html", "/quiz.html")):
-                if path.endswith("/index.html"):
-                    page.evaluate("(id) => window.scormkit.show(id)",
-                                  json.loads(page.locator("#scormkit-quiz").text_content())["id"])
-                violations += quiz_states(page, f"{label} {path}")
-            checked += 1
-    assert checked >= 26, checked  # 1 + 5 pages for each SCORM/cmi5 target, 4 per cartridge
+    for path in web_packages[label]:
+        if path.endswith("/index.html") and "per-lesson" not in label:
+            violations += single_page_views(page, server, path, label)
+        else:
+            open_page(page, server, path)
+            found = axe(page, f"{label} {path}")
+            if label.startswith("cc"):
+                # A cartridge page is shown inside Moodle's own page, under Moodle's <h1>
+                # (the resource's name): it holds no <h1> of its own on purpose (issue 11;
+                # tests/test_cc_writer.py, test_lesson_pages_as_moodle_shows_them). axe's
+                # best practice "page-has-heading-one" reads the file alone: not applicable.
+                found = [v for v in found if v["id"] != "page-has-heading-one"]
+            violations += found
+        # The quiz once started and once submitted: the same markup in every target, so
+        # in one package of each layout.
+        if label.startswith("scorm12") and path.endswith(("/index.html", "/quiz.html")):
+            if path.endswith("/index.html"):
+                page.evaluate("(id) => window.scormkit.show(id)",
+                              json.loads(page.locator("#scormkit-quiz").text_content())["id"])
+            violations += quiz_states(page, f"{label} {path}")
     assert violations == [], json.dumps(violations, indent=1)
     network.assert_clean()
 
