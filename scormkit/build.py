@@ -201,11 +201,13 @@ def _gc_tuned() -> Iterator[None]:
 
     A build makes millions of objects and frees few cycles (measured at L: the collector
     took a fifth of the CPU, most of it in full collections walking the ~30 000 content
-    nodes again and again). The youngest generation is collected ten times less often, and
-    `_frozen` moves the loaded course out of the collector's sight. Restored afterwards:
-    the library may run inside a longer-lived process."""
+    nodes again and again). The youngest generation is collected 43 times less often (at
+    L SCORM 1.2, measured with gc.callbacks: 0.49-0.59 s of collections at 7000, 0.32-0.34 s
+    at 30000, 0.29-0.30 s at 100000; peak RSS the same), and `_frozen` moves the loaded
+    course out of the collector's sight. Restored afterwards: the library may run inside a
+    longer-lived process."""
     threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], 7000), *threshold[1:])
+    gc.set_threshold(max(threshold[0], 30000), *threshold[1:])
     try:
         yield
     finally:
