@@ -950,7 +950,10 @@ def question(draw: st.DrawFn, qid: str, points: Decimal | None = None) -> Questi
 
 @st.composite
 def quizzes(draw: st.DrawFn) -> Quiz:
-    ids = iter(draw(st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True),
+    # Not "-_": in a heading, `{id: a-_0_}` reads as emphasis and is refused as formatted
+    # settings (bad-settings, with its hint); a known limit, not what this test is about.
+    ids = iter(draw(st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True)
+                             .filter(lambda name: "-_" not in name),
                              min_size=12, max_size=12, unique=True)))
     items: list[Question | Pool] = [draw(question(next(ids)))
                                     for _ in range(draw(st.integers(0, 3)))]
