@@ -23,10 +23,19 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from scormkit.content import BlankSlot, Content, Element, Resolver, package_paths, to_xhtml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# No per-example deadline (hypothesis's default is 200 ms of wall time): on a machine shared
+# with other test runs an example that takes 20 ms alone can take 300, and hypothesis then
+# fails the test as flaky ("produces unreliable results"), as it did for
+# test_arbitrary_text_never_crashes. Tests whose examples are slow already said
+# deadline=None; what each property asserts is unchanged.
+settings.register_profile("scormkit", deadline=None)
+settings.load_profile("scormkit")
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +66,24 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
             os.environ["SCORMKIT_CACHE"] = str(shared)
         else:
             os.environ["SCORMKIT_CACHE"] = str(tmp_path_factory.mktemp("scormkit-cache"))
+
+
+@pytest.fixture(scope="session")
+def compiled_schemas() -> None:
+    """Every family's XSDs compiled by libxml2 in this test process, once.
+
+    `scormkit.build` builds several targets in forked workers, and scormkit.schemas keeps
+    compiled schemas per process: a fixture building new content for every target paid the
+    compile in each fresh worker (QTI 3.0 alone takes 6-7 s of CPU), for every such build.
+    Workers forked from a process that has compiled them inherit the schemas instead. The
+    build is the same; only where the compile happens changes."""
+    from scormkit import schemas
+
+    for name in schemas.catalog():
+        for namespace in schemas.entry_namespaces(name):
+            schemas.fast_compiled(name, namespace)
+
+
 EXAMPLE_COURSE = REPO_ROOT / "course_src"
 
 DEFAULT_LESSON = "lessons/01-intro.md"
