@@ -47,7 +47,7 @@ def require(ok: bool, message: str) -> None:
     pytest.fail(f"{message} (set SCORMKIT_SKIP_PEERS=1 to skip)", pytrace=False)
 
 
-def test_neutral_course_builds_for_every_target(tmp_path):
+def test_neutral_course_builds_for_every_target(tmp_path, compiled_schemas):
     folder = bench.write_scormkit(TINY, tmp_path / "course")
     course = scormkit.load_course(folder)
     assert [lesson.title for lesson in course.lessons] == [

@@ -38,7 +38,7 @@ LESSON_TARGETS = {"scorm12", "scorm2004", "cmi5", "cc11", "cc13"}
 
 
 @pytest.fixture(scope="module")
-def packages(tmp_path_factory) -> dict[str, str]:
+def packages(tmp_path_factory, compiled_schemas) -> dict[str, str]:
     from .conftest import write_course
 
     where = tmp_path_factory.mktemp("nbsp")
@@ -87,7 +87,7 @@ LIMITS = {"scorm12": 200, "scorm2004": 200, "scorm12-per-lesson": 200,
 
 
 @pytest.fixture(scope="module")
-def long_titles(tmp_path_factory):
+def long_titles(tmp_path_factory, compiled_schemas):
     from .conftest import write_course
 
     where = tmp_path_factory.mktemp("long")
@@ -168,7 +168,7 @@ AUTHOR_PLACES = {
 
 
 @pytest.fixture(scope="module")
-def with_authors(tmp_path_factory):
+def with_authors(tmp_path_factory, compiled_schemas):
     from .conftest import write_course
 
     where = tmp_path_factory.mktemp("authors")
