@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .make_corpus import CORPUS, EXTRA, LOWERED_LIMITS
@@ -70,6 +70,10 @@ class Outcome:
     cpu_seconds: float = 0.0
     """CPU time of the validating process: what a case costs, whatever else runs beside it
     (wall time doubles when the suite runs on every core)."""
+    messages: list[str] = field(default_factory=list)
+    """The diagnostics' messages, as the JSON report gives them (escaped)."""
+    files: int | None = None
+    """The files the report says the package holds."""
 
 
 def run(case: str, path: Path, expected: str | None, limits: dict[str, int] | None = None
@@ -103,8 +107,9 @@ def run(case: str, path: Path, expected: str | None, limits: dict[str, int] | No
         report = json.loads(out)
     except ValueError:
         report = None
-    codes = sorted({d["code"] for p in (report or {}).get("packages", [])
-                    for d in p["diagnostics"]})
+    packages = (report or {}).get("packages", [])
+    codes = sorted({d["code"] for p in packages for d in p["diagnostics"]})
+    messages = [d["message"] for p in packages for d in p["diagnostics"]]
     exit_code = None if timed_out else int(figures.get("exit", process.returncode))
     traceback = any(line.startswith("Traceback") for line in stderr)
     crashed = timed_out or traceback or exit_code not in (0, 1, 2) or (
@@ -119,7 +124,8 @@ def run(case: str, path: Path, expected: str | None, limits: dict[str, int] | No
     return Outcome(case, expected, codes, exit_code, round(figures.get("seconds", elapsed), 2),
                    round(figures.get("rss", 0.0), 1), right, crashed, leaked, lost,
                    "timed out" if timed_out else "",
-                   round(figures.get("cpu", elapsed), 2))
+                   round(figures.get("cpu", elapsed), 2), messages,
+                   packages[0].get("files") if len(packages) == 1 else None)
 
 
 def _digest(path: Path) -> str:
