@@ -65,7 +65,21 @@ def tools() -> runtime_check.Tools:
 
 @pytest.fixture
 def quick(monkeypatch):
+    """Shorter deadlines for the SCOs that miss them on purpose (the product's own are for
+    any SCO on any machine): one that never initializes is reported after 2 s, not 8. The
+    well-behaved SCOs beside them (validate_helpers.SCO_12) set their status in the script
+    that initializes, and finish in their pagehide handler: they wait on neither SETTLE
+    nor FINISH, whatever their length; 2 s to initialize leaves a busy machine time to load
+    the page."""
     monkeypatch.setattr(runtime_check, "INIT_SECONDS", 2)
+    monkeypatch.setattr(runtime_check, "SETTLE_SECONDS", 1)
+    monkeypatch.setattr(runtime_check, "FINISH_SECONDS", 1)
+
+
+@pytest.fixture
+def quick_hang(monkeypatch):
+    """A page that loops is stopped after 2 s without an answer, not 5."""
+    monkeypatch.setattr(runtime_check, "HANG_SECONDS", 2.0)
 
 
 def runtime_codes(files: dict[str, bytes], report: PackageReport | None = None
@@ -179,9 +193,11 @@ _INIT_12 = ("var api = window.parent.API; api.LMSInitialize(''); "
 
 def _hostile(port: int) -> dict[str, tuple[str, str, str]]:
     """name -> (SCO page, expected code, message fragment)."""
+    hang = runtime_check.HANG_SECONDS
     return {
         "loop-at-load": (PAGE.format("while (true) {}"), "runtime-hang",
-                         "stopped responding for 5 s (an endless loop?) and was stopped"),
+                         f"stopped responding for {hang:.0f} s (an endless loop?) and was "
+                         "stopped"),
         "loop-after-initialize": (GOOD.replace('api.LMSInitialize("");',
                                                'api.LMSInitialize(""); for (;;) {}', 1),
                                   "runtime-hang", "stopped responding"),
@@ -224,7 +240,10 @@ def _hostile(port: int) -> dict[str, tuple[str, str, str]]:
                                   "top-navigation", "top-navigation-same-origin", "local-port",
                                   "localhost-beacon", "websocket", "exception-at-load",
                                   "out-of-memory"])
-def test_each_hostile_sco_is_reported(tools, private_tmp, local_service, name):
+def test_each_hostile_sco_is_reported(tools, private_tmp, local_service, name, quick,
+                                     request):
+    if name.startswith("loop-"):
+        request.getfixturevalue("quick_hang")
     port, hits = local_service
     page, code, fragment = _hostile(port)[name]
     started = time.monotonic()
@@ -241,7 +260,7 @@ def test_each_hostile_sco_is_reported(tools, private_tmp, local_service, name):
         assert report.failed()
 
 
-def test_a_hostile_sco_fails_the_command(tools, private_tmp, tmp_path):
+def test_a_hostile_sco_fails_the_command(tools, private_tmp, tmp_path, quick_hang):
     path = write_zip(package_12({"loop": PAGE.format("while (true) {}").encode()}),
                      tmp_path / "loop.zip")
     result = CliRunner().invoke(cli, ["validate", "--runtime", str(path)])
@@ -249,7 +268,7 @@ def test_a_hostile_sco_fails_the_command(tools, private_tmp, tmp_path):
     assert "error runtime-hang:" in result.output
 
 
-def test_forged_reports_change_nothing(tools, private_tmp):
+def test_forged_reports_change_nothing(tools, private_tmp, quick):
     """A SCO that never initializes but posts a clean report to the old report URL, calls
     whatever looks like scormkit's channel, and patches the LMS window's prototypes so that
     the page's own reports would say it initialized: still runtime-no-initialize."""
