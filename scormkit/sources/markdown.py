@@ -252,6 +252,18 @@ def _watch(md: MarkdownIt) -> None:
     md.block.tokenize = tokenize_block  # type: ignore[method-assign, assignment]
 
 
+def parse_inline(text: str) -> list[Token]:
+    """The inline tokens of *text* (one line of Markdown, e.g. a heading's title), read by
+    the shared parser's inline rules."""
+    refused: list[str] = []
+    token = _refused.set(refused)  # already reported where the whole file was parsed
+    try:
+        blocks = parser().parseInline(text)
+    finally:
+        _refused.reset(token)
+    return list(blocks[0].children or ()) if blocks else []
+
+
 def inline_text(token: Token) -> str:
     """Plain text of an inline token (heading titles, image alt text)."""
     parts: list[str] = []
