@@ -10,6 +10,10 @@ What is cached (``scormkit cache info`` lists it, ``scormkit cache clear`` delet
   checks against the installed files), scormkit's version and the versions of libxml2, lxml
   and xmlschema. Only passes are recorded; a document that fails is validated (and
   explained) every time.
+- ``markdown/<fingerprint>/<sha256>``: the parsed Markdown (markdown-it tokens, as plain
+  marshal data) of each source text, so that a rebuild parses only the files that changed
+  (scormkit/sources/token_cache.py says what the fingerprint covers and how the folder is
+  kept bounded).
 
 Where: ``SCORMKIT_CACHE`` when set (``off`` disables the cache), else the platform's user
 cache directory (platformdirs: ``$XDG_CACHE_HOME/scormkit`` or ``~/.cache/scormkit`` on
@@ -25,9 +29,11 @@ Why it can be trusted, and when it is not:
   running scormkit and neither is writable by the group or by others; folders are created
   with mode 0700. Anyone who can write there is the user, who can change scormkit itself;
   so a cache pointed at a shared or foreign folder (another user's, a world-writable /tmp
-  folder) is not trusted, and nothing is read from it. Nothing in the cache is executable
-  or unpickled: it holds digests only, and the worst a forged file could do is to skip the
-  XSD check of a document whose SHA-256 it names.
+  folder) is not trusted, and nothing is read from it. Nothing in the cache is unpickled:
+  a forged digest file could skip the XSD check of a document whose SHA-256 it names, and
+  a forged token file could change what a page says, which is why neither is read from a
+  folder anyone else can write (the same rule Python applies, more loosely, to its own
+  ``__pycache__``).
 - Writing never breaks a build: a cache that cannot be written (read-only, full, foreign)
   is skipped silently, as if it were empty.
 - Concurrent builds are safe: each file is written to a temporary file in the same folder
@@ -177,6 +183,51 @@ class DigestSet:
         self._added = set()
 
 
+_BLOB_MAGIC = b"scormkit-blob 1\n"
+
+
+def load_blob(parts: tuple[str, ...], name: str) -> bytes | None:
+    """The body of the cache file *name* in the subfolder *parts*, or None when the cache is
+    off, the file is missing, not trusted (see the module docstring) or damaged."""
+    folder = _folder(*parts, create=False)
+    if folder is None:
+        return None
+    path = folder / name
+    if not _trusted(path, folder=False):
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    start = len(_BLOB_MAGIC) + _DIGEST
+    if (not data.startswith(_BLOB_MAGIC)
+            or hashlib.sha256(data[start:]).digest() != data[len(_BLOB_MAGIC):start]):
+        return None  # truncated, corrupt or another format: ignored
+    return data[start:]
+
+
+def store_blob(parts: tuple[str, ...], name: str, body: bytes) -> Path | None:
+    """Write *body* as the cache file *name* in the subfolder *parts* (atomically, with a
+    checksum); return its folder, or None when the cache is off, foreign or unwritable
+    (never raises)."""
+    folder = _folder(*parts, create=True)
+    if folder is None:
+        return None
+    data = _BLOB_MAGIC + hashlib.sha256(body).digest() + body
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, folder / name)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return None
+    return folder
+
+
 def entries() -> list[tuple[Path, int]]:
     """Every file in the cache with its size (for ``scormkit cache info``)."""
     root = cache_dir()
@@ -186,7 +237,10 @@ def entries() -> list[tuple[Path, int]]:
                   for p in (root / name).rglob("*") if p.is_file())
 
 
-FOLDERS = ("validation",)
+FOLDERS = {
+    "validation": "digests of XML documents that passed their XSDs",
+    "markdown": "parsed Markdown, a file per source text",
+}
 """The cache's subfolders: `clear` deletes these and nothing else, so a cache pointed at a
 folder that holds other files (``SCORMKIT_CACHE=~``, by mistake) loses none of them."""
 

@@ -453,8 +453,10 @@ CACHE_INFO_HELP = """Show the cache folder and what is in it.
 
 `build` remembers which XML documents passed validation against the official XSDs (their
 SHA-256, per schema family, scormkit version and validator versions), so a rebuild validates
-only the documents that changed. The folder is SCORMKIT_CACHE when set (`off` disables the
-cache), else the user cache folder. Deleting it is always safe: `scormkit cache clear`."""
+only the documents that changed, and the parsed Markdown of each source text, so a rebuild
+parses only the files that changed. Long lists of files are shown with -v. The folder is
+SCORMKIT_CACHE when set (`off` disables the cache), else the user cache folder. Deleting it
+is always safe: `scormkit cache clear`."""
 
 
 @cache.command("info", help=CACHE_INFO_HELP)
@@ -471,8 +473,21 @@ def cache_info() -> None:
 
     click.echo(f"{display_path(folder)}: {counted(len(found), 'file')}, "
                f"{sum(size for _, size in found) / 1024:.1f} KiB")
-    for path, size in found:
-        click.echo(f"  {path.relative_to(folder).as_posix()}  {size / 1024:.1f} KiB")
+    console = _console()
+    for part in user_cache.FOLDERS:
+        files = [(path, size) for path, size in found
+                 if path.relative_to(folder).parts[0] == part]
+        if not files:
+            continue
+        click.echo(f"{part}/: {counted(len(files), 'file')}, "
+                   f"{sum(size for _, size in files) / 1024:.1f} KiB "
+                   f"({user_cache.FOLDERS[part]})")
+        for path, size in files:
+            line = f"  {path.relative_to(folder).as_posix()}  {size / 1024:.1f} KiB"
+            if len(files) <= 10:  # a long list only with -v
+                click.echo(line)
+            else:
+                console.detail(line)
 
 
 @cache.command("clear")
