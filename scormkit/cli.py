@@ -453,13 +453,17 @@ CACHE_INFO_HELP = """Show the cache folder and what is in it.
 
 `build` remembers which XML documents passed validation against the official XSDs (their
 SHA-256, per schema family, scormkit version and validator versions), so a rebuild validates
-only the documents that changed. The folder is SCORMKIT_CACHE when set (`off` disables the
-cache), else the user cache folder. Deleting it is always safe: `scormkit cache clear`."""
+only the documents that changed; and it keeps the compiled code of its Jinja templates (per
+scormkit, Jinja and Python version), so a build does not compile them again. That code is
+only loaded from files that you own and that nobody else can write. The folder is
+SCORMKIT_CACHE when set (`off` disables the cache), else the user cache folder. Deleting it
+is always safe: `scormkit cache clear`."""
 
 
 @cache.command("info", help=CACHE_INFO_HELP)
 def cache_info() -> None:
     from scormkit import cache as user_cache
+    from scormkit.errors import counted
     from scormkit.paths import display_path
 
     folder = user_cache.cache_dir()
@@ -467,17 +471,22 @@ def cache_info() -> None:
         click.echo(f"the cache is off ({user_cache.ENV}={os.environ.get(user_cache.ENV)})")
         return
     found = user_cache.entries()
-    from scormkit.errors import counted
 
-    click.echo(f"{display_path(folder)}: {counted(len(found), 'file')}, "
-               f"{sum(size for _, size in found) / 1024:.1f} KiB")
-    for path, size in found:
-        click.echo(f"  {path.relative_to(folder).as_posix()}  {size / 1024:.1f} KiB")
+    def summary(files: list[tuple[Path, int]]) -> str:
+        return f"{counted(len(files), 'file')}, {sum(size for _, size in files) / 1024:.1f} KiB"
+
+    click.echo(f"{display_path(folder)}: {summary(found)}")
+    for name, what in user_cache.FOLDERS.items():
+        inside = [(path, size) for path, size in found if path.is_relative_to(folder / name)]
+        click.echo(f"{name}/: {what}: {summary(inside)}")
+        for path, size in inside:
+            click.echo(f"  {path.relative_to(folder).as_posix()}  {size / 1024:.1f} KiB")
 
 
 @cache.command("clear")
 def cache_clear() -> None:
-    """Delete what builds keep in the cache folder (the next build validates everything)."""
+    """Delete what builds keep in the cache folder (the next build validates every document
+    and compiles every template again)."""
     from scormkit import cache as user_cache
     from scormkit.paths import display_path
 
