@@ -17,7 +17,6 @@ cache (scormkit/cache.py says what is kept there and why it can be trusted), as 
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import marshal
 import sys
@@ -90,13 +89,8 @@ class TemplateCache(jinja2.BytecodeCache):
             bucket.checksum.encode("ascii") + b"\n"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = user_cache.read(self._parts, self._name(bucket))
-        if data is None:
-            return
-        head = self._head(bucket)
-        body = data[len(head) + 32:]
-        if (not data.startswith(head)  # another format, fingerprint or source: compile again
-                or hashlib.sha256(body).digest() != data[len(head):len(head) + 32]):
+        body = user_cache.read_sealed(self._parts, self._name(bucket), self._head(bucket))
+        if body is None:  # none, another format, fingerprint or source, damaged: compile
             return
         try:
             code = marshal.loads(body)
@@ -112,8 +106,7 @@ class TemplateCache(jinja2.BytecodeCache):
             body = marshal.dumps(bucket.code)
         except ValueError:  # a constant marshal cannot write: keep compiling it
             return
-        user_cache.write(self._parts, self._name(bucket),
-                         self._head(bucket) + hashlib.sha256(body).digest() + body)
+        user_cache.write_sealed(self._parts, self._name(bucket), self._head(bucket), body)
 
 
 def fingerprint(env: jinja2.Environment) -> str:
