@@ -214,6 +214,9 @@ def test_concurrent_writers_never_leave_a_torn_file(tmp_path, monkeypatch):
 
 def test_cache_info_and_clear(tmp_path, own_cache, run_cli):
     _build(tmp_path / "out", ["qti12"])
+    from scormkit.resources import catalog_file
+
+    schemas._parsed_catalog(catalog_file().read_bytes())  # this process parsed it already
     code, out, _ = run_cli(["cache", "info"], tmp_path)
     assert code == 0
     assert "validation/qti12-" in out and "validation/imscp-" in out
@@ -222,7 +225,7 @@ def test_cache_info_and_clear(tmp_path, own_cache, run_cli):
     keep.write_text("an unrelated file in the folder SCORMKIT_CACHE names")
     code, out, _ = run_cli(["cache", "clear"], tmp_path)
     assert code == 0 and "cleared" in out
-    assert not (own_cache / "validation").exists()
+    assert not (own_cache / "validation").exists() and not (own_cache / "catalog").exists()
     assert keep.read_text().startswith("an unrelated file")
     assert cache.entries() == []
 
