@@ -20,6 +20,10 @@ What is cached (``scormkit cache info`` lists it, ``scormkit cache clear`` delet
 - ``catalog/catalog-<sha256>.json``: the schema catalog (schemas/catalog.toml) as parsed, so
   a build does not parse 85 KB of TOML again (about 40 ms of CPU); keyed by the SHA-256 of
   the catalog file, so an edited or upgraded catalog is parsed again.
+- ``markdown/<fingerprint>/<sha256>``: the parsed Markdown (markdown-it tokens, as plain
+  marshal data) of each source text, so that a rebuild parses only the files that changed
+  (scormkit/sources/token_cache.py says what the fingerprint covers and how the folder is
+  kept bounded).
 
 Where: ``SCORMKIT_CACHE`` when set (``off`` disables the cache), else the platform's user
 cache directory (platformdirs: ``$XDG_CACHE_HOME/scormkit`` or ``~/.cache/scormkit`` on
@@ -42,7 +46,8 @@ Why it can be trusted, and when it is not:
   scormkit itself; so a cache pointed at a shared or foreign folder (another user's, a
   world-writable /tmp folder) is not trusted, and nothing is read from it. The worst a
   forged validation file could do is to skip the XSD check of a document whose SHA-256 it
-  names; a forged template file is code, which is why nobody but the user may write there.
+  names, a forged token file could change what a page says, and a forged template file is
+  code, which is why nobody but the user may write there.
 - Writing never breaks a build: a cache that cannot be written (read-only, full, foreign)
   is skipped silently, as if it were empty.
 - Concurrent builds are safe: each file is written to a temporary file in the same folder
@@ -167,22 +172,23 @@ def read_sealed(parts: tuple[str, ...], name: str, head: bytes) -> bytes | None:
     return body
 
 
-def write_sealed(parts: tuple[str, ...], name: str, head: bytes, body: bytes) -> bool:
+def write_sealed(parts: tuple[str, ...], name: str, head: bytes, body: bytes
+                 ) -> Path | None:
     """Write *head*, the SHA-256 of *body*, then *body* (see `read_sealed` and `write`)."""
     return write(parts, name, head + hashlib.sha256(body).digest() + body)
 
 
-def write(parts: tuple[str, ...], name: str, data: bytes) -> bool:
+def write(parts: tuple[str, ...], name: str, data: bytes) -> Path | None:
     """Write cache file *name* in subfolder *parts* atomically (a temporary file in the same
-    folder, mode 0600, renamed over the old one); False, quietly, when the cache is off,
-    foreign or unwritable."""
+    folder, mode 0600, renamed over the old one) and return the folder; None, quietly, when
+    the cache is off, foreign or unwritable."""
     folder = _folder(*parts, create=True)
     if folder is None:
-        return False
+        return None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     except OSError:
-        return False
+        return None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -190,8 +196,8 @@ def write(parts: tuple[str, ...], name: str, data: bytes) -> bool:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        return False
-    return True
+        return None
+    return folder
 
 
 def fingerprint(*parts: str) -> str:
@@ -243,6 +249,22 @@ class DigestSet:
         self._added = set()
 
 
+_BLOB_MAGIC = b"scormkit-blob 1\n"
+
+
+def load_blob(parts: tuple[str, ...], name: str) -> bytes | None:
+    """The body of the cache file *name* in the subfolder *parts*, or None when the cache is
+    off, the file is missing, not trusted (see the module docstring) or damaged."""
+    return read_sealed(parts, name, _BLOB_MAGIC)
+
+
+def store_blob(parts: tuple[str, ...], name: str, body: bytes) -> Path | None:
+    """Write *body* as the cache file *name* in the subfolder *parts* (atomically, with a
+    checksum); return its folder, or None when the cache is off, foreign or unwritable
+    (never raises)."""
+    return write_sealed(parts, name, _BLOB_MAGIC, body)
+
+
 def entries() -> list[tuple[Path, int]]:
     """Every file in the cache with its size (for ``scormkit cache info``)."""
     root = cache_dir()
@@ -256,6 +278,7 @@ FOLDERS = {
     "validation": "digests of XML documents that passed their XSDs",
     "templates": "compiled Jinja templates (code: read only from files only you can write)",
     "catalog": "the schema catalog (schemas/catalog.toml), parsed",
+    "markdown": "parsed Markdown, a file per source text",
 }
 """The cache's subfolders and what they hold: `clear` deletes these and nothing else, so a
 cache pointed at a folder that holds other files (``SCORMKIT_CACHE=~``, by mistake) loses

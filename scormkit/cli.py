@@ -453,9 +453,11 @@ CACHE_INFO_HELP = """Show the cache folder and what is in it.
 
 `build` remembers which XML documents passed validation against the official XSDs (their
 SHA-256, per schema family, scormkit version and validator versions), so a rebuild validates
-only the documents that changed; and it keeps the compiled code of its Jinja templates (per
-scormkit, Jinja and Python version), so a build does not compile them again. That code is
-only loaded from files that you own and that nobody else can write. The folder is
+only the documents that changed; the parsed Markdown of each source text, so a rebuild
+parses only the files that changed; and the compiled code of its Jinja templates (per
+scormkit, Jinja and Python version), so a build does not compile them again: that code is
+only loaded from files that you own and that nobody else can write. Long lists of files are
+shown with -v. The folder is
 SCORMKIT_CACHE when set (`off` disables the cache), else the user cache folder. Deleting it
 is always safe: `scormkit cache clear`."""
 
@@ -463,7 +465,6 @@ is always safe: `scormkit cache clear`."""
 @cache.command("info", help=CACHE_INFO_HELP)
 def cache_info() -> None:
     from scormkit import cache as user_cache
-    from scormkit.errors import counted
     from scormkit.paths import display_path
 
     folder = user_cache.cache_dir()
@@ -471,22 +472,30 @@ def cache_info() -> None:
         click.echo(f"the cache is off ({user_cache.ENV}={os.environ.get(user_cache.ENV)})")
         return
     found = user_cache.entries()
+    from scormkit.errors import counted
 
-    def summary(files: list[tuple[Path, int]]) -> str:
-        return f"{counted(len(files), 'file')}, {sum(size for _, size in files) / 1024:.1f} KiB"
-
-    click.echo(f"{display_path(folder)}: {summary(found)}")
-    for name, what in user_cache.FOLDERS.items():
-        inside = [(path, size) for path, size in found if path.is_relative_to(folder / name)]
-        click.echo(f"{name}/: {what}: {summary(inside)}")
-        for path, size in inside:
-            click.echo(f"  {path.relative_to(folder).as_posix()}  {size / 1024:.1f} KiB")
+    click.echo(f"{display_path(folder)}: {counted(len(found), 'file')}, "
+               f"{sum(size for _, size in found) / 1024:.1f} KiB")
+    console = _console()
+    for part in user_cache.FOLDERS:
+        files = [(path, size) for path, size in found
+                 if path.relative_to(folder).parts[0] == part]
+        if not files:
+            continue
+        click.echo(f"{part}/: {counted(len(files), 'file')}, "
+                   f"{sum(size for _, size in files) / 1024:.1f} KiB "
+                   f"({user_cache.FOLDERS[part]})")
+        for path, size in files:
+            line = f"  {path.relative_to(folder).as_posix()}  {size / 1024:.1f} KiB"
+            if len(files) <= 10:  # a long list only with -v
+                click.echo(line)
+            else:
+                console.detail(line)
 
 
 @cache.command("clear")
 def cache_clear() -> None:
-    """Delete what builds keep in the cache folder (the next build validates every document
-    and compiles every template again)."""
+    """Delete what builds keep in the cache folder (the next build validates everything)."""
     from scormkit import cache as user_cache
     from scormkit.paths import display_path
 

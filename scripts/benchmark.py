@@ -57,9 +57,11 @@ Cold and warm: every scormkit process gets XDG_CACHE_HOME pointing into the benc
 folder, which is where platformdirs puts a per-user cache on Linux (SCORMKIT_CACHE is
 removed from its environment). "Warm" cases share one cache primed by the warm-up round (what
 a user's machine has after its first build: the documents of an unchanged course are not
-validated again, see README "The cache"); the "cold" cases (`*-cold`) get an empty one for
-every run, so they compile every schema and validate every document. Nothing of the user's
-own cache is touched.
+validated again and its Markdown is not parsed again, see README "The cache"); the "cold"
+cases (`*-cold`) get an empty one for every run, so they parse every file, compile every
+schema and validate every document. Nothing of the user's own cache is touched. Python runs
+from bytecode in every case, as after a `pip install` (PYTHONDONTWRITEBYTECODE is removed
+from the environment, so the warm-up writes scormkit's __pycache__ if it is missing).
 
 The peers, and what each does and does not do (so that a ratio is read honestly)
 ------------------------------------------------------------------------------
@@ -846,6 +848,11 @@ class Bench:
         env["XDG_CACHE_HOME"] = str(run_dir / "cache-cold" if case.cold else self.warm_cache)
         env.pop("SCORMKIT_CACHE", None)
         env.pop("SOURCE_DATE_EPOCH", None)
+        # Python code runs from bytecode, as it does after `pip install` (which compiles
+        # every module, the peers' included): a checkout whose environment forbids writing
+        # __pycache__ would make scormkit, and only scormkit, compile its modules in every
+        # run. The untimed warm-up round writes them.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         return env
 
     def run_dir(self, case: Case) -> Path:

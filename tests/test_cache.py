@@ -221,11 +221,13 @@ def test_cache_info_and_clear(tmp_path, own_cache, run_cli):
     assert code == 0
     assert "validation/qti12-" in out and "validation/imscp-" in out
     assert "catalog/catalog-" in out
+    assert "markdown/: 1 file, " in out  # the quiz (qti12 reads no lesson)
     keep = own_cache / "not-ours.txt"
     keep.write_text("an unrelated file in the folder SCORMKIT_CACHE names")
     code, out, _ = run_cli(["cache", "clear"], tmp_path)
     assert code == 0 and "cleared" in out
     assert not (own_cache / "validation").exists() and not (own_cache / "catalog").exists()
+    assert not (own_cache / "markdown").exists()
     assert keep.read_text().startswith("an unrelated file")
     assert cache.entries() == []
 

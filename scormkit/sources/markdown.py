@@ -24,6 +24,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from scormkit.content import BlankSlot, Content, Element, Image, LessonLink, Node
 from scormkit.errors import Diagnostic, Location
+from scormkit.sources import token_cache
 
 CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "warning": "Warning"}
 
@@ -79,13 +80,19 @@ def parse(text: str, *, lesson: bool = False) -> tuple[list[Token], list[str]]:
     tokens and leaves the Markdown as plain text, without a word; the readers report them.
     Raises NestingTooDeep. *lesson*: a lesson file, whose parser also reads ``::: check``
     containers (`lesson_parser`)."""
+    kind = "lesson" if lesson else "markdown"
+    cached = token_cache.load(text, kind)
+    if cached is not None:
+        return cached
     refused: list[str] = []
     token = _refused.set(refused)
     try:
         tokens = (lesson_parser() if lesson else parser()).parse(text)
     finally:
         _refused.reset(token)
-    return tokens, list(dict.fromkeys(refused))
+    parsed = tokens, list(dict.fromkeys(refused))
+    token_cache.store(text, kind, parsed)
+    return parsed
 
 
 @cache
@@ -250,6 +257,18 @@ def _watch(md: MarkdownIt) -> None:
         tokenize(state, start, end)
 
     md.block.tokenize = tokenize_block  # type: ignore[method-assign, assignment]
+
+
+def parse_inline(text: str) -> list[Token]:
+    """The inline tokens of *text* (one line of Markdown, e.g. a heading's title), read by
+    the shared parser's inline rules."""
+    refused: list[str] = []
+    token = _refused.set(refused)  # already reported where the whole file was parsed
+    try:
+        blocks = parser().parseInline(text)
+    finally:
+        _refused.reset(token)
+    return list(blocks[0].children or ()) if blocks else []
 
 
 def inline_text(token: Token) -> str:

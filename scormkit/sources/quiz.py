@@ -323,9 +323,19 @@ class _QuizReader(AnswerReader):
             tail = qt.SETTINGS.search(last.content) if last and last.type == "text" else None
             line = (block[0].map[0] + 1) if block[0].map else 1
             if tail is None:
-                self.error("bad-settings", "the settings at the end of this heading contain "
-                           "Markdown formatting", Location(self.shown, line),
-                           "write them as plain text, e.g. {id: my-question, points: 2}")
+                # CommonMark read part of the settings as Markdown (`{id: a-_0_}` holds the
+                # emphasis `_0_`), but settings are not Markdown: read them as written, and
+                # the title from the text before them.
+                try:
+                    doc = load_yaml_mapping(match.group().strip(), self.shown,
+                                            line_offset=line - 1)
+                except SourceError:
+                    self.error("bad-settings", "the settings at the end of this heading "
+                               "contain Markdown formatting", Location(self.shown, line),
+                               "write them as plain text, e.g. {id: my-question, points: 2}")
+                else:
+                    children = markdown.parse_inline(raw[:match.start()].rstrip())
+                    self.check_settings(doc, allowed, what)
             else:
                 assert last is not None
                 last.content = last.content[:tail.start()].rstrip()
