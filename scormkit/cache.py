@@ -200,6 +200,19 @@ def write(parts: tuple[str, ...], name: str, data: bytes) -> Path | None:
     return folder
 
 
+def forget_other_keys(folder: Path) -> None:
+    """Delete the folders beside *folder* (a key's folder that was just made): what older
+    versions cached, which no build of this version reads. Two versions used in turn on one
+    machine each compile again after the other ran; the cache stays bounded."""
+    try:
+        others = [o for o in folder.parent.iterdir()
+                  if o != folder and o.is_dir() and not o.is_symlink()]
+    except OSError:
+        return
+    for other in others:
+        shutil.rmtree(other, ignore_errors=True)
+
+
 def fingerprint(*parts: str) -> str:
     """A short stable name for everything a cached result depends on."""
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:24]

@@ -74,12 +74,15 @@ class TemplateCache(jinja2.BytecodeCache):
 
     The cache folder is looked up on every load and store, not once: it follows
     SCORMKIT_CACHE as it is when a template is first needed, and does nothing when the cache
-    is off or not trusted. A store that fails is skipped: a cache never breaks a build."""
+    is off or not trusted. A store that fails is skipped: a cache never breaks a build. The
+    build that makes a new fingerprint's folder deletes the others (older versions' code),
+    so the folder holds one version's templates (a few hundred KiB)."""
 
     MAGIC = b"scormkit-jinja 1\n"
 
     def __init__(self, env: jinja2.Environment) -> None:
         self._parts = ("templates", fingerprint(env))
+        self._stored = False
 
     def _name(self, bucket: jinja2.bccache.Bucket) -> str:
         return f"{bucket.key}.jinja"  # key: a SHA-1 of the template's name and file
@@ -106,7 +109,15 @@ class TemplateCache(jinja2.BytecodeCache):
             body = marshal.dumps(bucket.code)
         except ValueError:  # a constant marshal cannot write: keep compiling it
             return
-        user_cache.write_sealed(self._parts, self._name(bucket), self._head(bucket), body)
+        root = user_cache.cache_dir()
+        fresh = (not self._stored and root is not None
+                 and not root.joinpath(*self._parts).is_dir())
+        folder = user_cache.write_sealed(self._parts, self._name(bucket), self._head(bucket),
+                                         body)
+        if folder is not None:
+            self._stored = True
+            if fresh:  # the first build of this version: what older ones kept goes
+                user_cache.forget_other_keys(folder)
 
 
 def fingerprint(env: jinja2.Environment) -> str:

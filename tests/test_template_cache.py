@@ -296,6 +296,18 @@ def test_the_fingerprint_covers_versions_and_options(monkeypatch):
     assert templating.fingerprint(env) != before
 
 
+def test_a_new_version_forgets_what_older_ones_kept(own_cache, compiled, monkeypatch):
+    _load_all()
+    [old] = {p.parent for p in _files(own_cache)}
+    _load_all()  # the same version again: nothing is deleted
+    assert old.is_dir() and len(compiled) == len(TEMPLATES)
+    monkeypatch.setattr("scormkit.version.__version__", "99.0")
+    _load_all()
+    [new] = {p.parent for p in _files(own_cache)}
+    assert new != old and not old.exists()
+    assert len(compiled) == 2 * len(TEMPLATES)
+
+
 def _loader(folder: str, rounds: int) -> None:
     """Load the templates as a new build would, then write each again (as a build that had
     just compiled it would), many times over."""
