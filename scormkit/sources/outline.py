@@ -142,6 +142,7 @@ def _lesson_refs(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> tuple[Le
         return ()
     refs: list[LessonRef] = []
     seen: dict[str, Location] = {}
+    real_root = files.course_root(root)  # once: resolving walks every folder of the path
     for index, item in enumerate(value or ()):
         loc = doc.loc("lessons", index)
         if not isinstance(item, str) or not item.strip():
@@ -156,7 +157,7 @@ def _lesson_refs(doc: YamlDoc, root: Path, errors: list[Diagnostic]) -> tuple[Le
                 "bad-lesson-file", f"lesson {shown(item)} is not a Markdown (.md) file", loc,
                 "lessons are Markdown files ending in .md"))
             continue
-        path = _existing(root, rel, f"lesson file {shown(item)}", loc, errors)
+        path = _existing(root, rel, f"lesson file {shown(item)}", loc, errors, real_root)
         if path is None:
             continue
         key = rel.as_posix()
@@ -214,11 +215,11 @@ def _relative(item: str, kind: str, loc: Location, errors: list[Diagnostic]
 
 
 def _existing(root: Path, rel: PurePosixPath, what: str, loc: Location,
-              errors: list[Diagnostic]) -> Path | None:
+              errors: list[Diagnostic], real_root: Path | None = None) -> Path | None:
     """*rel* inside the course folder *root* once links are followed, as a regular file;
     None (recorded) otherwise (sources.files.locate)."""
     try:
-        files.locate(files.course_root(root), rel.as_posix(), what)
+        files.locate(real_root or files.course_root(root), rel.as_posix(), what)
     except files.Refusal as refusal:
         hint = refusal.hint
         if refusal.code == "file-missing" and "link" not in refusal.message:
