@@ -10,6 +10,16 @@ What is cached (``scormkit cache info`` lists it, ``scormkit cache clear`` delet
   checks against the installed files), scormkit's version and the versions of libxml2, lxml
   and xmlschema. Only passes are recorded; a document that fails is validated (and
   explained) every time.
+- ``templates/<fingerprint>/<key>.jinja``: the compiled Python code of each Jinja template
+  (scormkit/templating.py), as Python's ``marshal`` writes it, so a build does not parse and
+  compile the templates again (about a third of a second of CPU per process). *key* names
+  the template and its file; the header holds the checksum of the template's source (an
+  edited template, ours or an author's override, is compiled again). The fingerprint covers
+  what the compiled code depends on: scormkit's, Jinja's and Python's versions (bytecode
+  magic included) and the options of the Jinja environment.
+- ``catalog/catalog-<sha256>.json``: the schema catalog (schemas/catalog.toml) as parsed, so
+  a build does not parse 85 KB of TOML again (about 40 ms of CPU); keyed by the SHA-256 of
+  the catalog file, so an edited or upgraded catalog is parsed again.
 - ``markdown/<fingerprint>/<sha256>``: the parsed Markdown (markdown-it tokens, as plain
   marshal data) of each source text, so that a rebuild parses only the files that changed
   (scormkit/sources/token_cache.py says what the fingerprint covers and how the folder is
@@ -25,22 +35,27 @@ Why it can be trusted, and when it is not:
 - A cache file is data scormkit wrote, but it is checked before use: a header naming the
   format and the fingerprint, and a SHA-256 of the body. A file that is truncated, corrupt,
   from another version or in another format is ignored (and replaced by the next build).
-- On POSIX systems, a cache file is only read when it and its folder belong to the user
-  running scormkit and neither is writable by the group or by others; folders are created
-  with mode 0700. Anyone who can write there is the user, who can change scormkit itself;
-  so a cache pointed at a shared or foreign folder (another user's, a world-writable /tmp
-  folder) is not trusted, and nothing is read from it. Nothing in the cache is unpickled:
-  a forged digest file could skip the XSD check of a document whose SHA-256 it names, and
-  a forged token file could change what a page says, which is why neither is read from a
-  folder anyone else can write (the same rule Python applies, more loosely, to its own
-  ``__pycache__``).
+- The template cache holds code that is executed when a template renders, exactly like the
+  ``__pycache__/*.pyc`` files Python loads for scormkit itself; nothing in the cache is
+  unpickled (Jinja's own cache format pickles the checksum, so we write ours). It is trusted
+  the way a ``.pyc`` is, and more strictly: on POSIX systems, a cache file is only read when
+  it is a regular file (not a link: it is opened with ``O_NOFOLLOW`` and checked on the open
+  descriptor), it and every folder from the cache root down to it belong to the user running
+  scormkit, and none of them is writable by the group or by others; folders are created with
+  mode 0700 and files with 0600. Anyone who can write there is the user, who can change
+  scormkit itself; so a cache pointed at a shared or foreign folder (another user's, a
+  world-writable /tmp folder) is not trusted, and nothing is read from it. The worst a
+  forged validation file could do is to skip the XSD check of a document whose SHA-256 it
+  names, a forged token file could change what a page says, and a forged template file is
+  code, which is why nobody but the user may write there.
 - Writing never breaks a build: a cache that cannot be written (read-only, full, foreign)
   is skipped silently, as if it were empty.
 - Concurrent builds are safe: each file is written to a temporary file in the same folder
   and renamed over the old one (atomic on POSIX and Windows), so a reader sees the old or
   the new file, never a mix. Two builds writing at once each merge what was there with
   their own entries; the last rename wins, and what the other added is validated again
-  next time (a cache may forget, never lie).
+  next time (a cache may forget, never lie). Two builds compiling the same template write
+  the same code; either rename wins.
 """
 
 from __future__ import annotations
@@ -85,6 +100,11 @@ def _trusted(path: Path, *, folder: bool) -> bool:
     kind = stat.S_ISDIR if folder else stat.S_ISREG
     if not kind(info.st_mode):
         return False
+    return _owned(info)
+
+
+def _owned(info: os.stat_result) -> bool:
+    """True when *info* belongs to this user and only this user may write to it."""
     if os.name != "posix":  # per-user profile folders; no uid to compare
         return True
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
@@ -104,9 +124,93 @@ def _folder(*parts: str, create: bool) -> Path | None:
                 level.mkdir(mode=0o700, exist_ok=True)  # ours: private
         except OSError:
             return None
-    if not all(_trusted(f, folder=True) for f in (root, folder)):
+    # Every level, not only the last: whoever may write to a folder can swap what is in it.
+    levels = (root, *(root.joinpath(*parts[:n + 1]) for n in range(len(parts))))
+    if not all(_trusted(f, folder=True) for f in levels):
         return None
     return folder
+
+
+# No link followed (POSIX; Windows has no such flag), and no wait on a FIFO put in its place.
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
+def read(parts: tuple[str, ...], name: str) -> bytes | None:
+    """The bytes of cache file *name* in subfolder *parts*, or None when the cache is off,
+    the file is missing, or it or a folder above it is not trusted (see the docstring).
+
+    The file is opened without following a link and checked on the open descriptor, so it
+    cannot be swapped between the check and the read."""
+    folder = _folder(*parts, create=False)
+    if folder is None:
+        return None
+    try:
+        fd = os.open(folder / name, _READ_FLAGS)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as source:
+        try:
+            info = os.fstat(fd)
+            if not (stat.S_ISREG(info.st_mode) and _owned(info)):
+                return None
+            return source.read()
+        except OSError:
+            return None
+
+
+def read_sealed(parts: tuple[str, ...], name: str, head: bytes) -> bytes | None:
+    """The body of cache file *name* written by `write_sealed` with this *head* (format and
+    fingerprint), or None: missing, not trusted (`read`), another head, or a body that is
+    not the one its SHA-256 names (truncated, damaged)."""
+    data = read(parts, name)
+    if data is None or not data.startswith(head):
+        return None
+    body = data[len(head) + _DIGEST:]
+    if hashlib.sha256(body).digest() != data[len(head):len(head) + _DIGEST]:
+        return None
+    return body
+
+
+def write_sealed(parts: tuple[str, ...], name: str, head: bytes, body: bytes
+                 ) -> Path | None:
+    """Write *head*, the SHA-256 of *body*, then *body* (see `read_sealed` and `write`)."""
+    return write(parts, name, head + hashlib.sha256(body).digest() + body)
+
+
+def write(parts: tuple[str, ...], name: str, data: bytes) -> Path | None:
+    """Write cache file *name* in subfolder *parts* atomically (a temporary file in the same
+    folder, mode 0600, renamed over the old one) and return the folder; None, quietly, when
+    the cache is off, foreign or unwritable."""
+    folder = _folder(*parts, create=True)
+    if folder is None:
+        return None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, folder / name)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return None
+    return folder
+
+
+def forget_other_keys(folder: Path) -> None:
+    """Delete the folders beside *folder* (a key's folder that was just made): what older
+    versions cached, which no build of this version reads. Two versions used in turn on one
+    machine each compile again after the other ran; the cache stays bounded."""
+    try:
+        others = [o for o in folder.parent.iterdir()
+                  if o != folder and o.is_dir() and not o.is_symlink()]
+    except OSError:
+        return
+    for other in others:
+        shutil.rmtree(other, ignore_errors=True)
 
 
 def fingerprint(*parts: str) -> str:
@@ -127,22 +231,9 @@ class DigestSet:
         self._known: set[bytes] | None = None
         self._added: set[bytes] = set()
 
-    def _path(self, create: bool) -> Path | None:
-        folder = _folder(*self._parts, create=create)
-        return None if folder is None else folder / self._name
-
     def _read(self) -> set[bytes]:
-        path = self._path(create=False)
-        if path is None or not _trusted(path, folder=False):
-            return set()
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return set()
-        head = _MAGIC + self._key + b"\n"
-        body = data[len(head) + _DIGEST:]
-        if (not data.startswith(head) or len(body) % _DIGEST
-                or hashlib.sha256(body).digest() != data[len(head):len(head) + _DIGEST]):
+        body = read_sealed(self._parts, self._name, _MAGIC + self._key + b"\n")
+        if body is None or len(body) % _DIGEST:
             return set()  # another format or fingerprint, truncated or corrupt: ignored
         return {body[i:i + _DIGEST] for i in range(0, len(body), _DIGEST)}
 
@@ -159,25 +250,13 @@ class DigestSet:
         when the cache is off, foreign or unwritable."""
         if not self._added:
             return
-        path = self._path(create=True)
-        if path is None:
+        if _folder(*self._parts, create=True) is None:
             return
         merged = self._read() | self._added
         if len(merged) > MAX_DIGESTS:
             merged = set(self._added)
         body = b"".join(sorted(merged))
-        data = _MAGIC + self._key + b"\n" + hashlib.sha256(body).digest() + body
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{self._name}.", suffix=".tmp",
-                                       dir=path.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+        if not write_sealed(self._parts, self._name, _MAGIC + self._key + b"\n", body):
             return
         self._known = merged
         self._added = set()
@@ -189,43 +268,14 @@ _BLOB_MAGIC = b"scormkit-blob 1\n"
 def load_blob(parts: tuple[str, ...], name: str) -> bytes | None:
     """The body of the cache file *name* in the subfolder *parts*, or None when the cache is
     off, the file is missing, not trusted (see the module docstring) or damaged."""
-    folder = _folder(*parts, create=False)
-    if folder is None:
-        return None
-    path = folder / name
-    if not _trusted(path, folder=False):
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    start = len(_BLOB_MAGIC) + _DIGEST
-    if (not data.startswith(_BLOB_MAGIC)
-            or hashlib.sha256(data[start:]).digest() != data[len(_BLOB_MAGIC):start]):
-        return None  # truncated, corrupt or another format: ignored
-    return data[start:]
+    return read_sealed(parts, name, _BLOB_MAGIC)
 
 
 def store_blob(parts: tuple[str, ...], name: str, body: bytes) -> Path | None:
     """Write *body* as the cache file *name* in the subfolder *parts* (atomically, with a
     checksum); return its folder, or None when the cache is off, foreign or unwritable
     (never raises)."""
-    folder = _folder(*parts, create=True)
-    if folder is None:
-        return None
-    data = _BLOB_MAGIC + hashlib.sha256(body).digest() + body
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    except OSError:
-        return None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, folder / name)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-        return None
-    return folder
+    return write_sealed(parts, name, _BLOB_MAGIC, body)
 
 
 def entries() -> list[tuple[Path, int]]:
@@ -239,10 +289,13 @@ def entries() -> list[tuple[Path, int]]:
 
 FOLDERS = {
     "validation": "digests of XML documents that passed their XSDs",
+    "templates": "compiled Jinja templates (code: read only from files only you can write)",
+    "catalog": "the schema catalog (schemas/catalog.toml), parsed",
     "markdown": "parsed Markdown, a file per source text",
 }
-"""The cache's subfolders: `clear` deletes these and nothing else, so a cache pointed at a
-folder that holds other files (``SCORMKIT_CACHE=~``, by mistake) loses none of them."""
+"""The cache's subfolders and what they hold: `clear` deletes these and nothing else, so a
+cache pointed at a folder that holds other files (``SCORMKIT_CACHE=~``, by mistake) loses
+none of them."""
 
 
 def clear() -> Path | None:

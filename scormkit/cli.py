@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shlex
 import sys
@@ -453,8 +454,11 @@ CACHE_INFO_HELP = """Show the cache folder and what is in it.
 
 `build` remembers which XML documents passed validation against the official XSDs (their
 SHA-256, per schema family, scormkit version and validator versions), so a rebuild validates
-only the documents that changed, and the parsed Markdown of each source text, so a rebuild
-parses only the files that changed. Long lists of files are shown with -v. The folder is
+only the documents that changed; the parsed Markdown of each source text, so a rebuild
+parses only the files that changed; and the compiled code of its Jinja templates (per
+scormkit, Jinja and Python version), so a build does not compile them again: that code is
+only loaded from files that you own and that nobody else can write. Long lists of files are
+shown with -v. The folder is
 SCORMKIT_CACHE when set (`off` disables the cache), else the user cache folder. Deleting it
 is always safe: `scormkit cache clear`."""
 
@@ -575,6 +579,15 @@ def preview(source: Path, target: str | None, port: int, no_browser: bool) -> No
 
 
 def main() -> None:
-    # The program name fixes the completion variable (_SCORMKIT_COMPLETE, docs/cli.md) and
-    # the usage lines, however scormkit was started (the script, python -m scormkit).
-    cli(prog_name="scormkit")
+    # A command is one process that makes many objects (imports, the course) and few cycles:
+    # the youngest generation is collected at 50 000 new objects, not 700 (measured on the
+    # example's one-target build: 55 collections, 15-25 ms of CPU, down to none once the
+    # CLI module is imported). `build` raises it further while a build runs (_gc_tuned).
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        # The program name fixes the completion variable (_SCORMKIT_COMPLETE, docs/cli.md)
+        # and the usage lines, however scormkit was started (the script, python -m scormkit).
+        cli(prog_name="scormkit")
+    finally:
+        gc.set_threshold(*threshold)

@@ -57,11 +57,12 @@ Cold and warm: every scormkit process gets XDG_CACHE_HOME pointing into the benc
 folder, which is where platformdirs puts a per-user cache on Linux (SCORMKIT_CACHE is
 removed from its environment). "Warm" cases share one cache primed by the warm-up round (what
 a user's machine has after its first build: the documents of an unchanged course are not
-validated again and its Markdown is not parsed again, see README "The cache"); the "cold"
-cases (`*-cold`) get an empty one for every run, so they parse every file, compile every
-schema and validate every document. Nothing of the user's own cache is touched. Python runs
-from bytecode in every case, as after a `pip install` (PYTHONDONTWRITEBYTECODE is removed
-from the environment, so the warm-up writes scormkit's __pycache__ if it is missing).
+validated again, its Markdown is not parsed again and no template is compiled again, see
+README "The cache"); the "cold" cases (`*-cold`) get an empty one for every run, so they
+parse every file, compile every template and schema and validate every document. Nothing of
+the user's own cache is touched. Python runs from bytecode in every case, as after a `pip
+install` (PYTHONDONTWRITEBYTECODE is removed from the environment, so the warm-up writes
+scormkit's __pycache__ if it is missing).
 
 The peers, and what each does and does not do (so that a ratio is read honestly)
 ------------------------------------------------------------------------------

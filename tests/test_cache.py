@@ -214,15 +214,19 @@ def test_concurrent_writers_never_leave_a_torn_file(tmp_path, monkeypatch):
 
 def test_cache_info_and_clear(tmp_path, own_cache, run_cli):
     _build(tmp_path / "out", ["qti12"])
+    from scormkit.resources import catalog_file
+
+    schemas._parsed_catalog(catalog_file().read_bytes())  # this process parsed it already
     code, out, _ = run_cli(["cache", "info"], tmp_path)
     assert code == 0
     assert "validation/qti12-" in out and "validation/imscp-" in out
+    assert "catalog/catalog-" in out
     assert "markdown/: 1 file, " in out  # the quiz (qti12 reads no lesson)
     keep = own_cache / "not-ours.txt"
     keep.write_text("an unrelated file in the folder SCORMKIT_CACHE names")
     code, out, _ = run_cli(["cache", "clear"], tmp_path)
     assert code == 0 and "cleared" in out
-    assert not (own_cache / "validation").exists()
+    assert not (own_cache / "validation").exists() and not (own_cache / "catalog").exists()
     assert not (own_cache / "markdown").exists()
     assert keep.read_text().startswith("an unrelated file")
     assert cache.entries() == []
@@ -244,3 +248,31 @@ def test_the_qti30_manifest_schema_compiles_with_libxml2():
     mapped = schemas._mapper("qti30")(
         "https://purl.imsglobal.org/spec/w3/1999/schema/xsd/xlink.xsd")
     assert mapped.endswith(os.path.join("xmlschema", "schemas", "XLINK", "xlink.xsd"))
+
+
+def test_the_parsed_catalog_is_cached_and_a_damaged_copy_parsed_again(own_cache, monkeypatch):
+    """schemas.catalog() reads the catalog's TOML once per machine: the cached JSON gives
+    the same tables in the same order, and a damaged copy is parsed again and replaced."""
+    import tomllib
+
+    from scormkit.resources import catalog_file
+
+    data = catalog_file().read_bytes()
+    expected = tomllib.loads(data.decode("utf-8"))
+    assert schemas._parsed_catalog(data) == expected
+    [path] = (own_cache / "catalog").glob("catalog-*.json")
+    good = path.read_bytes()
+    parses: list[str] = []
+    real = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parses.append(text) or real(text))
+    cached = schemas._parsed_catalog(data)
+    assert cached == expected and list(cached) == list(expected) and parses == []
+    path.write_bytes(good[:-3] + b"]]]")  # still JSON-like, but not what the SHA-256 names
+    assert schemas._parsed_catalog(data) == expected and len(parses) == 1
+    assert path.read_bytes() == good
+    edited = data + b"\n# an edited catalog is another key\n"
+    assert schemas._parsed_catalog(edited) == expected and len(parses) == 2
+    assert len(list((own_cache / "catalog").glob("catalog-*.json"))) == 2
+    os.chmod(path, 0o664)  # group-writable: not read
+    schemas._parsed_catalog(data)
+    assert len(parses) == 3

@@ -34,7 +34,6 @@ import dataclasses
 import hashlib
 import marshal
 import os
-import shutil
 import sys
 from functools import cache
 from pathlib import Path
@@ -102,7 +101,7 @@ def store(text: str, kind: str, parsed: Parsed) -> None:
     if folder is None:
         return
     if fresh:
-        _forget_other_fingerprints(folder)
+        user_cache.forget_other_keys(folder)
     _prune(folder)
 
 
@@ -130,12 +129,6 @@ def _token(row: tuple[Any, ...]) -> Token:
 def _exists(key: str) -> bool:
     root = user_cache.cache_dir()
     return root is not None and (root / FOLDER / key).is_dir()
-
-
-def _forget_other_fingerprints(folder: Path) -> None:
-    for other in folder.parent.iterdir():
-        if other != folder and other.is_dir() and not other.is_symlink():
-            shutil.rmtree(other, ignore_errors=True)
 
 
 _checked: set[Path] = set()
