@@ -95,11 +95,18 @@ def store(text: str, kind: str, parsed: Parsed) -> None:
         body = marshal.dumps(([_row(token) for token in tokens], refused))
     except ValueError:  # a value marshal cannot write (only plain data is cached)
         return
-    key = fingerprint()
-    fresh = user_cache.cache_dir() is not None and not _exists(key)
-    folder = user_cache.store_blob((FOLDER, key), _name(text, kind), body)
-    if folder is None:
+    root = user_cache.cache_dir()
+    if root is None:
         return
+    key = fingerprint()
+    # Once per process and folder, at its first entry: is the folder new (then older
+    # fingerprints' folders go), is it too full.
+    first = root / FOLDER / key not in _checked
+    fresh = first and not (root / FOLDER / key).is_dir()
+    folder = user_cache.store_blob((FOLDER, key), _name(text, kind), body)
+    if folder is None or not first:
+        return
+    _checked.add(folder)
     if fresh:
         user_cache.forget_other_keys(folder)
     _prune(folder)
@@ -126,19 +133,12 @@ def _token(row: tuple[Any, ...]) -> Token:
     return token
 
 
-def _exists(key: str) -> bool:
-    root = user_cache.cache_dir()
-    return root is not None and (root / FOLDER / key).is_dir()
-
-
 _checked: set[Path] = set()
+"""The folders this process has stored an entry in (see `store`)."""
 
 
 def _prune(folder: Path) -> None:
-    """Once per process and folder: past MAX_ENTRIES, delete the older half."""
-    if folder in _checked:
-        return
-    _checked.add(folder)
+    """Past MAX_ENTRIES, delete the older half of *folder*'s entries."""
     try:
         found = [(entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(folder)
                  if entry.is_file(follow_symlinks=False)]
