@@ -68,6 +68,39 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
             os.environ["SCORMKIT_CACHE"] = str(tmp_path_factory.mktemp("scormkit-cache"))
 
 
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A per-user cache of this test's own (``SCORMKIT_CACHE=<tmp_path>/cache``), for the
+    tests of the cache itself."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SCORMKIT_CACHE", str(folder))
+    return folder
+
+
+CACHE_DAMAGES = ("truncate", "flip", "header", "empty", "garbage")
+"""The ways `damaged` spoils a cache file, as a disk, a crash or a bug might."""
+
+
+def damaged(data: bytes, how: str, magic: bytes) -> bytes:
+    """*data*, a cache file that starts with *magic* (``b"scormkit-valid 1"``), spoiled as
+    *how* (one of CACHE_DAMAGES) says: cut short, one bit flipped, another format version in
+    the header, emptied, or random bytes of the same length."""
+    match how:
+        case "truncate":
+            return data[:-7]
+        case "flip":
+            return data[:-1] + bytes([data[-1] ^ 1])
+        case "header":
+            return data.replace(magic, magic[:-1] + b"9", 1)
+        case "empty":
+            return b""
+        case "garbage":
+            import os
+
+            return os.urandom(len(data))
+    raise AssertionError(how)
+
+
 @pytest.fixture(scope="session")
 def compiled_schemas() -> None:
     """Every family's XSDs compiled by libxml2 in this test process, once.

@@ -20,16 +20,9 @@ from scormkit import cache, schemas
 from scormkit.build import build
 from scormkit.validation import xml as xml_pass
 
-from .conftest import EXAMPLE_COURSE
+from .conftest import CACHE_DAMAGES, EXAMPLE_COURSE, damaged
 
 TARGETS = ["cc11", "qti21", "qti30", "scorm2004"]
-
-
-@pytest.fixture
-def own_cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.ENV, str(folder))
-    return folder
 
 
 @pytest.fixture
@@ -90,19 +83,12 @@ def _cache_files(folder: Path) -> list[Path]:
     return sorted((folder / "validation").glob("*.valid"))
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "header", "empty", "garbage"])
+@pytest.mark.parametrize("damage", CACHE_DAMAGES)
 def test_a_corrupt_cache_file_is_ignored_and_replaced(tmp_path, own_cache, xsd_runs, damage):
     cold = _build(tmp_path / "cold", ["qti21"])
     validated = len(xsd_runs)
     [path] = [p for p in _cache_files(own_cache) if p.name.startswith("qti21-")]
-    data = path.read_bytes()
-    path.write_bytes({
-        "truncate": data[:-7],
-        "flip": data[:-1] + bytes([data[-1] ^ 1]),
-        "header": data.replace(b"scormkit-valid 1", b"scormkit-valid 9"),
-        "empty": b"",
-        "garbage": os.urandom(len(data)),
-    }[damage])
+    path.write_bytes(damaged(path.read_bytes(), damage, b"scormkit-valid 1"))
     assert _build(tmp_path / "again", ["qti21"]) == cold
     assert len(xsd_runs) == 2 * validated  # all of it validated again...
     assert _build(tmp_path / "third", ["qti21"]) == cold

@@ -27,7 +27,7 @@ from scormkit.errors import SourceError
 from scormkit.resources import templates_dir
 from scormkit.sources import load_course
 
-from .conftest import EXAMPLE_COURSE
+from .conftest import EXAMPLE_COURSE, damaged
 from .theme_helpers import themed_course
 
 ALL = sorted(p.relative_to(templates_dir()).as_posix() for p in templates_dir().rglob("*.j2"))
@@ -41,13 +41,6 @@ def _new_process():
     templating.environment.cache_clear()
     yield
     templating.environment.cache_clear()
-
-
-@pytest.fixture
-def own_cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.ENV, str(folder))
-    return folder
 
 
 @pytest.fixture
@@ -140,26 +133,16 @@ def _damage(data: bytes, how: str) -> bytes:
     head_end = data.index(b"\n", data.index(b"\n", len(templating.TemplateCache.MAGIC)) + 1) + 1
     body = data[head_end + 32:]
     match how:
-        case "truncate":
-            return data[:-7]
-        case "flip":
-            return data[:-1] + bytes([data[-1] ^ 1])
-        case "header":
-            return data.replace(b"scormkit-jinja 1", b"scormkit-jinja 9", 1)
         case "source":  # compiled from another version of the template
             checksum = data[head_end - 41:head_end - 1]
             return data.replace(checksum, b"0" * 40, 1)
-        case "empty":
-            return b""
-        case "garbage":
-            return os.urandom(len(data))
         case "marshal":  # a truncated marshal stream whose SHA-256 is right: cannot raise
             cut = body[:len(body) // 2]
             return data[:head_end] + hashlib.sha256(cut).digest() + cut
         case "not-code":  # valid marshal data of another type
             other = marshal.dumps(("not", "code"))
             return data[:head_end] + hashlib.sha256(other).digest() + other
-    raise AssertionError(how)
+    return damaged(data, how, templating.TemplateCache.MAGIC.rstrip(b"\n"))
 
 
 @pytest.mark.parametrize("how", ["truncate", "flip", "header", "source", "empty", "garbage",

@@ -19,15 +19,7 @@ from scormkit import cache
 from scormkit.build import build
 from scormkit.sources import markdown, token_cache
 
-from .conftest import EXAMPLE_COURSE
-
-
-@pytest.fixture
-def own_cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.ENV, str(folder))
-    token_cache._checked.clear()
-    return folder
+from .conftest import CACHE_DAMAGES, EXAMPLE_COURSE, damaged
 
 
 @pytest.fixture
@@ -110,19 +102,12 @@ def test_an_edited_text_is_parsed_again(own_cache, parses):
     assert len(parses) == 3
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "header", "empty", "garbage"])
+@pytest.mark.parametrize("damage", CACHE_DAMAGES)
 def test_a_damaged_entry_is_ignored_and_replaced(own_cache, parses, damage):
     text = "Some *text* with [a link](https://example.org).\n"
     expected = _dump(markdown.parse(text))
     [path] = _entries(own_cache)
-    data = path.read_bytes()
-    path.write_bytes({
-        "truncate": data[:-5],
-        "flip": data[:-1] + bytes([data[-1] ^ 1]),
-        "header": data.replace(b"scormkit-blob 1", b"scormkit-blob 9"),
-        "empty": b"",
-        "garbage": os.urandom(len(data)),
-    }[damage])
+    path.write_bytes(damaged(path.read_bytes(), damage, b"scormkit-blob 1"))
     assert _dump(markdown.parse(text)) == expected
     assert len(parses) == 2
     assert _dump(markdown.parse(text)) == expected  # rewritten: loaded again
